@@ -1,0 +1,174 @@
+/**
+ * The offline plan: run the Pulumi program under recording mocks and return what a preview
+ * would register. The plan command (scripts/plan.ts) and the test harness (tests/harness.ts)
+ * both call `runPlan`, so the tests assert on exactly what `npm run plan` shows.
+ *
+ * Recording happens at the resource monitor, where the engine would receive each
+ * registration: type, name, parent, provider, protect, the dependency URNs the runtime
+ * computed (explicit `dependsOn` plus every resource whose outputs feed the inputs) and the
+ * resolved inputs.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "./stack-config";
+import { createMocks } from "./mocks";
+
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    custom: boolean;
+    provider: string | null;
+    protect: boolean;
+    inputs: Record<string, any>;
+    dependencies: string[];
+    /** Mock outputs (inputs plus the ids, ARNs and URLs AWS would return). Not part of the JSON contract. */
+    outputs?: Record<string, any>;
+}
+
+export interface Violation {
+    policy: string;
+    enforcementLevel: string;
+    urn: string;
+    message: string;
+}
+
+export interface Plan {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    outputs: Record<string, any>;
+    violations: Violation[];
+}
+
+export interface PlanOptions {
+    /** Stack name: selects `Pulumi.<stack>.yaml`. */
+    stack: string;
+    /** Use this settings file (same format) instead of `Pulumi.<stack>.yaml`. */
+    configFile?: string;
+    /** Extra `namespace:key` → raw value overrides, applied last (tests). */
+    overrides?: Record<string, string | undefined>;
+    /** Folder holding Pulumi.yaml. Defaults to the repository root. */
+    projectDir?: string;
+    /** Program entry point relative to projectDir. Defaults to Pulumi.yaml's `main` or index.ts. */
+    program?: string;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Replace secret values with a marker so a plan file never carries one. */
+function redact(v: any): any {
+    if (Array.isArray(v)) return v.map(redact);
+    if (v && typeof v === "object") {
+        if (v[SIG_KEY] === SECRET_SIG) return "[secret]";
+        if (v[SIG_KEY]) return v.urn ?? v.id ?? "[reference]";
+        return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, redact(x)]));
+    }
+    return v;
+}
+
+function forgetProgram(projectDir: string): void {
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(projectDir) && !file.includes(`${path.sep}node_modules${path.sep}`) &&
+            !file.startsWith(path.join(REPO_ROOT, "scripts"))) {
+            delete require.cache[file];
+        }
+    }
+}
+
+let running: Promise<unknown> = Promise.resolve();
+
+/** Plans run one at a time: the Pulumi runtime is process-global. */
+export function runPlan(opts: PlanOptions): Promise<Plan> {
+    const next = running.then(() => planOnce(opts), () => planOnce(opts));
+    running = next.catch(() => undefined);
+    return next;
+}
+
+async function planOnce(opts: PlanOptions): Promise<Plan> {
+    const projectDir = opts.projectDir ?? REPO_ROOT;
+    const { project, stack, config, secretKeys } = loadStackConfig(projectDir, opts.stack, opts.configFile);
+    for (const [k, v] of Object.entries(opts.overrides ?? {})) {
+        if (v === undefined) delete config[k];
+        else config[k] = v;
+    }
+    const region = config["aws:region"] ?? "us-east-1";
+
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    const mocks = createMocks(region);
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
+
+    const monitor: any = pulumi.runtime.getMonitor();
+    const records: PlannedResource[] = [];
+    let pending = 0;
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        pending++;
+        const record: PlannedResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || null,
+            custom: req.getCustom(),
+            provider: req.getProvider() ? req.getProvider().slice(0, req.getProvider().lastIndexOf("::")) : null,
+            protect: Boolean(req.getProtect()),
+            inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())),
+            dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
+        };
+        return original(req, (err: any, resp: any) => {
+            if (resp) {
+                record.urn = resp.getUrn();
+                record.outputs = redact(mocks.states.get(`${record.type}::${record.name}`) ?? {});
+                if (record.type.startsWith("pulumi:providers:")) {
+                    mocks.providerRegions.set(`${record.urn}::${resp.getId()}`, record.inputs.region ?? region);
+                }
+                records.push(record);
+            }
+            pending--;
+            callback(err, resp);
+        });
+    };
+
+    forgetProgram(projectDir);
+    let programError: unknown;
+    const programFile = path.resolve(projectDir, opts.program ?? "index.ts");
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+            return require(programFile);
+        } catch (e) {
+            programError = e;
+            throw e;
+        }
+    }).catch(e => {
+        throw programError ?? e;
+    });
+
+    // Let every registration started by the program (including ones whose outputs nobody awaits) finish.
+    for (let quiet = 0; quiet < 5;) {
+        await new Promise(r => setTimeout(r, 5));
+        quiet = pending === 0 ? quiet + 1 : 0;
+    }
+
+    return {
+        project,
+        stack,
+        resources: records.filter(r => r.type !== "pulumi:pulumi:Stack"),
+        outputs: redact(outputs ?? {}),
+        violations: [],
+    };
+}
+
+/** The plan as written by `--json`: the contract later tools read. */
+export function planJson(plan: Plan): object {
+    return {
+        project: plan.project,
+        stack: plan.stack,
+        resources: plan.resources.map(({ outputs: _outputs, ...r }) => r),
+        outputs: plan.outputs,
+        violations: plan.violations,
+    };
+}
