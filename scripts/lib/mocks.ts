@@ -44,7 +44,9 @@ type StateFn = (c: Ctx) => { id: string; state: Record<string, any> };
 
 /** Physical name as Pulumi's auto-naming makes it: logical name plus a random suffix. */
 function physical(c: Ctx, key = "name", maxLen = 256): string {
-    return c.inputs[key] ?? `${c.name}-${hex(c.seed, 7)}`.slice(-maxLen);
+    if (c.inputs[key]) return c.inputs[key];
+    if (c.inputs[`${key}Prefix`]) return `${c.inputs[`${key}Prefix`]}${hex(c.seed, 26)}`.slice(0, maxLen);
+    return `${c.name}-${hex(c.seed, 7)}`.slice(-maxLen);
 }
 
 const named = (service: string, resource: (n: string, c: Ctx) => string, key = "name"): StateFn => c => {

@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptedTable, ProvisionedCapacity } from "./encrypted-table";
+
+export interface ServiceTablesArgs {
+    /** Customer-managed key of the tables. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** Deletion protection and `protect`. Defaults to true. */
+    deletionProtection?: boolean;
+    /** Provisioned capacity with auto scaling; on-demand when absent. Defaults to on-demand. */
+    provisioned?: ProvisionedCapacity;
+    /** Put the rarely read billing ledger on Standard-IA. Defaults to true. */
+    infrequentAccessForLedger?: boolean;
+}
+
+/**
+ * The service's tables, their keys and access patterns:
+ *
+ * | table | keys | access patterns |
+ * |---|---|---|
+ * | users | `userId` (S); GSI `byPhone` (`phoneHash`); GSI `byPlanStatus` (`planStatus`, `nextPlanAt`) | profile, preferences, consent and subscription status by user; the inbound handler finds the user by hashed phone number; the scheduler queries users whose plan is due |
+ * | conversations | `userId` (S) + `sentAt` (S, ISO-8601) ; TTL `expiresAt` | the last N messages of a user (Query, descending); expired by TTL after the retention period (GDPR) |
+ * | mealPlans | `userId` (S) + `weekStart` (S) | the current and previous weekly plans of a user |
+ * | billingEvents | `eventId` (S, Stripe event id); GSI `byCustomer` (`customerId`, `createdAt`); TTL `expiresAt` | exactly-once recording of Stripe events (conditional put on `eventId`); a customer's billing history |
+ */
+export class ServiceTables extends pulumi.ComponentResource {
+    public readonly users: EncryptedTable;
+    public readonly conversations: EncryptedTable;
+    public readonly mealPlans: EncryptedTable;
+    public readonly billingEvents: EncryptedTable;
+
+    constructor(name: string, args: ServiceTablesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ai-nutritionist:data:ServiceTables", name, {}, opts);
+        const common = { kmsKeyArn: args.kmsKeyArn, deletionProtection: args.deletionProtection ?? true, provisioned: args.provisioned };
+
+        this.users = new EncryptedTable(`${name}-users`, {
+            ...common,
+            attributes: { userId: "S", phoneHash: "S", planStatus: "S", nextPlanAt: "S" },
+            hashKey: "userId",
+            globalSecondaryIndexes: [
+                { name: "byPhone", hashKey: "phoneHash", projectionType: "KEYS_ONLY" },
+                { name: "byPlanStatus", hashKey: "planStatus", rangeKey: "nextPlanAt", projectionType: "KEYS_ONLY" },
+            ],
+        }, { parent: this });
+        this.conversations = new EncryptedTable(`${name}-conversations`, {
+            ...common,
+            attributes: { userId: "S", sentAt: "S" },
+            hashKey: "userId",
+            rangeKey: "sentAt",
+            ttlAttribute: "expiresAt",
+        }, { parent: this });
+        this.mealPlans = new EncryptedTable(`${name}-meal-plans`, {
+            ...common,
+            attributes: { userId: "S", weekStart: "S" },
+            hashKey: "userId",
+            rangeKey: "weekStart",
+        }, { parent: this });
+        this.billingEvents = new EncryptedTable(`${name}-billing-events`, {
+            ...common,
+            attributes: { eventId: "S", customerId: "S", createdAt: "S" },
+            hashKey: "eventId",
+            globalSecondaryIndexes: [{ name: "byCustomer", hashKey: "customerId", rangeKey: "createdAt" }],
+            ttlAttribute: "expiresAt",
+            tableClass: (args.infrequentAccessForLedger ?? true) ? "STANDARD_INFREQUENT_ACCESS" : "STANDARD",
+        }, { parent: this });
+
+        this.registerOutputs({
+            usersTable: this.users.name, conversationsTable: this.conversations.name,
+            mealPlansTable: this.mealPlans.name, billingEventsTable: this.billingEvents.name,
+        });
+    }
+
+    public all(): EncryptedTable[] {
+        return [this.users, this.conversations, this.mealPlans, this.billingEvents];
+    }
+}
