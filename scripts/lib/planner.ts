@@ -8,6 +8,7 @@
  * computed (explicit `dependsOn` plus every resource whose outputs feed the inputs) and the
  * resolved inputs.
  */
+import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stack-config";
@@ -57,16 +58,34 @@ export interface PlanOptions {
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SIGS = {
+    secret: "1b47061264138c4ac30d75fd1eb44270",
+    asset: "c44067f5952c0a294b673a41bacd8c17",
+    archive: "0def7320c3a5731c473e5ecbe6d01bc7",
+    resource: "5cf8f73096256a8f31e491e813e4eb8e",
+    output: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
+};
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Replace secret values with a marker so a plan file never carries one. */
-function redact(v: any): any {
-    if (Array.isArray(v)) return v.map(redact);
+/**
+ * Turn the wire form of a resource's inputs into plain JSON: secrets become "[secret]", assets
+ * and archives a content digest, resource references their URN.
+ */
+export function plainInputs(v: any): any {
+    if (v === UNKNOWN) return "[unknown]";
+    if (Array.isArray(v)) return v.map(plainInputs);
     if (v && typeof v === "object") {
-        if (v[SIG_KEY] === SECRET_SIG) return "[secret]";
-        if (v[SIG_KEY]) return v.urn ?? v.id ?? "[reference]";
-        return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, redact(x)]));
+        switch (v[SIG_KEY]) {
+            case SIGS.secret: return "[secret]";
+            case SIGS.output: return v.secret ? "[secret]" : "value" in v ? plainInputs(v.value) : "[unknown]";
+            case SIGS.resource: return v.urn;
+            case SIGS.asset: return v.text !== undefined
+                ? { asset: `sha256:${crypto.createHash("sha256").update(v.text).digest("hex")}`, bytes: Buffer.byteLength(v.text) }
+                : { asset: v.path ?? v.uri };
+            case SIGS.archive: return v.assets ? { archive: plainInputs(v.assets) } : { archive: v.path ?? v.uri };
+        }
+        return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, plainInputs(x)]));
     }
     return v;
 }
@@ -116,13 +135,13 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
             custom: req.getCustom(),
             provider: req.getProvider() ? req.getProvider().slice(0, req.getProvider().lastIndexOf("::")) : null,
             protect: Boolean(req.getProtect()),
-            inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())),
+            inputs: plainInputs(req.getObject()?.toJavaScript() ?? {}),
             dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
         };
         return original(req, (err: any, resp: any) => {
             if (resp) {
                 record.urn = resp.getUrn();
-                record.outputs = redact(mocks.states.get(`${record.type}::${record.name}`) ?? {});
+                record.outputs = plainInputs(mocks.states.get(`${record.type}::${record.name}`) ?? {});
                 if (record.type.startsWith("pulumi:providers:")) {
                     mocks.providerRegions.set(`${record.urn}::${resp.getId()}`, record.inputs.region ?? region);
                 }
@@ -157,7 +176,7 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
         project,
         stack,
         resources: records.filter(r => r.type !== "pulumi:pulumi:Stack"),
-        outputs: redact(outputs ?? {}),
+        outputs: plainInputs(outputs ?? {}),
         violations: [],
     };
 }

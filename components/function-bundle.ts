@@ -1,0 +1,35 @@
+import * as path from "path";
+import * as esbuild from "esbuild";
+import * as pulumi from "@pulumi/pulumi";
+
+export const FUNCTIONS_DIR = path.resolve(__dirname, "..", "functions");
+
+/** The Lambda runtime every function uses; it ships AWS SDK v3, which is therefore not bundled. */
+export const NODE_RUNTIME = "nodejs22.x";
+
+/**
+ * Bundle one handler (functions/<name>.ts) into a single minified CommonJS file. The code is
+ * plain JavaScript with no native modules, so one bundle serves arm64 and x86_64 alike; AWS SDK
+ * v3 clients come from the runtime (`@aws-sdk/*` stays external), everything else is inlined.
+ */
+export function bundleHandler(name: string): { code: string; bytes: number } {
+    const result = esbuild.buildSync({
+        entryPoints: [path.join(FUNCTIONS_DIR, `${name}.ts`)],
+        bundle: true,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        minify: true,
+        write: false,
+        legalComments: "none",
+        external: ["@aws-sdk/*"],
+        logLevel: "silent",
+    });
+    const code = result.outputFiles[0].text;
+    return { code, bytes: Buffer.byteLength(code) };
+}
+
+/** The deployment package of a handler: `index.js` exporting `handler`. */
+export function handlerArchive(name: string): pulumi.asset.AssetArchive {
+    return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(name).code) });
+}

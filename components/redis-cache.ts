@@ -1,0 +1,108 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { encryptedLogGroup } from "./log-group";
+
+export interface RedisCacheArgs {
+    /** Private subnets of the cache. */
+    subnetIds: pulumi.Input<string[]>;
+    /** Security group that admits only the functions. */
+    securityGroupId: pulumi.Input<string>;
+    /** Key for data at rest and for the AUTH-token secret. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** Node type. Defaults to "cache.t4g.micro" (Graviton). */
+    nodeType?: string;
+    /** Nodes, 1-6; two or more turn on Multi-AZ and automatic failover. Defaults to 2. */
+    numNodes?: number;
+    /** Days of daily snapshots kept. Defaults to 7. */
+    snapshotRetentionDays?: number;
+    /** Slow log to an encrypted log group. */
+    slowLog: { kmsKeyArn: pulumi.Input<string>; retentionInDays: number; namePrefix: string };
+    /** Topic for ElastiCache events (failover, maintenance). Defaults to none. */
+    notificationTopicArn?: pulumi.Input<string>;
+}
+
+export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
+    const p: string[] = [];
+    const n = args.numNodes ?? 2;
+    if (!Number.isInteger(n) || n < 1 || n > 6) p.push(`numNodes must be 1-6 (got ${n})`);
+    const nodeType = args.nodeType ?? "cache.t4g.micro";
+    if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) p.push(`nodeType must look like cache.t4g.micro (got ${nodeType})`);
+    const snaps = args.snapshotRetentionDays ?? 7;
+    if (snaps < 0 || snaps > 35) p.push(`snapshotRetentionDays must be 0-35 (got ${snaps})`);
+    return p;
+}
+
+/**
+ * ElastiCache Redis in private subnets: encrypted at rest (customer-managed key) and in transit,
+ * an AUTH token generated here and kept in Secrets Manager, Multi-AZ with automatic failover
+ * from two nodes, daily snapshots, and the slow log in CloudWatch Logs.
+ */
+export class RedisCache extends pulumi.ComponentResource {
+    public readonly replicationGroup: aws.elasticache.ReplicationGroup;
+    public readonly authSecret: aws.secretsmanager.Secret;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    public readonly replicationGroupId: pulumi.Output<string>;
+    public readonly numNodes: number;
+
+    constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ai-nutritionist:cache:RedisCache", name, {}, opts);
+        const problems = validateRedisCacheArgs(args);
+        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        this.numNodes = args.numNodes ?? 2;
+        const multiAz = this.numNodes >= 2;
+
+        // AUTH tokens: 16-128 printable characters without @, " or /; alphanumeric keeps it simple.
+        const token = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, { parent: this });
+        this.authSecret = new aws.secretsmanager.Secret(`${name}-auth`, {
+            description: "Redis AUTH token",
+            kmsKeyId: args.kmsKeyArn,
+            recoveryWindowInDays: 7,
+        }, { parent: this });
+        new aws.secretsmanager.SecretVersion(`${name}-auth-value`, { secretId: this.authSecret.id, secretString: token.result }, { parent: this });
+
+        const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
+            description: "Private subnets of the cache",
+            subnetIds: args.subnetIds,
+        }, { parent: this });
+        const slowLog = encryptedLogGroup(`${name}-slow-log`, {
+            namePrefix: args.slowLog.namePrefix,
+            kmsKeyArn: args.slowLog.kmsKeyArn,
+            retentionInDays: args.slowLog.retentionInDays,
+        }, { parent: this });
+
+        this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
+            description: "Bedrock answer cache",
+            engine: "redis",
+            engineVersion: "7.1",
+            nodeType: args.nodeType ?? "cache.t4g.micro",
+            numCacheClusters: this.numNodes,
+            automaticFailoverEnabled: multiAz,
+            multiAzEnabled: multiAz,
+            port: 6379,
+            subnetGroupName: subnets.name,
+            securityGroupIds: [args.securityGroupId],
+            atRestEncryptionEnabled: true,
+            kmsKeyId: args.kmsKeyArn,
+            transitEncryptionEnabled: true,
+            authToken: token.result,
+            snapshotRetentionLimit: args.snapshotRetentionDays ?? 7,
+            snapshotWindow: "03:00-04:00",
+            maintenanceWindow: "sun:05:00-sun:06:00",
+            autoMinorVersionUpgrade: true,
+            notificationTopicArn: args.notificationTopicArn,
+            logDeliveryConfigurations: [{
+                destination: slowLog.name,
+                destinationType: "cloudwatch-logs",
+                logFormat: "json",
+                logType: "slow-log",
+            }],
+        }, { parent: this });
+
+        this.endpoint = this.replicationGroup.primaryEndpointAddress;
+        this.port = this.replicationGroup.port.apply(p => p ?? 6379);
+        this.replicationGroupId = this.replicationGroup.id;
+        this.registerOutputs({ endpoint: this.endpoint, port: this.port, authSecretArn: this.authSecret.arn });
+    }
+}

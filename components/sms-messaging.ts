@@ -1,0 +1,96 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy, policyDocument } from "./iam";
+import { encryptedLogGroup } from "./log-group";
+
+export interface SmsMessagingArgs {
+    /** Key of the event topic; must admit sms-voice.amazonaws.com. */
+    messagingKeyArn: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    /** Event log group: key, retention, name prefix. */
+    logs: { kmsKeyArn: pulumi.Input<string>; retentionInDays: number; namePrefix: string };
+    /** Buy an origination number (recurring monthly cost). Defaults to false. */
+    requestPhoneNumber?: boolean;
+    /** Number type when one is bought. Defaults to "TOLL_FREE". */
+    numberType?: "TOLL_FREE" | "TEN_DLC" | "LONG_CODE" | "SIMULATOR";
+    /** Country of the number. Defaults to "US". */
+    isoCountryCode?: string;
+    /** Protect the number from deletion. Defaults to true. */
+    deletionProtection?: boolean;
+}
+
+/** Delivery failures that reach the event topic (every event goes to the log group). */
+export const SMS_FAILURE_EVENTS = [
+    "TEXT_INVALID", "TEXT_UNREACHABLE", "TEXT_CARRIER_UNREACHABLE", "TEXT_BLOCKED",
+    "TEXT_CARRIER_BLOCKED", "TEXT_SPAM", "TEXT_UNKNOWN", "TEXT_TTL_EXPIRED",
+];
+
+/**
+ * AWS End User Messaging SMS (the seed's aws_sms.tf): a transactional configuration set whose
+ * events go to CloudWatch Logs (all) and an encrypted SNS topic (failures), an opt-out list, and
+ * an origination number only when explicitly asked for.
+ */
+export class SmsMessaging extends pulumi.ComponentResource {
+    public readonly configurationSet: aws.pinpoint.Smsvoicev2ConfigurationSet;
+    public readonly optOutList: aws.pinpoint.Smsvoicev2OptOutList;
+    public readonly eventTopic: aws.sns.Topic;
+    public readonly eventLogGroup: aws.cloudwatch.LogGroup;
+    public readonly phoneNumber?: aws.pinpoint.Smsvoicev2PhoneNumber;
+
+    constructor(name: string, args: SmsMessagingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ai-nutritionist:messaging:SmsMessaging", name, {}, opts);
+        const child = { parent: this };
+        this.configurationSet = new aws.pinpoint.Smsvoicev2ConfigurationSet(`${name}-config-set`, { defaultMessageType: "TRANSACTIONAL" }, child);
+        this.optOutList = new aws.pinpoint.Smsvoicev2OptOutList(`${name}-opt-out`, {}, child);
+
+        this.eventLogGroup = encryptedLogGroup(`${name}-events`, {
+            namePrefix: args.logs.namePrefix,
+            kmsKeyArn: args.logs.kmsKeyArn,
+            retentionInDays: args.logs.retentionInDays,
+        }, child);
+        const role = new aws.iam.Role(`${name}-events-role`, {
+            assumeRolePolicy: assumeRolePolicy("sms-voice.amazonaws.com", args.accountId),
+            description: "End User Messaging: write SMS events to CloudWatch Logs",
+        }, child);
+        new aws.iam.RolePolicy(`${name}-events-role-policy`, {
+            role: role.id,
+            policy: policyDocument([{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [this.eventLogGroup.arn, pulumi.interpolate`${this.eventLogGroup.arn}:*`] }]),
+        }, child);
+        new aws.pinpoint.Smsvoicev2EventDestination(`${name}-to-logs`, {
+            configurationSetName: this.configurationSet.name,
+            eventDestinationName: "cloudwatch-logs",
+            matchingEventTypes: ["ALL"],
+            cloudwatchLogsDestination: { iamRoleArn: role.arn, logGroupArn: this.eventLogGroup.arn },
+        }, child);
+
+        this.eventTopic = new aws.sns.Topic(`${name}-failures`, { kmsMasterKeyId: args.messagingKeyArn, displayName: "SMS delivery failures" }, child);
+        new aws.sns.TopicPolicy(`${name}-failures-policy`, {
+            arn: this.eventTopic.arn,
+            policy: policyDocument([
+                { Sid: "EndUserMessagingPublishes", Effect: "Allow", Principal: { Service: "sms-voice.amazonaws.com" }, Action: "sns:Publish", Resource: this.eventTopic.arn, Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } },
+                { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: this.eventTopic.arn, Condition: { Bool: { "aws:SecureTransport": false } } },
+            ]),
+        }, child);
+        new aws.pinpoint.Smsvoicev2EventDestination(`${name}-to-sns`, {
+            configurationSetName: this.configurationSet.name,
+            eventDestinationName: "sns-failures",
+            matchingEventTypes: SMS_FAILURE_EVENTS,
+            snsDestination: { topicArn: this.eventTopic.arn },
+        }, child);
+
+        if (args.requestPhoneNumber ?? false) {
+            this.phoneNumber = new aws.pinpoint.Smsvoicev2PhoneNumber(`${name}-number`, {
+                isoCountryCode: args.isoCountryCode ?? "US",
+                messageType: "TRANSACTIONAL",
+                numberCapabilities: ["SMS"],
+                numberType: args.numberType ?? "TOLL_FREE",
+                optOutListName: this.optOutList.name,
+                deletionProtectionEnabled: args.deletionProtection ?? true,
+            }, { parent: this, protect: args.deletionProtection ?? true });
+        }
+        this.registerOutputs({
+            configurationSetName: this.configurationSet.name, optOutListName: this.optOutList.name,
+            eventTopicArn: this.eventTopic.arn, phoneNumber: this.phoneNumber?.phoneNumber,
+        });
+    }
+}
