@@ -22,6 +22,10 @@ import { CachedLambdaApi, WORKER_TIMEOUT_SECONDS } from "./components/cached-lam
 import { MealPlanSchedules } from "./components/meal-plan-schedules";
 import { SmsMessaging } from "./components/sms-messaging";
 import { TwilioMonitoring } from "./components/twilio-monitoring";
+import { CdnSite } from "./components/cdn-site";
+import { SecurityBaseline } from "./components/security-baseline";
+import { Observability } from "./components/observability";
+import { REQUIRED_TAG_KEYS } from "./components/providers";
 
 const { settings, secrets } = loadSettings();
 const env = settings.environment;
@@ -159,11 +163,99 @@ const twilio = new TwilioMonitoring(`${prefix}-twilio`, {
     alarmTopicArn: alerts.warning.arn,
 }, inMainRegion);
 
+// Edge: the web site behind CloudFront, with its WAF in us-east-1.
+const site = new CdnSite(`${prefix}-site`, {
+    aliasPrefix: prefix,
+    accountId: keys.accountId,
+    partition: keys.partition,
+    usEast1Provider: providers.usEast1,
+    priceClass: settings.cdnPriceClass,
+    domain: settings.siteDomain ? { name: settings.siteDomain, certificateArn: settings.siteCertificateArn } : undefined,
+    logRetentionDays: Math.max(settings.logRetentionDays, 30),
+    wafRateLimit: settings.wafRateLimit,
+    // WAF logs for CloudFront live in us-east-1, so the logs key can encrypt them only when the stack is there too.
+    wafLogging: settings.region === "us-east-1"
+        ? { kmsKeyArn: keys.logs.arn, retentionInDays: settings.logRetentionDays, namePrefix: `aws-waf-logs-${prefix}-site-` }
+        : undefined,
+    deletionWindowInDays: settings.kmsDeletionWindowDays,
+    protect: isProd,
+}, inMainRegion);
+
+// Account security: Config, CloudTrail, GuardDuty, Security Hub by tier.
+const security = new SecurityBaseline(`${prefix}-security`, {
+    tier: settings.securityTier,
+    enableAwsConfig: settings.enableAwsConfig,
+    enableGuardduty: settings.enableGuardduty,
+    enableSecurityHub: settings.enableSecurityHub,
+    ownsAccountBaseline: settings.ownsAccountBaseline,
+    gdpr: settings.gdprComplianceEnabled,
+    region: settings.region,
+    accountId: keys.accountId,
+    logsKeyArn: keys.logs.arn,
+    logs: { retentionInDays: settings.logRetentionDays, namePrefix: logPrefix },
+    alerts: { critical: alerts.critical.arn, warning: alerts.warning.arn },
+    functionsInVpc: settings.enableVpc,
+}, inMainRegion);
+
+// Observability: dashboard, alarms, budgets and anomaly detection over what exists.
+const observability = settings.enableMonitoring ? new Observability(`${prefix}-observability`, {
+    prefix,
+    region: settings.region,
+    topics: { critical: alerts.critical.arn, warning: alerts.warning.arn, info: alerts.info.arn },
+    thresholds: {
+        apiLatencyP95Ms: settings.alarmApiLatencyP95Ms,
+        api5xxRatePercent: settings.alarmApi5xxRatePercent,
+        api4xxRatePercent: settings.alarmApi4xxRatePercent,
+        lambdaErrorRatePercent: settings.alarmLambdaErrorRatePercent,
+        lambdaDurationP95Ms: settings.alarmLambdaDurationP95Ms,
+        cacheHitRatePercent: settings.alarmCacheHitRatePercent,
+        dlqDepth: settings.alarmDlqDepth,
+        wafBlockedRequests: settings.alarmWafBlockedRequests,
+    },
+    functions: [
+        { label: "inbound", name: api.inbound.name, logGroupName: api.inbound.logGroup.name },
+        { label: "billing", name: api.billing.name, logGroupName: api.billing.logGroup.name },
+        { label: "worker", name: api.worker.name, logGroupName: api.worker.logGroup.name },
+        { label: "scheduler", name: schedules.function.name, logGroupName: schedules.function.logGroup.name },
+    ],
+    api: { name: api.restApi.name, stage: env, accessLogGroupName: api.accessLogGroupName },
+    tables: tables.all().map((t, i) => ({ label: ["users", "conversations", "meal-plans", "billing-events"][i], name: t.name })),
+    queues: [
+        { label: "work-queue", name: workQueue.name, deadLetter: false },
+        { label: "work-dlq", name: workQueue.deadLetterQueue!.name, deadLetter: true },
+        { label: "failed-invocations", name: failedInvocations.name, deadLetter: true },
+        { label: "schedule-dlq", name: schedules.deadLetterQueue.name, deadLetter: true },
+    ],
+    cache: api.cache ? { replicationGroupId: api.cache.replicationGroupId, numNodes: api.cache.numNodes } : undefined,
+    nat: network && network.natGatewayCount > 0 ? { gatewayIds: network.natGatewayIds, count: network.natGatewayCount } : undefined,
+    waf: { name: api.webAcl.name, metricPrefix: `${env}-api` },
+    backupVaultName: backup?.vaultName,
+    customMetrics: { namespace: `AiNutritionist/${env}`, names: twilio.metricNames },
+    extraAlarmArns: [...twilio.alarms.map(a => a.arn)],
+    budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },
+    costAllocationTags: settings.ownsAccountBaseline ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
+    tracingSampleRate: isProd ? 0.05 : 1,
+}, inMainRegion) : undefined;
+
 export const webhookUrl = api.webhookUrl;
 export const statusCallbackUrl = api.statusCallbackUrl;
 export const billingWebhookUrl = api.billingWebhookUrl;
 export const healthUrl = api.healthUrl;
-export const dataKeyArn = keys.data.arn;
-export const vpcId = network?.vpcId;
+export const cloudwatchDashboardUrl = observability?.dashboardUrl;
+export const siteUrl = site.siteUrl;
+export const siteBucketName = site.bucketName;
+export const smsConfigurationSet = sms.configurationSet.name;
 export const tableNames = { users: tables.users.name, conversations: tables.conversations.name, mealPlans: tables.mealPlans.name, billingEvents: tables.billingEvents.name };
-export const backupVaultName = backup?.vaultName;
+export const keyAliases = { data: keys.data.aliasName, logs: keys.logs.aliasName, messaging: keys.messaging.aliasName, backup: keys.backup.aliasName };
+/** The seed's "resource summary" output: what this stack turned on. */
+export const resourceSummary = {
+    environment: env,
+    securityTier: settings.securityTier,
+    region: settings.region,
+    vpc: network ? { vpcId: network.vpcId, natGateways: network.natGatewayCount, availabilityZones: settings.availabilityZoneCount } : "disabled",
+    cache: api.cache ? { endpoint: api.cache.endpoint, nodes: api.cache.numNodes, nodeType: settings.elasticacheNodeType } : "disabled",
+    backup: backup ? { vault: backup.vaultName, crossRegionCopy: settings.backupCrossRegionDestination || "none", vaultLock: settings.backupVaultLockMode } : "disabled",
+    accountBaseline: security.services,
+    lambdaArchitecture: settings.lambdaArchitecture,
+    monthlyBudgetUsd: settings.monthlyBudgetLimit,
+};

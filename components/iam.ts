@@ -11,7 +11,7 @@ export interface Statement {
     Principal?: any;
     Action: string | string[];
     Resource?: pulumi.Input<string> | pulumi.Input<string>[];
-    Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[] | boolean>>;
+    Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[] | boolean | undefined>>;
 }
 
 export function policyDocument(statements: Statement[]): pulumi.Output<string> {
