@@ -9,10 +9,13 @@
  * resolved inputs.
  */
 import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stack-config";
 import { createMocks } from "./mocks";
+import { REPO_ROOT } from "./paths";
+import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig } from "./policy-runner";
 
 export interface PlannedResource {
     urn: string;
@@ -24,6 +27,8 @@ export interface PlannedResource {
     protect: boolean;
     inputs: Record<string, any>;
     dependencies: string[];
+    /** The resources behind each input property (what the engine hands policies as propertyDependencies). */
+    propertyDependencies: Record<string, string[]>;
     /** Mock outputs (inputs plus the ids, ARNs and URLs AWS would return). Not part of the JSON contract. */
     outputs?: Record<string, any>;
 }
@@ -52,11 +57,13 @@ export interface PlanOptions {
     overrides?: Record<string, string | undefined>;
     /** Folder holding Pulumi.yaml. Defaults to the repository root. */
     projectDir?: string;
-    /** Program entry point relative to projectDir. Defaults to Pulumi.yaml's `main` or index.ts. */
+    /** Program entry point relative to projectDir. Defaults to index.ts. */
     program?: string;
+    /** Policy pack config (as for --policy-pack-config); defaults to policy-config.json. `false` skips the pack. */
+    policyConfig?: PackConfig | false;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SIGS = {
@@ -88,6 +95,16 @@ export function plainInputs(v: any): any {
         return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, plainInputs(x)]));
     }
     return v;
+}
+
+function propertyDependencies(req: any): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const map = req.getPropertydependenciesMap();
+    map.forEach((deps: any, key: string) => {
+        const urns = [...new Set<string>(deps.getUrnsList())].sort();
+        if (urns.length) out[key] = urns;
+    });
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function forgetProgram(projectDir: string): void {
@@ -137,6 +154,7 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
             protect: Boolean(req.getProtect()),
             inputs: plainInputs(req.getObject()?.toJavaScript() ?? {}),
             dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
+            propertyDependencies: propertyDependencies(req),
         };
         return original(req, (err: any, resp: any) => {
             if (resp) {
@@ -172,12 +190,14 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
         quiet = pending === 0 ? quiet + 1 : 0;
     }
 
+    const resources = records.filter(r => r.type !== "pulumi:pulumi:Stack");
+    const policyConfig = opts.policyConfig ?? (fs.existsSync(DEFAULT_POLICY_CONFIG) ? JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8")) : {});
     return {
         project,
         stack,
-        resources: records.filter(r => r.type !== "pulumi:pulumi:Stack"),
+        resources,
         outputs: plainInputs(outputs ?? {}),
-        violations: [],
+        violations: policyConfig === false ? [] : evaluatePolicies(resources, policyConfig),
     };
 }
 

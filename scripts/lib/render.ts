@@ -1,5 +1,5 @@
 /** Text rendering of a plan, shaped like `pulumi preview`: the resource tree, counts, outputs, policies. */
-import { Plan, PlannedResource } from "./planner";
+import { Plan, PlannedResource, Violation } from "./planner";
 
 function label(r: PlannedResource): string {
     return `${r.type}  ${r.name}${r.protect ? "  [protected]" : ""}`;
@@ -37,11 +37,15 @@ export function renderPlan(plan: Plan): string {
         out.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
 
-    out.push("", "Policies:");
-    if (plan.violations.length === 0) {
-        out.push("    no violations");
-    } else {
-        for (const v of plan.violations) out.push(`    [${v.enforcementLevel}] ${v.policy}: ${v.message}\n        ${v.urn}`);
-    }
+    out.push("", "Policies (ai-nutritionist-guardrails):", renderViolations(plan.violations));
     return out.join("\n");
+}
+
+export function renderViolations(violations: Violation[]): string {
+    if (violations.length === 0) return "    no violations";
+    return violations
+        .slice()
+        .sort((a, b) => (a.enforcementLevel === "mandatory" ? 0 : 1) - (b.enforcementLevel === "mandatory" ? 0 : 1) || a.policy.localeCompare(b.policy))
+        .map(v => `    [${v.enforcementLevel}] ${v.policy}: ${v.message}\n        ${v.urn}`)
+        .join("\n");
 }

@@ -1,0 +1,193 @@
+/**
+ * Shared helpers of the policies: reading props that may be unknown during a real preview,
+ * JSON policy documents, links between split resources, exemptions, and the policy factories.
+ */
+import {
+    EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
+    StackValidationArgs, StackValidationPolicy,
+} from "@pulumi/policy";
+
+/** Marks a value that is unknown until the update runs (an ARN of a resource not created yet). */
+export const UNKNOWN = Symbol("unknown");
+export type Maybe<T> = T | typeof UNKNOWN | undefined;
+
+function isUnknownError(e: unknown): boolean {
+    return e instanceof Error && (e.constructor.name === "UnknownValueError" || /can't be known during preview/.test(e.message));
+}
+
+/** Read a nested prop; UNKNOWN instead of throwing when the engine does not know it yet. */
+export function read(obj: any, ...path: (string | number)[]): any {
+    let cur = obj;
+    for (const p of path) {
+        if (cur === undefined || cur === null || typeof cur !== "object") return undefined;
+        try {
+            cur = cur[p];
+        } catch (e) {
+            if (isUnknownError(e)) return UNKNOWN;
+            throw e;
+        }
+    }
+    return cur;
+}
+
+/** A value that is set, or will be once known (an unknown ARN still names a key). */
+export function isSet(v: unknown): boolean {
+    return v === UNKNOWN || (v !== undefined && v !== null && v !== "");
+}
+
+/** Parse a policy document given as a JSON string or an object; UNKNOWN when it cannot be known. */
+export function parseDocument(v: unknown): any {
+    if (v === UNKNOWN) return UNKNOWN;
+    if (typeof v === "string") {
+        try {
+            return JSON.parse(v);
+        } catch {
+            return undefined;
+        }
+    }
+    return v && typeof v === "object" ? v : undefined;
+}
+
+export function statementsOf(doc: any): any[] {
+    if (!doc || doc === UNKNOWN) return [];
+    const s = read(doc, "Statement");
+    return Array.isArray(s) ? s : s && typeof s === "object" ? [s] : [];
+}
+
+export function asList(v: unknown): unknown[] {
+    return Array.isArray(v) ? v : v === undefined ? [] : [v];
+}
+
+/** Whether a resource policy denies requests made without TLS. */
+export function deniesInsecureTransport(doc: any): boolean {
+    return statementsOf(doc).some(s => {
+        if (read(s, "Effect") !== "Deny") return false;
+        const cond = read(s, "Condition", "Bool", "aws:SecureTransport");
+        return cond === false || cond === "false" || (Array.isArray(cond) && cond.some(c => c === false || c === "false"));
+    });
+}
+
+/**
+ * Whether `companion` belongs to `target` through its `prop` input: the engine's property
+ * dependencies name the target, or both carry the same known value (`bucket` names).
+ */
+export function linked(companion: PolicyResource, prop: string, target: PolicyResource, targetProp: string): boolean {
+    const deps = companion.propertyDependencies?.[prop] ?? [];
+    if (deps.some(d => d.urn === target.urn)) return true;
+    const a = read(companion.props, prop);
+    const b = read(target.props, targetProp);
+    return typeof a === "string" && a !== "" && a === b;
+}
+
+// --- Exemptions -------------------------------------------------------------------------------
+
+export interface Exemption {
+    /** Glob (`*` wildcards) on the resource's logical name or its URN. */
+    resource: string;
+    /** Why the resource cannot comply; required. */
+    reason: string;
+}
+
+export const EXEMPTIONS_SCHEMA = {
+    exemptions: {
+        type: "array",
+        description: "Resources exempted from this policy: { resource: <glob on logical name or URN>, reason: <why> }.",
+        items: {
+            type: "object",
+            properties: { resource: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 10 } },
+            required: ["resource", "reason"],
+        },
+        default: [],
+    },
+} as const;
+
+export interface ExemptedFinding {
+    policy: string;
+    urn: string;
+    reason: string;
+    message: string;
+}
+
+/** Findings suppressed by an exemption in this run; the `exempted-findings` policy reports them. */
+export const exemptedFindings: ExemptedFinding[] = [];
+
+function glob(pattern: string): RegExp {
+    return new RegExp(`^${pattern.split("*").map(p => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+}
+
+export function nameOf(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+export function matchExemption(exemptions: Exemption[] | undefined, urn: string): Exemption | undefined {
+    return (exemptions ?? []).find(e => e && typeof e.resource === "string" && typeof e.reason === "string" && e.reason.trim().length >= 10 &&
+        (glob(e.resource).test(nameOf(urn)) || glob(e.resource).test(urn)));
+}
+
+export type Violation = (message: string, urn?: string) => void;
+
+function exemptingReporter(policy: string, exemptions: Exemption[] | undefined, report: ReportViolation, defaultUrn?: string): Violation {
+    return (message, urn) => {
+        const target = urn ?? defaultUrn ?? "";
+        const exemption = matchExemption(exemptions, target);
+        if (exemption) exemptedFindings.push({ policy, urn: target, reason: exemption.reason, message });
+        else report(message, urn);
+    };
+}
+
+// --- Factories --------------------------------------------------------------------------------
+
+type Schema = Record<string, any>;
+
+function withDefaults(schema: Schema, config: object): any {
+    const defaults = Object.fromEntries(Object.entries(schema).filter(([, s]) => "default" in s).map(([k, s]) => [k, s.default]));
+    return { ...defaults, ...config };
+}
+
+export interface ResourcePolicySpec {
+    name: string;
+    description: string;
+    enforcementLevel?: EnforcementLevel;
+    /** Resource types the policy applies to; others are reported not applicable. */
+    types: readonly string[] | ((type: string) => boolean);
+    config?: Schema;
+    check: (props: any, violation: Violation, args: ResourceValidationArgs, config: any) => void;
+}
+
+export function resourcePolicy(spec: ResourcePolicySpec): ResourceValidationPolicy {
+    const schema = { ...EXEMPTIONS_SCHEMA, ...spec.config };
+    const applies = typeof spec.types === "function" ? spec.types : (t: string) => (spec.types as readonly string[]).includes(t);
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        configSchema: { properties: schema as any },
+        validateResource: (args, report) => {
+            if (!applies(args.type)) args.notApplicable(`applies to ${typeof spec.types === "function" ? "other types" : spec.types.join(", ")}`);
+            const config = withDefaults(schema, args.getConfig());
+            spec.check(args.props, exemptingReporter(spec.name, config.exemptions, report, args.urn), args, config);
+        },
+    };
+}
+
+export interface StackPolicySpec {
+    name: string;
+    description: string;
+    enforcementLevel?: EnforcementLevel;
+    config?: Schema;
+    check: (resources: PolicyResource[], violation: Violation, args: StackValidationArgs, config: any) => void;
+}
+
+export function stackPolicy(spec: StackPolicySpec): StackValidationPolicy {
+    const schema = { ...EXEMPTIONS_SCHEMA, ...spec.config };
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        configSchema: { properties: schema as any },
+        validateStack: (args, report) => {
+            const config = withDefaults(schema, args.getConfig());
+            spec.check(args.resources, exemptingReporter(spec.name, config.exemptions, report), args, config);
+        },
+    };
+}

@@ -1,0 +1,55 @@
+/** Required tags on every taggable AWS resource, from the resource or its provider's defaultTags. */
+import { read, resourcePolicy, UNKNOWN } from "./helpers";
+import taggable = require("./taggable-types.json");
+
+const TAGGABLE = new Set<string>(taggable.types);
+
+export const DEFAULT_REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"];
+export const DEFAULT_ENVIRONMENTS = ["dev", "staging", "prod"];
+
+/** The provider's `defaultTags.tags`: an object, or (as provider inputs travel) a JSON string. */
+function providerTags(provider: { props: Record<string, any> } | undefined): Record<string, unknown> | typeof UNKNOWN {
+    if (!provider) return {};
+    let dt = read(provider.props, "defaultTags");
+    if (dt === UNKNOWN) return UNKNOWN;
+    if (typeof dt === "string") {
+        try {
+            dt = JSON.parse(dt);
+        } catch {
+            return {};
+        }
+    }
+    const tags = read(dt, "tags");
+    if (tags === UNKNOWN) return UNKNOWN;
+    return tags && typeof tags === "object" ? tags : {};
+}
+
+export const requiredTags = resourcePolicy({
+    name: "required-tags",
+    description: "Every taggable AWS resource carries the required tags (set on it or by its provider's defaultTags), with an allowed Environment.",
+    types: t => TAGGABLE.has(t),
+    config: {
+        requiredTags: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS, description: "Tag keys every taggable resource must carry." },
+        allowedEnvironments: { type: "array", items: { type: "string" }, default: DEFAULT_ENVIRONMENTS, description: "Allowed values of the Environment tag." },
+    },
+    check: (props, violation, args, config) => {
+        const fromProvider = providerTags(args.provider);
+        if (fromProvider === UNKNOWN) return; // The provider's tags are decided later; nothing to judge yet.
+        const own = read(props, "tags");
+        if (own === UNKNOWN) return;
+        const value = (key: string): unknown => {
+            const v = own && typeof own === "object" ? read(own, key) : undefined;
+            return v !== undefined && v !== null ? v : fromProvider[key];
+        };
+        const missing = (config.requiredTags as string[]).filter(k => {
+            const v = value(k);
+            return v !== UNKNOWN && (v === undefined || v === null || v === "");
+        });
+        if (missing.length) violation(`missing required tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (neither on the resource nor in its provider's defaultTags).`);
+        const env = value("Environment");
+        const allowed = config.allowedEnvironments as string[];
+        if (typeof env === "string" && env !== "" && allowed.length && !allowed.includes(env)) {
+            violation(`tag Environment=${env} is not one of ${allowed.join(", ")}.`);
+        }
+    },
+});

@@ -1,0 +1,136 @@
+/**
+ * Runs the whole policy pack against a plan, the way the Pulumi engine drives a policy pack:
+ * every resource policy on every resource (props proxied so unknown values throw as in a
+ * preview, provider, options, stack tags, config, `notApplicable`), then every stack policy
+ * over all resources (with parents, dependencies and property dependencies).
+ */
+import * as path from "path";
+import type { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { REPO_ROOT } from "./paths";
+
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    custom: boolean;
+    provider: string | null;
+    protect: boolean;
+    inputs: Record<string, any>;
+    dependencies: string[];
+    propertyDependencies?: Record<string, string[]>;
+}
+
+export interface PolicyViolation {
+    policy: string;
+    enforcementLevel: string;
+    urn: string;
+    message: string;
+}
+
+/** Policy pack config, as for `pulumi preview --policy-pack-config`: policy name → level or { enforcementLevel, ...props }. */
+export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, any>)>;
+
+export const DEFAULT_POLICY_CONFIG = path.join(REPO_ROOT, "policy-config.json");
+
+class NotApplicable extends Error {}
+
+// The policy SDK's own proxy, so an unknown value throws exactly as in `pulumi preview`.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const proxy = require("@pulumi/policy/proxy");
+
+function withUnknowns(v: any): any {
+    if (v === "[unknown]") return proxy.unknownStringValue;
+    if (Array.isArray(v)) return v.map(withUnknowns);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withUnknowns(x)]));
+    return v;
+}
+
+function levelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, config: PackConfig): EnforcementLevel {
+    const c = config[policy.name];
+    const configured = typeof c === "string" ? c : c?.enforcementLevel;
+    return configured ?? policy.enforcementLevel ?? "mandatory";
+}
+
+function configOf(name: string, config: PackConfig): object {
+    const c = config[name];
+    if (!c || typeof c === "string") return {};
+    const { enforcementLevel: _level, ...props } = c;
+    return props;
+}
+
+const frozen = (m: Map<string, string>): ReadonlyMap<string, string> => m;
+
+export function evaluatePolicies(resources: PlanResource[], config: PackConfig = {}, stackTags = new Map<string, string>()): PolicyViolation[] {
+    // Loaded here so the pack's module state (exempted findings) is fresh for each run.
+    const pack = require(path.join(REPO_ROOT, "policy-pack", "policies"));
+    pack.exemptedFindings.length = 0;
+    const all: (ResourceValidationPolicy | StackValidationPolicy)[] = pack.policies;
+    const out: PolicyViolation[] = [];
+    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const props = new Map(resources.map(r => [r.urn, proxy.unknownCheckingProxy(withUnknowns(r.inputs))]));
+    const providerOf = (r: PlanResource) => {
+        const p = r.provider ? byUrn.get(r.provider) : undefined;
+        return p ? { type: p.type, props: props.get(p.urn), urn: p.urn, name: p.name } : undefined;
+    };
+    const optsOf = (r: PlanResource) => ({
+        protect: r.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, parent: r.parent ?? undefined,
+    });
+    const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
+    const run = (policy: { name: string }, level: EnforcementLevel, urn: string | undefined, fn: (report: (m: string, u?: string) => void) => void) => {
+        const report = (message: string, u?: string) => out.push({ policy: policy.name, enforcementLevel: level, urn: u ?? urn ?? "", message });
+        try {
+            fn(report);
+        } catch (e: any) {
+            if (e instanceof NotApplicable) return;
+            if (e instanceof proxy.UnknownValueError) {
+                out.push({ policy: policy.name, enforcementLevel: "advisory", urn: urn ?? "", message: `can't run during preview: ${e.message}` });
+                return;
+            }
+            throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${e?.stack ?? e}`);
+        }
+    };
+
+    for (const policy of all) {
+        const level = levelOf(policy, config);
+        if (level === "disabled" || !("validateResource" in policy) || !policy.validateResource) continue;
+        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        for (const r of resources) {
+            for (const validate of validations) {
+                run(policy, level, r.urn, report => validate({
+                    type: r.type, props: props.get(r.urn), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
+                    stackTags: frozen(stackTags), getConfig: <T>() => configOf(policy.name, config) as T, notApplicable,
+                    isType: () => { throw new Error("isType is not supported offline; compare args.type"); },
+                    asType: () => { throw new Error("asType is not supported offline; compare args.type"); },
+                }, report));
+            }
+        }
+    }
+
+    const policyResources = new Map<string, PolicyResource>();
+    for (const r of resources) {
+        policyResources.set(r.urn, {
+            type: r.type, props: props.get(r.urn), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
+            dependencies: [], propertyDependencies: {},
+            isType: () => { throw new Error("isType is not supported offline"); },
+            asType: () => { throw new Error("asType is not supported offline"); },
+        } as unknown as PolicyResource);
+    }
+    for (const r of resources) {
+        const pr = policyResources.get(r.urn)! as any;
+        pr.parent = r.parent ? policyResources.get(r.parent) : undefined;
+        pr.dependencies = r.dependencies.map(u => policyResources.get(u)).filter(Boolean);
+        pr.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, urns]) => [k, urns.map(u => policyResources.get(u)).filter(Boolean)]));
+    }
+    const stackResources = [...policyResources.values()];
+    for (const policy of all) {
+        const level = levelOf(policy, config);
+        if (level === "disabled" || !("validateStack" in policy)) continue;
+        run(policy, level, undefined, report => policy.validateStack({
+            resources: stackResources, stackTags: frozen(stackTags),
+            getConfig: <T>() => configOf(policy.name, config) as T, notApplicable,
+        }, report));
+    }
+    return out;
+}
