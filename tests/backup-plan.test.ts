@@ -1,0 +1,90 @@
+import { expect } from "chai";
+import { validateBackupPlanArgs } from "../components/backup-plan";
+import { maybe, ofType, one, out, parse, planStack } from "./harness";
+
+describe("BackupPlan", () => {
+    it("does not exist in dev (backups off)", async () => {
+        expect(ofType(await planStack("dev"), "aws:backup/plan:Plan")).to.have.length(0);
+    });
+
+    it("encrypts the vault with the backup key", async () => {
+        const plan = await planStack("staging");
+        const vault = one(plan, "aws:backup/vault:Vault", "-backup-vault");
+        expect(vault.inputs.kmsKeyArn).to.equal(out(one(plan, "aws:kms/key:Key", "-keys-backup-key")).arn);
+    });
+
+    it("runs daily at 04:00 UTC, moves to cold storage after 30 days and deletes no earlier than 90 days later", async () => {
+        for (const stack of ["staging", "prod"]) {
+            const rule = one(await planStack(stack), "aws:backup/plan:Plan", "-backup-plan").inputs.rules.find((r: any) => r.ruleName === "daily");
+            expect(rule.schedule).to.equal("cron(0 4 * * ? *)");
+            expect(rule.lifecycle.coldStorageAfter).to.equal(30);
+            expect(rule.lifecycle.deleteAfter).to.be.at.least(rule.lifecycle.coldStorageAfter + 90);
+        }
+    });
+
+    it("in prod copies every recovery point to a vault in us-west-2 with its own key there", async () => {
+        const plan = await planStack("prod");
+        const copyVault = one(plan, "aws:backup/vault:Vault", "-backup-copy-vault");
+        const copyKey = one(plan, "aws:kms/key:Key", "-backup-copy-key-key");
+        const provider = plan.resources.find(r => r.urn === copyVault.provider)!;
+        expect(provider.inputs.region).to.equal("us-west-2");
+        expect(copyKey.provider).to.equal(copyVault.provider);
+        expect(out(copyKey).arn).to.match(/^arn:aws:kms:us-west-2:/);
+        expect(copyVault.inputs.kmsKeyArn).to.equal(out(copyKey).arn);
+        const rules = one(plan, "aws:backup/plan:Plan", "-backup-plan").inputs.rules;
+        for (const r of rules) expect(r.copyActions[0].destinationVaultArn, r.ruleName).to.equal(out(copyVault).arn);
+        expect(rules.map((r: any) => r.ruleName)).to.deep.equal(["daily", "hourly"]);
+    });
+
+    it("staging has no cross-region copy", async () => {
+        const plan = await planStack("staging");
+        expect(maybe(plan, "aws:backup/vault:Vault", "-backup-copy-vault")).to.equal(undefined);
+        expect(one(plan, "aws:backup/plan:Plan", "-backup-plan").inputs.rules[0].copyActions).to.equal(undefined);
+    });
+
+    it("selects resources by the Backup tag and the stack's Environment tag", async () => {
+        const sel = one(await planStack("prod"), "aws:backup/selection:Selection", "-backup-selection");
+        expect(sel.inputs.conditions[0].stringEquals).to.deep.equal([
+            { key: "aws:ResourceTag/Backup", value: "daily" },
+            { key: "aws:ResourceTag/Environment", value: "prod" },
+        ]);
+    });
+
+    it("gives the backup role the AWS managed backup and restore policies", async () => {
+        const plan = await planStack("prod");
+        const arns = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(a => a.name.includes("-backup-role-")).map(a => a.inputs.policyArn);
+        expect(arns).to.have.members([
+            "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+            "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+        ]);
+        expect(parse(one(plan, "aws:iam/role:Role", "-backup-role").inputs.assumeRolePolicy).Statement[0].Principal.Service).to.equal("backup.amazonaws.com");
+    });
+
+    it("alerts the critical topic on failed backup, copy and restore jobs", async () => {
+        const plan = await planStack("prod");
+        const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "-backup-failed-jobs");
+        expect(parse(rule.inputs.eventPattern)["detail-type"]).to.include.members(["Backup Job State Change", "Copy Job State Change"]);
+        const target = one(plan, "aws:cloudwatch/eventTarget:EventTarget", "-backup-failed-jobs-alert");
+        expect(target.inputs.arn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-alerts-critical")).arn);
+    });
+
+    it("tests restores monthly and locks the prod vault in governance mode", async () => {
+        const plan = await planStack("prod");
+        expect(one(plan, "aws:backup/restoreTestingPlan:RestoreTestingPlan", "-backup-restore-test").inputs.scheduleExpression).to.equal("cron(0 6 1 * ? *)");
+        expect(one(plan, "aws:backup/restoreTestingSelection:RestoreTestingSelection", "-restore-test-tables").inputs.protectedResourceType).to.equal("DynamoDB");
+        const lock = one(plan, "aws:backup/vaultLockConfiguration:VaultLockConfiguration", "-backup-vault-lock");
+        expect(lock.inputs.changeableForDays).to.equal(undefined);
+        expect(lock.protect).to.equal(true);
+        expect(maybe(await planStack("staging"), "aws:backup/vaultLockConfiguration:VaultLockConfiguration", "-backup-vault-lock")).to.equal(undefined);
+    });
+
+    it("compliance mode has a three-day grace period", async () => {
+        const lock = one(await planStack("prod", { backupVaultLockMode: "compliance" }), "aws:backup/vaultLockConfiguration:VaultLockConfiguration", "-backup-vault-lock");
+        expect(lock.inputs.changeableForDays).to.equal(3);
+    });
+
+    it("validation enforces delete-after >= cold-after + 90", () => {
+        expect(validateBackupPlanArgs({ namePrefix: "x", environment: "dev", kmsKeyArn: "k", sourceKeyArns: [], coldStorageAfterDays: 30, deleteAfterDays: 100 }))
+            .to.deep.equal(["deleteAfterDays must be at least coldStorageAfterDays + 90 = 120 (got 100)"]);
+    });
+});

@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { validateEncryptedTableArgs } from "../components/encrypted-table";
+import { ofType, one, out, parse, planStack } from "./harness";
+
+describe("EncryptedTable", () => {
+    it("encrypts every table with the data key (never the AWS-owned key) and keeps PITR on", async () => {
+        const plan = await planStack("staging");
+        const dataKey = out(one(plan, "aws:kms/key:Key", "-keys-data-key")).arn;
+        const tables = ofType(plan, "aws:dynamodb/table:Table");
+        expect(tables).to.have.length(4);
+        for (const t of tables) {
+            expect(t.inputs.serverSideEncryption, t.name).to.deep.equal({ enabled: true, kmsKeyArn: dataKey });
+            expect(t.inputs.pointInTimeRecovery.enabled, t.name).to.equal(true);
+            expect(t.inputs.billingMode, t.name).to.equal("PAY_PER_REQUEST");
+            expect(t.inputs.tags, t.name).to.deep.equal({ Backup: "daily" });
+        }
+    });
+
+    it("prod tables keep deletion protection on and are protected in Pulumi; dev tables are not", async () => {
+        for (const t of ofType(await planStack("prod"), "aws:dynamodb/table:Table")) {
+            expect(t.inputs.deletionProtectionEnabled, t.name).to.equal(true);
+            expect(t.protect, t.name).to.equal(true);
+        }
+        for (const t of ofType(await planStack("dev"), "aws:dynamodb/table:Table")) {
+            expect(t.inputs.deletionProtectionEnabled, t.name).to.equal(false);
+            expect(t.protect, t.name).to.equal(false);
+        }
+    });
+
+    it("has the service's keys, indexes and TTLs", async () => {
+        const plan = await planStack("prod");
+        const users = one(plan, "aws:dynamodb/table:Table", "-tables-users-table");
+        expect(users.inputs.hashKey).to.equal("userId");
+        expect(users.inputs.globalSecondaryIndexes.map((i: any) => i.name)).to.deep.equal(["byPhone", "byPlanStatus"]);
+        const conversations = one(plan, "aws:dynamodb/table:Table", "-tables-conversations-table");
+        expect(conversations.inputs).to.include({ hashKey: "userId", rangeKey: "sentAt" });
+        expect(conversations.inputs.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
+        const billing = one(plan, "aws:dynamodb/table:Table", "-tables-billing-events-table");
+        expect(billing.inputs.hashKey).to.equal("eventId");
+        expect(billing.inputs.tableClass).to.equal("STANDARD_INFREQUENT_ACCESS");
+    });
+
+    it("in provisioned mode, auto-scales reads and writes of the table and of every index", async () => {
+        const plan = await planStack("staging", { tableBillingMode: "PROVISIONED", tableAutoscalingTargetUtilization: "60" });
+        const users = one(plan, "aws:dynamodb/table:Table", "-tables-users-table");
+        expect(users.inputs.billingMode).to.equal("PROVISIONED");
+        const targets = ofType(plan, "aws:appautoscaling/target:Target").filter(t => t.name.includes("-tables-users-"));
+        expect(targets.map(t => t.inputs.scalableDimension).sort()).to.deep.equal([
+            "dynamodb:index:ReadCapacityUnits", "dynamodb:index:ReadCapacityUnits", "dynamodb:index:WriteCapacityUnits", "dynamodb:index:WriteCapacityUnits",
+            "dynamodb:table:ReadCapacityUnits", "dynamodb:table:WriteCapacityUnits",
+        ]);
+        expect(targets.map(t => t.inputs.resourceId)).to.include(`table/${out(users).name}/index/byPhone`);
+        const policies = ofType(plan, "aws:appautoscaling/policy:Policy").filter(p => p.name.includes("-tables-users-"));
+        expect(policies).to.have.length(6);
+        for (const p of policies) expect(p.inputs.targetTrackingScalingPolicyConfiguration.targetValue).to.equal(60);
+        // 4 tables: users (2 indexes) = 6, conversations 2, meal plans 2, billing events (1 index) 4
+        expect(ofType(plan, "aws:appautoscaling/target:Target")).to.have.length(14);
+    });
+
+    it("grants least privilege: the billing function may write only its table, with the data key only through DynamoDB", async () => {
+        const plan = await planStack("prod");
+        const table = out(one(plan, "aws:dynamodb/table:Table", "-tables-billing-events-table")).arn;
+        const doc = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-api-billing-policy").inputs.policy);
+        const ddb = doc.Statement.filter((s: any) => [].concat(s.Action).some((a: string) => a.startsWith("dynamodb:")));
+        expect(ddb).to.have.length(1);
+        expect(ddb[0].Resource).to.deep.equal([table]);
+        expect(ddb[0].Action).to.include("dynamodb:PutItem").and.not.include("dynamodb:Scan");
+        const kms = doc.Statement.find((s: any) => s.Sid?.endsWith("KeyViaDynamoDb"));
+        expect(kms.Condition.StringEquals["kms:ViaService"]).to.equal("dynamodb.us-east-1.amazonaws.com");
+    });
+
+    it("a read grant covers the table and its indexes, with no write action", async () => {
+        const plan = await planStack("prod");
+        const doc = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-schedules-function-policy").inputs.policy);
+        const read = doc.Statement.find((s: any) => s.Sid?.endsWith("Read"));
+        const arn = out(one(plan, "aws:dynamodb/table:Table", "-tables-users-table")).arn;
+        expect(read.Resource).to.deep.equal([arn, `${arn}/index/*`]);
+        expect(read.Action.some((a: string) => /Put|Update|Delete|Write/.test(a))).to.equal(false);
+    });
+
+    it("validation lists every problem", () => {
+        const p = validateEncryptedTableArgs({
+            attributes: { id: "S", extra: "S" }, hashKey: "id", rangeKey: "sk", kmsKeyArn: "k",
+            globalSecondaryIndexes: [{ name: "a", hashKey: "id" }, { name: "a", hashKey: "id" }],
+            provisioned: { minCapacity: 10, maxCapacity: 5, targetUtilization: 95 },
+        });
+        expect(p).to.have.length(5);
+    });
+});

@@ -1,0 +1,66 @@
+import { expect } from "chai";
+import { mandatory, ofType, one, out, parse, planStack } from "./harness";
+
+describe("EncryptionKeys", () => {
+    it("creates one rotated customer-managed key per purpose, each with an alias", async () => {
+        const plan = await planStack("dev");
+        for (const purpose of ["data", "logs", "messaging", "backup"]) {
+            const key = one(plan, "aws:kms/key:Key", `-keys-${purpose}-key`);
+            expect(key.inputs.enableKeyRotation, purpose).to.equal(true);
+            const alias = one(plan, "aws:kms/alias:Alias", `-keys-${purpose}-alias`);
+            expect(alias.inputs.name).to.equal(`alias/ai-nutritionist-dev-${purpose}`);
+            expect(alias.inputs.targetKeyId).to.equal(out(key).keyId);
+        }
+    });
+
+    it("uses the environment's deletion window: 7 days in dev, 30 in prod", async () => {
+        expect(one(await planStack("dev"), "aws:kms/key:Key", "-keys-data-key").inputs.deletionWindowInDays).to.equal(7);
+        expect(one(await planStack("prod"), "aws:kms/key:Key", "-keys-data-key").inputs.deletionWindowInDays).to.equal(30);
+    });
+
+    it("lets the account administer every key through IAM", async () => {
+        const plan = await planStack("prod");
+        for (const key of ofType(plan, "aws:kms/key:Key").filter(k => k.inputs.policy)) {
+            const admin = parse(key.inputs.policy).Statement[0];
+            expect(admin.Principal.AWS).to.equal("arn:aws:iam::123456789012:root");
+            expect(admin.Action).to.equal("kms:*");
+        }
+    });
+
+    it("lets CloudWatch Logs use the logs key only for this stack's log groups", async () => {
+        const plan = await planStack("prod");
+        const st = parse(one(plan, "aws:kms/key:Key", "-keys-logs-key").inputs.policy).Statement;
+        const logs = st.find((s: any) => s.Principal?.Service === "logs.us-east-1.amazonaws.com");
+        expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.deep.equal([
+            "arn:aws:logs:us-east-1:123456789012:log-group:/ai-nutritionist/prod/*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-ai-nutritionist-prod*",
+        ]);
+        const trail = st.find((s: any) => s.Principal?.Service === "cloudtrail.amazonaws.com");
+        expect(trail.Condition.StringEquals["aws:SourceAccount"]).to.equal("123456789012");
+    });
+
+    it("every log group the stack creates falls under the logs key's allowed prefixes and uses that key", async () => {
+        const plan = await planStack("prod");
+        const logsKey = out(one(plan, "aws:kms/key:Key", "-keys-logs-key")).arn;
+        for (const lg of ofType(plan, "aws:cloudwatch/logGroup:LogGroup")) {
+            expect(lg.inputs.namePrefix, lg.name).to.satisfy((p: string) => p.startsWith("/ai-nutritionist/prod/") || p.startsWith("aws-waf-logs-ai-nutritionist-prod"));
+            expect(lg.inputs.kmsKeyId, lg.name).to.equal(logsKey);
+        }
+    });
+
+    it("lets the AWS services that publish alerts use the messaging key, from this account only", async () => {
+        const plan = await planStack("prod");
+        const st = parse(one(plan, "aws:kms/key:Key", "-keys-messaging-key").inputs.policy).Statement[1];
+        expect(st.Principal.Service).to.include.members(["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com", "backup.amazonaws.com", "sms-voice.amazonaws.com"]);
+        expect(st.Action).to.deep.equal(["kms:GenerateDataKey*", "kms:Decrypt"]);
+        expect(st.Condition.StringEquals["aws:SourceAccount"]).to.equal("123456789012");
+    });
+
+    it("the data and backup keys admit no service principal (used through the callers' IAM grants)", async () => {
+        const plan = await planStack("prod");
+        for (const purpose of ["data", "backup"]) {
+            expect(parse(one(plan, "aws:kms/key:Key", `-keys-${purpose}-key`).inputs.policy).Statement, purpose).to.have.length(1);
+        }
+        expect(mandatory(plan)).to.deep.equal([]);
+    });
+});

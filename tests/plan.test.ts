@@ -1,0 +1,108 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { createMocks, MOCK_ACCOUNT } from "../scripts/lib/mocks";
+import { REPO_ROOT } from "../scripts/lib/paths";
+import { mandatory, ofType, one, planStack, STACKS } from "./harness";
+
+/** The ARN shape each service uses (service, region or none, account or none). */
+const ARN_SHAPES: Record<string, RegExp> = {
+    "aws:kms/key:Key": /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+    "aws:dynamodb/table:Table": /^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table\/[\w.-]+$/,
+    "aws:sqs/queue:Queue": /^arn:aws:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/,
+    "aws:sns/topic:Topic": /^arn:aws:sns:[a-z0-9-]+:\d{12}:[\w-]+$/,
+    "aws:lambda/function:Function": /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$/,
+    "aws:iam/role:Role": /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/,
+    "aws:cloudwatch/logGroup:LogGroup": /^arn:aws:logs:[a-z0-9-]+:\d{12}:log-group:[\w/.-]+$/,
+    "aws:s3/bucket:Bucket": /^arn:aws:s3:::[a-z0-9.-]+$/,
+    "aws:wafv2/webAcl:WebAcl": /^arn:aws:wafv2:[a-z0-9-]+:\d{12}:(regional|global)\/webacl\/[\w-]+\/[0-9a-f-]+$/,
+    "aws:cloudfront/distribution:Distribution": /^arn:aws:cloudfront::\d{12}:distribution\/E[A-Z0-9]+$/,
+    "aws:backup/vault:Vault": /^arn:aws:backup:[a-z0-9-]+:\d{12}:backup-vault:[\w-]+$/,
+    "aws:secretsmanager/secret:Secret": /^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w-]+-[a-z0-9]{6}$/,
+    "aws:apigateway/stage:Stage": /^arn:aws:apigateway:[a-z0-9-]+::\/restapis\/\w+\/stages\/\w+$/,
+};
+
+describe("offline plan", () => {
+    for (const stack of STACKS) {
+        describe(stack, () => {
+            it("plans with every resource in the JSON contract and no mandatory policy violation", async () => {
+                const plan = await planStack(stack);
+                expect(plan.project).to.equal("ai-nutritionist");
+                expect(plan.stack).to.equal(stack);
+                const urns = new Set(plan.resources.map(r => r.urn));
+                expect(urns.size, "URNs are unique").to.equal(plan.resources.length);
+                for (const r of plan.resources) {
+                    expect(r).to.have.all.keys("urn", "type", "name", "parent", "custom", "provider", "protect", "inputs", "dependencies", "propertyDependencies", "outputs");
+                    expect(r.urn).to.match(new RegExp(`^urn:pulumi:${stack}::ai-nutritionist::`));
+                    if (r.parent !== null) expect(r.parent.endsWith("pulumi:pulumi:Stack::ai-nutritionist-" + stack) || urns.has(r.parent), `${r.name} parent`).to.equal(true);
+                    if (r.provider !== null) expect(urns.has(r.provider), `${r.name} provider`).to.equal(true);
+                    for (const d of r.dependencies) expect(urns.has(d), `${r.name} dependency ${d}`).to.equal(true);
+                    for (const ds of Object.values(r.propertyDependencies)) for (const d of ds) expect(r.dependencies).to.include(d);
+                }
+                expect(mandatory(plan)).to.deep.equal([]);
+            });
+            it("returns realistic ARNs in each resource's own region and the fixed account", async () => {
+                const plan = await planStack(stack);
+                for (const [type, shape] of Object.entries(ARN_SHAPES)) {
+                    for (const r of ofType(plan, type)) {
+                        expect(r.outputs!.arn, `${type} ${r.name}`).to.match(shape);
+                        if (/:(kms|dynamodb|sqs|sns|lambda|logs|backup|secretsmanager):/.test(r.outputs!.arn)) {
+                            const region = plan.resources.find(p => p.urn === r.provider)?.inputs.region ?? "us-east-1";
+                            expect(r.outputs!.arn.split(":")[3], `${r.name} region`).to.equal(region);
+                            expect(r.outputs!.arn.split(":")[4]).to.equal(MOCK_ACCOUNT);
+                        }
+                    }
+                }
+            });
+            it("exports the seed's outputs: webhook, billing webhook and dashboard URLs, and a resource summary", async () => {
+                const { outputs } = await planStack(stack);
+                expect(outputs.webhookUrl).to.match(new RegExp(`^https://\\w{10}\\.execute-api\\.us-east-1\\.amazonaws\\.com/${stack}/webhooks/twilio/sms$`));
+                expect(outputs.billingWebhookUrl).to.match(new RegExp(`/${stack}/webhooks/stripe$`));
+                expect(outputs.cloudwatchDashboardUrl).to.equal(`https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=ai-nutritionist-${stack}`);
+                expect(outputs.siteUrl).to.match(/^https:\/\/d\w+\.cloudfront\.net$/);
+                expect(outputs.resourceSummary.environment).to.equal(stack);
+            });
+        });
+    }
+
+    it("prod plans more than staging, and staging more than dev", async () => {
+        const [dev, staging, prod] = await Promise.all(STACKS.map(s => planStack(s)));
+        expect(prod.resources.length).to.be.greaterThan(staging.resources.length);
+        expect(staging.resources.length).to.be.greaterThan(dev.resources.length);
+    });
+
+    it("records parents, providers, protect and the dependencies behind each input", async () => {
+        const plan = await planStack("prod");
+        const table = one(plan, "aws:dynamodb/table:Table", "-tables-users-table");
+        const key = one(plan, "aws:kms/key:Key", "-keys-data-key");
+        expect(table.protect).to.equal(true);
+        expect(table.parent).to.match(/ai-nutritionist:data:EncryptedTable::ai-nutritionist-prod-tables-users$/);
+        expect(table.provider).to.match(/pulumi:providers:aws::aws-main$/);
+        expect(table.dependencies).to.include(key.urn);
+        expect(table.propertyDependencies.serverSideEncryption).to.deep.equal([key.urn]);
+        const fn = one(plan, "aws:lambda/function:Function", "-api-inbound-function");
+        const policy = one(plan, "aws:iam/rolePolicy:RolePolicy", "-api-inbound-policy");
+        expect(fn.dependencies, "explicit dependsOn").to.include(policy.urn);
+    });
+
+    it("a data source the mocks do not know throws, naming its token", async () => {
+        const mocks = createMocks("us-east-1");
+        expect(() => mocks.call({ token: "aws:ec2/getAmi:getAmi", inputs: {} } as pulumi.runtime.MockCallArgs)).to.throw(/no mock for data source aws:ec2\/getAmi:getAmi/);
+    });
+
+    it("npm run plan -- <stack> --json <file> writes the contract and exits 0", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "dev.json");
+        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--json", file], { cwd: REPO_ROOT, encoding: "utf8" });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout).to.contain("+ pulumi:pulumi:Stack  ai-nutritionist-dev");
+        expect(r.stdout).to.match(/Resources by type:/);
+        const json = JSON.parse(fs.readFileSync(file, "utf8"));
+        expect(json).to.have.all.keys("project", "stack", "resources", "outputs", "violations");
+        expect(json.resources[0]).to.include.all.keys("urn", "type", "name", "parent", "custom", "provider", "protect", "inputs", "dependencies");
+        expect(json.resources[0]).not.to.have.property("outputs");
+        expect(json.outputs.webhookUrl).to.be.a("string");
+    });
+});

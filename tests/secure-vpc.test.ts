@@ -1,0 +1,96 @@
+import { expect } from "chai";
+import { validateSecureVpcArgs } from "../components/secure-vpc";
+import { maybe, ofType, one, out, parse, planStack } from "./harness";
+
+describe("SecureVpc", () => {
+    it("does not exist in dev (basic tier): the functions run outside a VPC", async () => {
+        const plan = await planStack("dev");
+        expect(ofType(plan, "awsx:ec2:Vpc")).to.have.length(0);
+        expect(ofType(plan, "aws:ec2/vpcEndpoint:VpcEndpoint")).to.have.length(0);
+        for (const fn of ofType(plan, "aws:lambda/function:Function")) expect(fn.inputs.vpcConfig, fn.name).to.equal(undefined);
+    });
+
+    it("spans three AZs with a NAT gateway per AZ in prod, and private plus public subnets", async () => {
+        const vpc = one(await planStack("prod"), "awsx:ec2:Vpc", "-network-vpc");
+        expect(vpc.inputs.numberOfAvailabilityZones).to.equal(3);
+        expect(vpc.inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
+        expect(vpc.inputs.subnetSpecs.map((s: any) => s.type)).to.deep.equal(["Private", "Public"]);
+        expect(vpc.inputs.cidrBlock).to.equal("10.30.0.0/16");
+    });
+
+    it("uses one NAT gateway in staging, and no public subnets when the NAT strategy is none", async () => {
+        expect(one(await planStack("staging"), "awsx:ec2:Vpc", "-network-vpc").inputs.natGateways).to.deep.equal({ strategy: "Single" });
+        const none = one(await planStack("staging", { natStrategy: "none" }), "awsx:ec2:Vpc", "-network-vpc");
+        expect(none.inputs.natGateways).to.deep.equal({ strategy: "None" });
+        expect(none.inputs.subnetSpecs.map((s: any) => s.type)).to.deep.equal(["Private"]);
+    });
+
+    it("has free gateway endpoints for S3 and DynamoDB on every route table", async () => {
+        const plan = await planStack("prod");
+        const vpc = one(plan, "awsx:ec2:Vpc", "-network-vpc");
+        for (const svc of ["s3", "dynamodb"]) {
+            const ep = one(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", `-${svc}-gateway`);
+            expect(ep.inputs.vpcEndpointType).to.equal("Gateway");
+            expect(ep.inputs.serviceName).to.equal(`com.amazonaws.us-east-1.${svc}`);
+            expect(ep.inputs.routeTableIds).to.deep.equal(out(vpc).routeTables.map((r: any) => r.id));
+        }
+    });
+
+    it("has interface endpoints for the configured services, in private subnets, behind a VPC-only security group", async () => {
+        const plan = await planStack("prod");
+        const interfaces = ofType(plan, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(e => e.inputs.vpcEndpointType === "Interface");
+        expect(interfaces.map(e => e.inputs.serviceName.split(".").pop())).to.have.members(["sqs", "secretsmanager", "kms", "logs", "bedrock-runtime", "xray"]);
+        const sg = out(one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-endpoints-sg")).id ?? one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-endpoints-sg").name;
+        const vpc = one(plan, "awsx:ec2:Vpc", "-network-vpc");
+        for (const e of interfaces) {
+            expect(e.inputs.privateDnsEnabled).to.equal(true);
+            expect(e.inputs.subnetIds).to.deep.equal(out(vpc).privateSubnetIds);
+            expect(e.inputs.securityGroupIds).to.have.length(1);
+        }
+        const ingress = one(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-endpoints-https-in");
+        expect(ingress.inputs).to.include({ cidrIpv4: "10.30.0.0/16", fromPort: 443, toPort: 443 });
+        expect(sg).to.be.a("string");
+    });
+
+    it("admits the cache only from the functions, on the Redis port", async () => {
+        const plan = await planStack("prod");
+        const rule = one(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-cache-from-functions");
+        const fnSg = one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-functions-sg");
+        expect(rule.inputs).to.include({ fromPort: 6379, toPort: 6379, ipProtocol: "tcp" });
+        expect(rule.propertyDependencies.referencedSecurityGroupId).to.deep.equal([fnSg.urn]);
+        expect(ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(r => r.name.includes("cache"))).to.have.length(1);
+    });
+
+    it("manages the default security group with no rules at all", async () => {
+        const sg = one(await planStack("prod"), "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "-network-default-sg");
+        expect(sg.inputs.ingress ?? []).to.deep.equal([]);
+        expect(sg.inputs.egress ?? []).to.deep.equal([]);
+    });
+
+    it("sends all traffic to flow logs in a log group encrypted with the logs key, with the stack's retention", async () => {
+        const plan = await planStack("prod");
+        const lg = one(plan, "aws:cloudwatch/logGroup:LogGroup", "-network-flow-logs");
+        const fl = one(plan, "aws:ec2/flowLog:FlowLog", "-network-flow-log");
+        expect(fl.inputs).to.include({ trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: out(lg).arn });
+        expect(lg.inputs.kmsKeyId).to.equal(out(one(plan, "aws:kms/key:Key", "-keys-logs-key")).arn);
+        expect(lg.inputs.retentionInDays).to.equal(365);
+        const role = parse(one(plan, "aws:iam/role:Role", "-flow-logs-role").inputs.assumeRolePolicy);
+        expect(role.Statement[0].Principal.Service).to.equal("vpc-flow-logs.amazonaws.com");
+    });
+
+    it("places the functions in private subnets with the functions' security group", async () => {
+        const plan = await planStack("staging");
+        const vpc = one(plan, "awsx:ec2:Vpc", "-network-vpc");
+        const sg = one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-functions-sg");
+        for (const fn of ofType(plan, "aws:lambda/function:Function")) {
+            expect(fn.inputs.vpcConfig.subnetIds, fn.name).to.deep.equal(out(vpc).privateSubnetIds);
+            expect(fn.propertyDependencies.vpcConfig).to.include(sg.urn);
+        }
+        expect(maybe(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", "-s3-gateway")).to.not.equal(undefined);
+    });
+
+    it("validation lists every problem", () => {
+        const p = validateSecureVpcArgs({ region: "us-east-1", cidrBlock: "10.0.0.0/8", availabilityZoneCount: 5, interfaceEndpoints: ["s3"], flowLogs: { kmsKeyArn: "k", retentionInDays: 1, logGroupNamePrefix: "/x/" } });
+        expect(p).to.have.length(3);
+    });
+});

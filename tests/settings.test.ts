@@ -1,0 +1,198 @@
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync, spawnSync } from "child_process";
+import { expect } from "chai";
+import * as yaml from "js-yaml";
+import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECRET_KEYS, SECURITY_TIERS, SETTINGS, SettingsError } from "../config";
+import { markdownTable, pulumiYamlConfig } from "../scripts/settings-doc";
+import { loadStackConfig } from "../scripts/lib/stack-config";
+import { REPO_ROOT } from "../scripts/lib/paths";
+
+const base = (env: string, extra: Record<string, string> = {}) => ({
+    "aws:region": "us-east-1",
+    [`${NAMESPACE}:environment`]: env,
+    [`${NAMESPACE}:alertEmail`]: "ops@example.com",
+    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k.includes(":") ? k : `${NAMESPACE}:${k}`, v])),
+});
+
+function problems(config: Record<string, string>): string[] {
+    try {
+        resolveSettings(config);
+    } catch (e) {
+        expect(e).to.be.instanceOf(SettingsError);
+        return (e as SettingsError).problems;
+    }
+    throw new Error("expected a SettingsError");
+}
+
+describe("settings", () => {
+    describe("environment profiles and security tiers", () => {
+        it("dev defaults to the basic tier: no VPC, no baseline, no backup, no cache, $50 budget", () => {
+            const s = resolveSettings(base("dev"));
+            expect(s.securityTier).to.equal("basic");
+            expect([s.enableVpc, s.enableAwsConfig, s.enableGuardduty, s.enableSecurityHub, s.enableAwsBackup, s.enableElasticache]).to.deep.equal([false, false, false, false, false, false]);
+            expect(s.monthlyBudgetLimit).to.equal(50);
+            expect(s.lambdaArchitecture).to.equal("arm64");
+        });
+        it("staging defaults to the standard tier: VPC, Config and Backup on, GuardDuty and Security Hub off", () => {
+            const s = resolveSettings(base("staging"));
+            expect(s.securityTier).to.equal("standard");
+            expect([s.enableVpc, s.enableAwsConfig, s.enableAwsBackup]).to.deep.equal([true, true, true]);
+            expect([s.enableGuardduty, s.enableSecurityHub]).to.deep.equal([false, false]);
+            expect(s.monthlyBudgetLimit).to.equal(200);
+        });
+        it("prod defaults to the enterprise tier with two Redis nodes and a us-west-2 backup copy", () => {
+            const s = resolveSettings(base("prod"));
+            expect(s.securityTier).to.equal("enterprise");
+            expect([s.enableVpc, s.enableAwsConfig, s.enableGuardduty, s.enableSecurityHub, s.enableAwsBackup]).to.deep.equal([true, true, true, true, true]);
+            expect(s.elasticacheNumNodes).to.equal(2);
+            expect(s.backupCrossRegionDestination).to.equal("us-west-2");
+            expect(s.natStrategy).to.equal("perAz");
+        });
+        it("an explicit tier overrides the profile's tier, and the tier's switches follow it", () => {
+            const s = resolveSettings(base("dev", { securityTier: "enterprise" }));
+            expect([s.enableVpc, s.enableGuardduty, s.enableSecurityHub]).to.deep.equal([true, true, true]);
+        });
+        it("an explicit key always wins over tier and profile", () => {
+            const s = resolveSettings(base("prod", { enableGuardduty: "false", monthlyBudgetLimit: "750", elasticacheNumNodes: "3" }));
+            expect(s.enableGuardduty).to.equal(false);
+            expect(s.monthlyBudgetLimit).to.equal(750);
+            expect(s.elasticacheNumNodes).to.equal(3);
+        });
+        it("an explicit false survives (no || fallbacks)", () => {
+            const s = resolveSettings(base("prod", { enableCostOptimization: "false", enableMonitoring: "false" }));
+            expect(s.enableCostOptimization).to.equal(false);
+            expect(s.enableMonitoring).to.equal(false);
+        });
+        it("every profile and tier names only declared settings", () => {
+            const keys = new Set(SETTINGS.map(s => s.key));
+            for (const p of [...Object.values(ENVIRONMENT_PROFILES), ...Object.values(SECURITY_TIERS)]) {
+                for (const k of Object.keys(p)) expect(keys.has(k as any), k).to.equal(true);
+            }
+        });
+    });
+
+    describe("validation", () => {
+        it("requires the environment and the region", () => {
+            const p = problems({});
+            expect(p).to.include(`${NAMESPACE}:environment: is required (dev, staging or prod) (got nothing)`);
+            expect(p.some(x => x.startsWith("aws:region: is required"))).to.equal(true);
+        });
+        it("rejects an unknown key in our namespace and suggests the right spelling", () => {
+            const p = problems(base("dev", { enableVPC: "true" }));
+            expect(p).to.deep.equal([`${NAMESPACE}:enableVPC: unknown setting; did you mean ${NAMESPACE}:enableVpc? (got "true")`]);
+        });
+        it("ignores keys of other namespaces", () => {
+            expect(() => resolveSettings(base("dev", { "aws:profile": "x", "random:foo": "1" }))).not.to.throw();
+        });
+        it("checks types: booleans and whole numbers", () => {
+            const p = problems(base("dev", { enableVpc: "yes", elasticacheNumNodes: "two" }));
+            expect(p).to.include(`${NAMESPACE}:enableVpc: must be true or false (got "yes")`);
+            expect(p).to.include(`${NAMESPACE}:elasticacheNumNodes: must be a whole number (got "two")`);
+        });
+        it("checks ranges, enums and formats", () => {
+            const p = problems(base("dev", {
+                elasticacheNumNodes: "7", lambdaArchitecture: "arm32", monthlyBudgetLimit: "0",
+                alertEmail: "not-an-email", backupCrossRegionDestination: "mars-1", logRetentionDays: "10",
+                elasticacheNodeType: "t4g.micro", vpcCidr: "10.0.0.0/8",
+            }));
+            expect(p).to.include(`${NAMESPACE}:elasticacheNumNodes: must be at most 6 (got 7)`);
+            expect(p).to.include(`${NAMESPACE}:lambdaArchitecture: must be one of arm64, x86_64 (got "arm32")`);
+            expect(p).to.include(`${NAMESPACE}:monthlyBudgetLimit: must be at least 1 (got 0)`);
+            expect(p).to.include(`${NAMESPACE}:alertEmail: must be an e-mail address (got "not-an-email")`);
+            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must be an AWS region such as us-west-2, or empty (got "mars-1")`);
+            expect(p.find(x => x.startsWith(`${NAMESPACE}:logRetentionDays: must be one of 1, 3, 5`))).to.match(/\(got 10\)$/);
+            expect(p.find(x => x.startsWith(`${NAMESPACE}:elasticacheNodeType:`))).to.match(/\(got "t4g.micro"\)$/);
+            expect(p.find(x => x.startsWith(`${NAMESPACE}:vpcCidr:`))).to.match(/\/16 and \/24/);
+            expect(p).to.have.length(8);
+        });
+        it("rejects a region that is not one", () => {
+            expect(problems({ ...base("dev"), "aws:region": "useast1" })).to.deep.equal(['aws:region: must be an AWS region such as us-east-1 (got "useast1")']);
+        });
+        it("rejects settings that contradict each other, all at once", () => {
+            const p = problems(base("dev", {
+                enableElasticache: "true", enableSecurityHub: "true", backupCrossRegionDestination: "us-east-1",
+                siteDomain: "app.example.com",
+            }));
+            expect(p).to.include(`${NAMESPACE}:enableElasticache: Redis lives in private subnets and needs enableVpc (got true with enableVpc false)`);
+            expect(p.some(x => x.startsWith(`${NAMESPACE}:enableSecurityHub: Security Hub controls are evaluated by AWS Config`))).to.equal(true);
+            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must differ from the stack's region us-east-1 (got "us-east-1")`);
+            expect(p.some(x => x.startsWith(`${NAMESPACE}:backupCrossRegionDestination: copies backups, so it needs enableAwsBackup`))).to.equal(true);
+            expect(p.some(x => x.startsWith(`${NAMESPACE}:siteCertificateArn: siteDomain and siteCertificateArn go together`))).to.equal(true);
+        });
+        it("requires cold-storage retention of at least 90 days after the move (AWS Backup's rule)", () => {
+            const p = problems(base("staging", { backupColdStorageAfterDays: "30", backupDeleteAfterDays: "100" }));
+            expect(p).to.deep.equal([`${NAMESPACE}:backupDeleteAfterDays: AWS Backup keeps cold-storage recovery points at least 90 days, so it must be at least 120 (got 100)`]);
+        });
+        it("requires the certificate of a custom domain to be in us-east-1", () => {
+            const p = problems(base("dev", { siteDomain: "app.example.com", siteCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123" }));
+            expect(p[0]).to.match(/siteCertificateArn: must be an ACM certificate ARN in us-east-1/);
+        });
+        it("keeps prod at the standard tier or above", () => {
+            const p = problems(base("prod", { securityTier: "basic", enableElasticache: "false" }));
+            expect(p).to.include(`${NAMESPACE}:securityTier: prod handles personal data and needs standard or enterprise (got "basic")`);
+            // The basic tier turns backups off, so prod's cross-region copy and vault lock are flagged too.
+            expect(p).to.have.length(3);
+        });
+        it("needs an alert address when monitoring is on", () => {
+            const config: Record<string, string> = base("dev");
+            delete config[`${NAMESPACE}:alertEmail`];
+            expect(problems(config)).to.deep.equal([`${NAMESPACE}:alertEmail: enableMonitoring sends alerts to this address, so it is required (got "")`]);
+        });
+        it("prints no stack trace for a settings error", () => {
+            try {
+                resolveSettings(base("dev", { enableVpc: "maybe" }));
+            } catch (e: any) {
+                expect(e.stack).to.equal(e.message);
+                expect(e.message).not.to.match(/\n\s+at /);
+                return;
+            }
+            expect.fail("no error");
+        });
+    });
+
+    describe("declarations", () => {
+        const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as any;
+        it("Pulumi.yaml declares every setting with the type, description and default of config.ts", () => {
+            const generated = yaml.load(pulumiYamlConfig()) as any;
+            expect(project.config).to.deep.equal(generated.config);
+            for (const s of SETTINGS.filter(x => !x.fullKey)) {
+                expect(project.config[s.key].type, s.key).to.equal(s.kind);
+                expect(project.config[s.key].description, s.key).to.be.a("string").and.not.equal("");
+            }
+            for (const k of SECRET_KEYS) expect(project.config[k].secret).to.equal(true);
+        });
+        it("Pulumi.yaml gives no default to a setting a profile or tier decides (it would mask them)", () => {
+            const decided = new Set([...Object.values(ENVIRONMENT_PROFILES), ...Object.values(SECURITY_TIERS)].flatMap(p => Object.keys(p)));
+            for (const [k, decl] of Object.entries<any>(project.config)) {
+                if (decided.has(k)) expect(decl, k).not.to.have.property("default");
+            }
+        });
+        it("README's settings table is the generated one", () => {
+            const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+            expect(readme).to.contain(markdownTable());
+        });
+        for (const stack of ["dev", "staging", "prod"]) {
+            it(`Pulumi.${stack}.yaml resolves without problems and names its environment`, () => {
+                const { config } = loadStackConfig(REPO_ROOT, stack);
+                expect(resolveSettings(config).environment).to.equal(stack);
+            });
+        }
+    });
+
+    describe("the plan command", () => {
+        it("exits 2 and lists every problem by key, with no stack trace, for bad settings", () => {
+            const bad = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "settings-")), "bad.yaml");
+            fs.writeFileSync(bad, "config:\n  aws:region: us-east-1\n  ai-nutritionist:environment: qa\n  ai-nutritionist:elasticacheNumNodes: 9\n  ai-nutritionist:enableVCP: true\n");
+            const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--config", bad], { cwd: REPO_ROOT, encoding: "utf8" });
+            expect(r.status).to.equal(2);
+            expect(r.stderr).to.contain(`${NAMESPACE}:environment: must be one of dev, staging, prod (got "qa")`);
+            expect(r.stderr).to.contain(`${NAMESPACE}:elasticacheNumNodes: must be at most 6 (got 9)`);
+            expect(r.stderr).to.contain(`${NAMESPACE}:enableVCP: unknown setting`);
+            expect(r.stderr).not.to.match(/\n\s+at /);
+        });
+        it("rejects an unknown option", () => {
+            expect(() => execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
+        });
+    });
+});
