@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import { validateEncryptedQueueArgs } from "../components/encrypted-queue";
+import { maybe, ofType, one, out, parse, planStack } from "./harness";
+
+describe("queues, schedules and messaging", () => {
+    describe("EncryptedQueue", () => {
+        it("encrypts the work queue and its DLQ with the messaging key and redrives after 5 receives", async () => {
+            const plan = await planStack("prod");
+            const key = out(one(plan, "aws:kms/key:Key", "-keys-messaging-key")).arn;
+            const queue = one(plan, "aws:sqs/queue:Queue", "-work-queue");
+            const dlq = one(plan, "aws:sqs/queue:Queue", "-work-dlq");
+            expect(queue.inputs.kmsMasterKeyId).to.equal(key);
+            expect(dlq.inputs.kmsMasterKeyId).to.equal(key);
+            expect(parse(queue.inputs.redrivePolicy)).to.deep.equal({ deadLetterTargetArn: out(dlq).arn, maxReceiveCount: 5 });
+        });
+
+        it("keeps the visibility timeout at six times the worker's timeout", async () => {
+            const plan = await planStack("prod");
+            const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function");
+            expect(one(plan, "aws:sqs/queue:Queue", "-work-queue").inputs.visibilityTimeoutSeconds).to.equal(6 * worker.inputs.timeout);
+            expect(validateEncryptedQueueArgs({ kmsKeyArn: "k", consumerTimeoutSeconds: 60, visibilityTimeoutSeconds: 120 }))
+                .to.deep.equal(["visibilityTimeoutSeconds must be at least 6 x the consumer's timeout = 360 (got 120)"]);
+        });
+
+        it("denies non-TLS access to every queue", async () => {
+            const plan = await planStack("prod");
+            const policies = ofType(plan, "aws:sqs/queuePolicy:QueuePolicy");
+            expect(policies).to.have.length(ofType(plan, "aws:sqs/queue:Queue").length);
+            for (const p of policies) {
+                const deny = parse(p.inputs.policy).Statement[0];
+                expect(deny).to.deep.include({ Effect: "Deny", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": false } } });
+            }
+        });
+    });
+
+    describe("MealPlanSchedules", () => {
+        it("schedules the daily meal plans and the weekly summary with retries and a DLQ", async () => {
+            const plan = await planStack("prod");
+            const fn = out(one(plan, "aws:lambda/function:Function", "-schedules-function-function")).arn;
+            const dlq = out(one(plan, "aws:sqs/queue:Queue", "-schedules-dlq-queue")).arn;
+            const daily = one(plan, "aws:scheduler/schedule:Schedule", "-schedules-daily-meal-plans");
+            const weekly = one(plan, "aws:scheduler/schedule:Schedule", "-schedules-weekly-summary");
+            expect(daily.inputs.scheduleExpression).to.equal("cron(0 6 * * ? *)");
+            expect(weekly.inputs.scheduleExpression).to.equal("cron(0 17 ? * SUN *)");
+            for (const s of [daily, weekly]) {
+                expect(s.inputs.target.arn).to.equal(fn);
+                expect(s.inputs.target.deadLetterConfig.arn).to.equal(dlq);
+                expect(s.inputs.target.retryPolicy).to.deep.equal({ maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 });
+            }
+            expect(parse(daily.inputs.target.input)).to.deep.equal({ kind: "daily-meal-plan" });
+        });
+
+        it("gives the scheduler a role of its own that may invoke only the scheduler function", async () => {
+            const plan = await planStack("prod");
+            const role = one(plan, "aws:iam/role:Role", "-schedules-role");
+            expect(parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service).to.equal("scheduler.amazonaws.com");
+            const doc = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-schedules-role-policy").inputs.policy);
+            const fn = out(one(plan, "aws:lambda/function:Function", "-schedules-function-function")).arn;
+            expect(doc.Statement.find((s: any) => s.Sid === "InvokeTarget").Resource).to.deep.equal([fn, `${fn}:*`]);
+        });
+    });
+
+    describe("SmsMessaging", () => {
+        it("creates a configuration set with CloudWatch Logs and SNS event destinations, and an opt-out list", async () => {
+            const plan = await planStack("prod");
+            expect(one(plan, "aws:pinpoint/smsvoicev2ConfigurationSet:Smsvoicev2ConfigurationSet", "-sms-config-set").inputs.defaultMessageType).to.equal("TRANSACTIONAL");
+            one(plan, "aws:pinpoint/smsvoicev2OptOutList:Smsvoicev2OptOutList", "-sms-opt-out");
+            const toLogs = one(plan, "aws:pinpoint/smsvoicev2EventDestination:Smsvoicev2EventDestination", "-sms-to-logs");
+            expect(toLogs.inputs.cloudwatchLogsDestination.logGroupArn).to.equal(out(one(plan, "aws:cloudwatch/logGroup:LogGroup", "-sms-events")).arn);
+            const toSns = one(plan, "aws:pinpoint/smsvoicev2EventDestination:Smsvoicev2EventDestination", "-sms-to-sns");
+            expect(toSns.inputs.snsDestination.topicArn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-sms-failures")).arn);
+        });
+
+        it("buys no phone number unless asked", async () => {
+            expect(maybe(await planStack("prod"), "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number")).to.equal(undefined);
+            const bought = one(await planStack("dev", { smsRequestPhoneNumber: "true", smsNumberType: "SIMULATOR" }), "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number");
+            expect(bought.inputs).to.include({ numberType: "SIMULATOR", isoCountryCode: "US", messageType: "TRANSACTIONAL" });
+        });
+    });
+
+    describe("TwilioMonitoring", () => {
+        it("counts signature and delivery failures from the handlers' JSON logs and alarms on them", async () => {
+            const plan = await planStack("prod");
+            const filters = ofType(plan, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+            expect(filters.map(f => f.inputs.pattern)).to.include.members(['{ $.event = "twilio_signature_invalid" }', '{ $.event = "twilio_delivery_failed" }']);
+            const inboundLogs = out(one(plan, "aws:cloudwatch/logGroup:LogGroup", "-api-inbound-logs")).name;
+            expect(filters.filter(f => f.inputs.logGroupName === inboundLogs)).to.have.length(2);
+            const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "-twilio-twilio_signature_invalid-alarm");
+            expect(alarm.inputs).to.include({ namespace: "AiNutritionist/prod", metricName: "TwilioSignatureFailures", threshold: 5 });
+            expect(alarm.inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn]);
+        });
+    });
+});
