@@ -1,0 +1,106 @@
+import { expect } from "chai";
+import { ofType, one, out, parse, planStack } from "./harness";
+
+const alarm = (plan: any, suffix: string) => one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", `-observability-${suffix}`);
+
+describe("Observability", () => {
+    it("encrypts the three alert topics with the messaging key and subscribes the alert e-mail to critical and warning", async () => {
+        const plan = await planStack("prod");
+        const key = out(one(plan, "aws:kms/key:Key", "-keys-messaging-key")).arn;
+        for (const route of ["critical", "warning", "info"]) expect(one(plan, "aws:sns/topic:Topic", `-alerts-${route}`).inputs.kmsMasterKeyId).to.equal(key);
+        const subs = ofType(plan, "aws:sns/topicSubscription:TopicSubscription");
+        expect(subs.map(s => s.inputs.endpoint)).to.deep.equal(["admin@ai-nutritionist.example.com", "admin@ai-nutritionist.example.com"]);
+    });
+
+    it("builds a dashboard with the seed's four views, and exports its URL", async () => {
+        const plan = await planStack("prod");
+        const body = parse(one(plan, "aws:cloudwatch/dashboard:Dashboard", "-observability-dashboard").inputs.dashboardBody);
+        const headers = body.widgets.filter((w: any) => w.type === "text").map((w: any) => w.properties.markdown);
+        expect(headers).to.deep.equal(["## Application performance", "## Infrastructure health", "## Security", "## Cost"]);
+        const titles = body.widgets.map((w: any) => w.properties.title);
+        expect(titles).to.include.members(["Redis cache hit rate (%, target 80)", "NAT gateways: errors and drops", "WAF allowed and blocked", "Bedrock invocations and tokens"]);
+        expect(plan.outputs.cloudwatchDashboardUrl).to.contain("#dashboards:name=ai-nutritionist-prod");
+    });
+
+    it("makes widgets and alarms only for resources that exist: no Redis, NAT or backup in dev", async () => {
+        const plan = await planStack("dev");
+        const titles = parse(one(plan, "aws:cloudwatch/dashboard:Dashboard", "-observability-dashboard").inputs.dashboardBody).widgets.map((w: any) => w.properties.title);
+        expect(titles).not.to.include.members(["Redis cache hit rate (%, target 80)"]);
+        expect(titles.some((t: string) => /NAT|Backup/.test(t ?? ""))).to.equal(false);
+        const names = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").map(a => a.name);
+        expect(names.some(n => /redis|nat-/.test(n))).to.equal(false);
+    });
+
+    it("alarms on Lambda error rate, throttles and p95 duration for every function", async () => {
+        const plan = await planStack("prod");
+        for (const fn of ["inbound", "billing", "worker", "scheduler"]) {
+            const rate = alarm(plan, `${fn}-error-rate`);
+            expect(rate.inputs.threshold).to.equal(1);
+            expect(rate.inputs.metricQueries.find((q: any) => q.id === "rate").expression).to.equal("IF(total > 0, 100 * part / total, 0)");
+            expect(alarm(plan, `${fn}-throttles`).inputs.metricName).to.equal("Throttles");
+            expect(alarm(plan, `${fn}-duration-p95`).inputs.extendedStatistic).to.equal("p95");
+        }
+        expect(alarm(await planStack("dev"), "inbound-error-rate").inputs.threshold).to.equal(5);
+    });
+
+    it("alarms on API 5xx and 4xx rates and the 500 ms p95 latency target", async () => {
+        const plan = await planStack("prod");
+        const latency = alarm(plan, "api-latency-p95");
+        expect(latency.inputs).to.include({ threshold: 500, extendedStatistic: "p95", metricName: "Latency" });
+        expect(latency.inputs.dimensions.ApiName).to.equal(out(one(plan, "aws:apigateway/restApi:RestApi", "-api-api")).name ?? latency.inputs.dimensions.ApiName);
+        expect(alarm(plan, "api-5xx-rate").inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-critical")).arn]);
+        expect(alarm(plan, "api-4xx-rate").inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn]);
+    });
+
+    it("alarms on DynamoDB throttles, DLQ depth and the work queue's oldest message", async () => {
+        const plan = await planStack("prod");
+        for (const t of ["users", "conversations", "meal-plans", "billing-events"]) expect(alarm(plan, `${t}-throttles`).inputs.metricQueries).to.have.length(3);
+        for (const q of ["work-dlq", "failed-invocations", "schedule-dlq"]) expect(alarm(plan, `${q}-depth`).inputs).to.include({ metricName: "ApproximateNumberOfMessagesVisible", threshold: 1 });
+        expect(alarm(plan, "work-queue-oldest-message").inputs.metricName).to.equal("ApproximateAgeOfOldestMessage");
+    });
+
+    it("alarms on each Redis node's CPU, memory, evictions and the 80% hit-rate target, and on every NAT gateway", async () => {
+        const plan = await planStack("prod");
+        for (const n of [1, 2]) {
+            expect(alarm(plan, `redis-${n}-hit-rate`).inputs).to.include({ metricName: "CacheHitRate", threshold: 80, comparisonOperator: "LessThanThreshold" });
+            alarm(plan, `redis-${n}-cpu`);
+            alarm(plan, `redis-${n}-memory`);
+            alarm(plan, `redis-${n}-evictions`);
+        }
+        const natIds = out(one(plan, "awsx:ec2:Vpc", "-network-vpc")).natGateways.map((n: any) => n.id);
+        expect([1, 2, 3].map(i => alarm(plan, `nat-${i}-port-allocation`).inputs.dimensions.NatGatewayId)).to.deep.equal(natIds);
+        expect(alarm(plan, "waf-blocked-spike").inputs.dimensions.WebACL).to.equal(out(one(plan, "aws:wafv2/webAcl:WebAcl", "-api-waf-acl")).name);
+    });
+
+    it("budgets the month at monthlyBudgetLimit with 50/80/100% actual and 100% forecast notifications", async () => {
+        const plan = await planStack("prod");
+        const b = one(plan, "aws:budgets/budget:Budget", "-observability-budget").inputs;
+        expect(b).to.include({ limitAmount: "1000.00", limitUnit: "USD", timeUnit: "MONTHLY", budgetType: "COST" });
+        expect(b.notifications.map((n: any) => [n.notificationType, n.threshold])).to.deep.equal([["ACTUAL", 50], ["ACTUAL", 80], ["ACTUAL", 100], ["FORECASTED", 100]]);
+        expect(b.costFilters).to.deep.equal([{ name: "TagKeyValue", values: ["user:Environment$prod"] }]);
+        expect(one(await planStack("dev"), "aws:budgets/budget:Budget", "-observability-budget").inputs.limitAmount).to.equal("50.00");
+    });
+
+    it("detects cost anomalies of this environment and alerts the warning topic; activates the cost-allocation tags", async () => {
+        const plan = await planStack("prod");
+        const monitor = one(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "-observability-anomalies");
+        expect(parse(monitor.inputs.monitorSpecification).Tags).to.include({ Key: "Environment" });
+        const sub = one(plan, "aws:costexplorer/anomalySubscription:AnomalySubscription", "-observability-anomaly-alerts");
+        expect(sub.inputs.subscribers).to.deep.equal([{ type: "SNS", address: out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn }]);
+        expect(ofType(plan, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(t => t.inputs.tagKey)).to.have.members(["Project", "Environment", "Owner", "CostCenter"]);
+    });
+
+    it("saves Logs Insights queries for errors and slow requests, and defines an X-Ray group and sampling rule", async () => {
+        const plan = await planStack("prod");
+        const names = ofType(plan, "aws:cloudwatch/queryDefinition:QueryDefinition").map(q => q.inputs.name);
+        expect(names).to.have.members(["ai-nutritionist-prod/errors", "ai-nutritionist-prod/slow-invocations", "ai-nutritionist-prod/slow-requests"]);
+        expect(one(plan, "aws:xray/group:Group", "-observability-slow-requests").inputs.filterExpression).to.equal("responsetime > 0.5");
+        expect(one(plan, "aws:xray/samplingRule:SamplingRule", "-observability-sampling").inputs).to.include({ fixedRate: 0.05, urlPath: "/webhooks/*" });
+    });
+
+    it("creates nothing of it when monitoring is off", async () => {
+        const plan = await planStack("dev", { enableMonitoring: "false" });
+        expect(ofType(plan, "aws:cloudwatch/dashboard:Dashboard")).to.have.length(0);
+        expect(ofType(plan, "aws:budgets/budget:Budget")).to.have.length(0);
+    });
+});
