@@ -1,0 +1,236 @@
+/**
+ * Mutation tests: take the real prod plan, break one property, and check that exactly the right
+ * policy fires on exactly the right resource, and that nothing else changes.
+ */
+import * as fs from "fs";
+import { expect } from "chai";
+import { planJson, Plan } from "../scripts/lib/planner";
+import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation } from "../scripts/lib/policy-runner";
+import { planStack } from "./harness";
+
+const CONFIG = JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8"));
+const key = (v: PolicyViolation) => `${v.enforcementLevel}|${v.policy}|${v.urn}|${v.message}`;
+
+let plan: Plan;
+let baseline: PlanResource[];
+let baselineKeys: Set<string>;
+
+function find(resources: PlanResource[], type: string, suffix: string): PlanResource {
+    const r = resources.filter(x => x.type === type && x.name.endsWith(suffix));
+    expect(r, `${type} *${suffix}`).to.have.length(1);
+    return r[0];
+}
+
+/** Apply a mutation to a copy of the plan; return the violations that appeared and those that vanished. */
+function mutate(fn: (resources: PlanResource[]) => void, config = CONFIG): { added: PolicyViolation[]; removed: string[] } {
+    const copy: PlanResource[] = JSON.parse(JSON.stringify(baseline));
+    fn(copy);
+    const after = evaluatePolicies(copy, config);
+    const afterKeys = new Set(after.map(key));
+    return { added: after.filter(v => !baselineKeys.has(key(v))), removed: [...baselineKeys].filter(k => !afterKeys.has(k)) };
+}
+
+function expectOnly(result: { added: PolicyViolation[]; removed: string[] }, policy: string, urns: string[]): void {
+    expect(result.removed, "nothing else changes").to.deep.equal([]);
+    expect([...new Set(result.added.map(v => v.policy))], JSON.stringify(result.added)).to.deep.equal([policy]);
+    expect([...new Set(result.added.map(v => v.urn))]).to.have.members(urns);
+    expect(result.added.every(v => v.enforcementLevel === "mandatory")).to.equal(true);
+}
+
+describe("policy mutations on the prod plan", () => {
+    before(async () => {
+        plan = await planStack("prod");
+        baseline = (planJson(plan) as any).resources;
+        baselineKeys = new Set(evaluatePolicies(baseline, CONFIG).map(key));
+        expect([...baselineKeys].filter(k => k.startsWith("mandatory"))).to.deep.equal([]);
+    });
+
+    it("drop a table's key: dynamodb-encryption-cmk on that table", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const t = find(rs, "aws:dynamodb/table:Table", "-tables-conversations-table");
+            delete t.inputs.serverSideEncryption.kmsKeyArn;
+            target = t.urn;
+        });
+        expectOnly(r, "dynamodb-encryption-cmk", [target]);
+    });
+
+    it("turn rotation off: kms-key-rotation on that key", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const k = find(rs, "aws:kms/key:Key", "-keys-messaging-key");
+            k.inputs.enableKeyRotation = false;
+            target = k.urn;
+        });
+        expectOnly(r, "kms-key-rotation", [target]);
+    });
+
+    it("strip a tag from the copy region's provider: required-tags on exactly the taggable resources there", () => {
+        let urns: string[] = [];
+        const r = mutate(rs => {
+            const p = find(rs, "pulumi:providers:aws", "aws-backup-copy");
+            const dt = JSON.parse(p.inputs.defaultTags);
+            delete dt.tags.CostCenter;
+            p.inputs.defaultTags = JSON.stringify(dt);
+            urns = rs.filter(x => x.provider === p.urn && ["aws:kms/key:Key", "aws:backup/vault:Vault"].includes(x.type)).map(x => x.urn);
+        });
+        expect(urns).to.have.length(2);
+        expectOnly(r, "required-tags", urns);
+    });
+
+    it("tag a resource with an unknown environment: required-tags on that resource", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const q = find(rs, "aws:sqs/queue:Queue", "-work-queue");
+            q.inputs.tags = { Environment: "sandbox" };
+            target = q.urn;
+        });
+        expectOnly(r, "required-tags", [target]);
+    });
+
+    it("open a bucket: s3-bucket-public-access-block on that bucket", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const bucket = find(rs, "aws:s3/bucket:Bucket", "-site-content-bucket");
+            const block = rs.find(x => x.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" && x.propertyDependencies?.bucket?.includes(bucket.urn))!;
+            block.inputs.blockPublicPolicy = false;
+            block.inputs.restrictPublicBuckets = false;
+            target = bucket.urn;
+        });
+        expectOnly(r, "s3-bucket-public-access-block", [target]);
+    });
+
+    it("drop the TLS deny of a bucket policy: s3-bucket-tls-only on that bucket", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const bucket = find(rs, "aws:s3/bucket:Bucket", "-security-audit-bucket");
+            const policy = rs.find(x => x.type === "aws:s3/bucketPolicy:BucketPolicy" && x.propertyDependencies?.bucket?.includes(bucket.urn))!;
+            const doc = JSON.parse(policy.inputs.policy);
+            doc.Statement = doc.Statement.filter((s: any) => s.Sid !== "DenyInsecureTransport");
+            policy.inputs.policy = JSON.stringify(doc);
+            target = bucket.urn;
+        });
+        expectOnly(r, "s3-bucket-tls-only", [target]);
+    });
+
+    it("drop the TLS deny of a queue policy: sqs-queue-tls-only on that queue", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const q = find(rs, "aws:sqs/queue:Queue", "-work-dlq");
+            const policy = rs.find(x => x.type === "aws:sqs/queuePolicy:QueuePolicy" && x.propertyDependencies?.queueUrl?.includes(q.urn))!;
+            policy.inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+            target = q.urn;
+        });
+        expectOnly(r, "sqs-queue-tls-only", [target]);
+    });
+
+    it("use SQS-managed encryption: sqs-encryption-cmk on that queue", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const q = find(rs, "aws:sqs/queue:Queue", "-failed-invocations-queue");
+            delete q.inputs.kmsMasterKeyId;
+            q.inputs.sqsManagedSseEnabled = true;
+            target = q.urn;
+        });
+        expectOnly(r, "sqs-encryption-cmk", [target]);
+    });
+
+    it("drop a log group's retention: log-group-retention on that group", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const lg = find(rs, "aws:cloudwatch/logGroup:LogGroup", "-api-access-logs");
+            delete lg.inputs.retentionInDays;
+            target = lg.urn;
+        });
+        expectOnly(r, "log-group-retention", [target]);
+    });
+
+    it("turn tracing off: lambda-tracing on that function", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const fn = find(rs, "aws:lambda/function:Function", "-api-worker-function");
+            fn.inputs.tracingConfig = { mode: "PassThrough" };
+            target = fn.urn;
+        });
+        expectOnly(r, "lambda-tracing", [target]);
+    });
+
+    it("grant * on *: iam-no-wildcard-admin on that policy", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const p = find(rs, "aws:iam/rolePolicy:RolePolicy", "-api-inbound-policy");
+            const doc = JSON.parse(p.inputs.policy);
+            doc.Statement.push({ Effect: "Allow", Action: "*", Resource: "*" });
+            p.inputs.policy = JSON.stringify(doc);
+            target = p.urn;
+        });
+        expectOnly(r, "iam-no-wildcard-admin", [target]);
+    });
+
+    it("let anyone invoke a function: lambda-no-public-permission on that permission", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const p = find(rs, "aws:lambda/permission:Permission", "-api-billing-invoke");
+            p.inputs.principal = "*";
+            delete p.inputs.sourceArn;
+            target = p.urn;
+        });
+        expectOnly(r, "lambda-no-public-permission", [target]);
+    });
+
+    it("allow plain HTTP viewers: cloudfront-viewer-https on the distribution", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const d = find(rs, "aws:cloudfront/distribution:Distribution", "-site-cdn");
+            d.inputs.defaultCacheBehavior.viewerProtocolPolicy = "allow-all";
+            target = d.urn;
+        });
+        expectOnly(r, "cloudfront-viewer-https", [target]);
+    });
+
+    it("turn Redis TLS off: elasticache-encryption-in-transit on the replication group", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const g = find(rs, "aws:elasticache/replicationGroup:ReplicationGroup", "-api-cache-redis");
+            g.inputs.transitEncryptionEnabled = false;
+            target = g.urn;
+        });
+        expectOnly(r, "elasticache-encryption-in-transit", [target]);
+    });
+
+    it("drop a topic's key: sns-encryption-cmk on that topic", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const t = find(rs, "aws:sns/topic:Topic", "-alerts-info");
+            delete t.inputs.kmsMasterKeyId;
+            target = t.urn;
+        });
+        expectOnly(r, "sns-encryption-cmk", [target]);
+    });
+
+    it("detach the API's WAF: apigateway-stage-waf on the stage", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const a = find(rs, "aws:wafv2/webAclAssociation:WebAclAssociation", "-api-waf-association");
+            rs.splice(rs.indexOf(a), 1);
+            target = find(rs, "aws:apigateway/stage:Stage", "-api-stage").urn;
+        });
+        expectOnly(r, "apigateway-stage-waf", [target]);
+    });
+
+    it("a key ARN that is unknown (as in a real preview) still counts as a key: nothing changes", () => {
+        const r = mutate(rs => {
+            find(rs, "aws:dynamodb/table:Table", "-tables-users-table").inputs.serverSideEncryption.kmsKeyArn = "[unknown]";
+            find(rs, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "-site-content-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId = "[unknown]";
+        });
+        expect(r).to.deep.equal({ added: [], removed: [] });
+    });
+
+    it("without the exemption, the log bucket's SSE-S3 becomes a mandatory violation and the exemption report goes", () => {
+        const r = mutate(() => undefined, {});
+        const logBucket = find(baseline, "aws:s3/bucket:Bucket", "-site-logs-bucket").urn;
+        expect(r.added.map(v => [v.policy, v.urn, v.enforcementLevel])).to.deep.equal([["s3-bucket-encryption-cmk", logBucket, "mandatory"]]);
+        expect(r.removed).to.have.length(1);
+        expect(r.removed[0]).to.match(/^advisory\|exempted-findings\|/);
+    });
+});
