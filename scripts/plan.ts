@@ -3,22 +3,26 @@
  * Runs index.ts under recording mocks and prints what `pulumi preview` would create.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { SettingsError } from "../config";
-import { Plan, planJson, runPlan } from "./lib/planner";
+import { Plan, planJson, REPO_ROOT, runPlan } from "./lib/planner";
 import { renderPlan } from "./lib/render";
 
-const USAGE = "usage: npm run plan -- <stack> [--json <file>] [--config <file>]";
+const USAGE = "usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>]\n" +
+    "  <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state\n" +
+    "  --project <dir>  plan another Pulumi project of this repository, e.g. bootstrap";
 
-function parseArgs(argv: string[]): { stack: string; json?: string; config?: string } {
+function parseArgs(argv: string[]): { stack: string; json?: string; config?: string; project?: string } {
     const rest: string[] = [];
     let json: string | undefined;
     let config: string | undefined;
+    let project: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--json" || a === "--config") {
+        if (a === "--json" || a === "--config" || a === "--project") {
             const v = argv[++i];
-            if (!v) throw new Error(`${a} needs a file\n${USAGE}`);
-            if (a === "--json") json = v; else config = v;
+            if (!v) throw new Error(`${a} needs a value\n${USAGE}`);
+            if (a === "--json") json = v; else if (a === "--config") config = v; else project = v;
         } else if (a === "-h" || a === "--help") {
             console.log(USAGE);
             process.exit(0);
@@ -29,7 +33,7 @@ function parseArgs(argv: string[]): { stack: string; json?: string; config?: str
         }
     }
     if (rest.length !== 1) throw new Error(USAGE);
-    return { stack: rest[0], json, config };
+    return { stack: rest[0], json, config, project };
 }
 
 async function main(): Promise<number> {
@@ -42,7 +46,7 @@ async function main(): Promise<number> {
     }
     let plan: Plan;
     try {
-        plan = await runPlan({ stack: args.stack, configFile: args.config });
+        plan = await runPlan({ stack: args.stack, configFile: args.config, projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : undefined });
     } catch (e: any) {
         if (e instanceof SettingsError || e?.name === "SettingsError") {
             console.error(e.message);
