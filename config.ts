@@ -138,7 +138,7 @@ function checkCidr(v: string): string | undefined {
     if (!m) return "must be an IPv4 CIDR block such as 10.0.0.0/16";
     if (m.slice(1, 5).some(o => Number(o) > 255)) return "has an octet above 255";
     const bits = Number(m[5]);
-    if (bits < 16 || bits > 24) return "must have a prefix between /16 and /24 (a VPC's allowed sizes, room for subnets)";
+    if (bits < 16 || bits > 18) return "must have a prefix between /16 and /18 (room for a /20 private and a /24 public subnet per AZ)";
     return undefined;
 }
 

@@ -67,9 +67,18 @@ export class CdnSite extends pulumi.ComponentResource {
 
         this.logBucket = new SecureBucket(`${name}-logs`, {
             encryption: { sseS3Reason: "CloudFront standard logs and S3 server access logs are delivered only to SSE-S3 buckets" },
+            // CloudFront standard logs are written with an ACL grant to the awslogsdelivery account.
             objectOwnership: "BucketOwnerPreferred",
             expirationDays: args.logRetentionDays ?? 90,
             noncurrentVersionExpirationDays: 1,
+            policyStatements: bucketArn => [{
+                Sid: "S3ServerAccessLogs",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${bucketArn}/s3/*`,
+                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+            }],
         }, child);
 
         this.bucket = new SecureBucket(`${name}-content`, {

@@ -9,7 +9,7 @@ export type NatStrategy = "none" | "single" | "perAz";
 export interface SecureVpcArgs {
     /** The stack's region, for endpoint service names. */
     region: string;
-    /** IPv4 CIDR of the VPC, /16 to /24. Defaults to "10.0.0.0/16". */
+    /** IPv4 CIDR of the VPC, /16 to /18. Defaults to "10.0.0.0/16". */
     cidrBlock?: string;
     /** Availability zones to span, 2-3. Defaults to 3. */
     availabilityZoneCount?: number;
@@ -38,7 +38,7 @@ export function validateSecureVpcArgs(args: SecureVpcArgs): string[] {
     if (!Number.isInteger(azs) || azs < 2 || azs > 3) problems.push(`availabilityZoneCount must be 2 or 3 (got ${azs})`);
     const cidr = args.cidrBlock ?? "10.0.0.0/16";
     const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-    if (!m || Number(m[5]) < 16 || Number(m[5]) > 24) problems.push(`cidrBlock must be an IPv4 CIDR from /16 to /24 (got ${cidr})`);
+    if (!m || Number(m[5]) < 16 || Number(m[5]) > 18) problems.push(`cidrBlock must be an IPv4 CIDR from /16 to /18, room for a /20 private and a /24 public subnet per AZ (got ${cidr})`);
     if (!["none", "single", "perAz"].includes(args.natStrategy ?? "perAz")) problems.push(`natStrategy must be none, single or perAz (got ${args.natStrategy})`);
     for (const s of args.interfaceEndpoints ?? []) {
         if (["s3", "dynamodb"].includes(s)) problems.push(`interfaceEndpoints: ${s} already has a free gateway endpoint`);

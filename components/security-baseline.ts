@@ -188,7 +188,8 @@ export class SecurityBaseline extends pulumi.ComponentResource {
 
         if (this.services.guardduty) {
             this.detector = new aws.guardduty.Detector(`${name}-guardduty`, { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" }, child);
-            for (const feature of ["S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION"]) {
+            // The stack runs no EC2, EKS or ECS: S3 data events and Lambda network activity are what fit.
+            for (const feature of ["S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS"]) {
                 new aws.guardduty.DetectorFeature(`${name}-guardduty-${feature.toLowerCase().replace(/_/g, "-")}`, {
                     detectorId: this.detector.id, name: feature, status: "ENABLED",
                 }, child);

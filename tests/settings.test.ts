@@ -103,7 +103,7 @@ describe("settings", () => {
             expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must be an AWS region such as us-west-2, or empty (got "mars-1")`);
             expect(p.find(x => x.startsWith(`${NAMESPACE}:logRetentionDays: must be one of 1, 3, 5`))).to.match(/\(got 10\)$/);
             expect(p.find(x => x.startsWith(`${NAMESPACE}:elasticacheNodeType:`))).to.match(/\(got "t4g.micro"\)$/);
-            expect(p.find(x => x.startsWith(`${NAMESPACE}:vpcCidr:`))).to.match(/\/16 and \/24/);
+            expect(p.find(x => x.startsWith(`${NAMESPACE}:vpcCidr:`))).to.match(/\/16 and \/18/);
             expect(p).to.have.length(8);
         });
         it("rejects a region that is not one", () => {

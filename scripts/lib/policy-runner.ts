@@ -7,26 +7,12 @@
 import * as path from "path";
 import type { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { REPO_ROOT } from "./paths";
+import type { PlannedResource, Violation } from "./planner";
 
-export interface PlanResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string | null;
-    custom: boolean;
-    provider: string | null;
-    protect: boolean;
-    inputs: Record<string, any>;
-    dependencies: string[];
-    propertyDependencies?: Record<string, string[]>;
-}
+/** A resource as the plan JSON holds it (planner's PlannedResource without the mock outputs). */
+export type PlanResource = Omit<PlannedResource, "outputs" | "propertyDependencies"> & { propertyDependencies?: Record<string, string[]> };
 
-export interface PolicyViolation {
-    policy: string;
-    enforcementLevel: string;
-    urn: string;
-    message: string;
-}
+export type PolicyViolation = Violation;
 
 /** Policy pack config, as for `pulumi preview --policy-pack-config`: policy name → level or { enforcementLevel, ...props }. */
 export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, any>)>;
