@@ -193,7 +193,7 @@ const security = new SecurityBaseline(`${prefix}-security`, {
     accountId: keys.accountId,
     logsKeyArn: keys.logs.arn,
     logs: { retentionInDays: settings.logRetentionDays, namePrefix: logPrefix },
-    alerts: { critical: alerts.critical.arn, warning: alerts.warning.arn },
+    alerts: { critical: alerts.critical.arn, warning: alerts.warning.arn, info: alerts.info.arn },
     functionsInVpc: settings.enableVpc,
 }, inMainRegion);
 

@@ -146,14 +146,17 @@ export class Observability extends pulumi.ComponentResource {
             limitUnit: "USD",
             timeUnit: "MONTHLY",
             costFilters: [{ name: "TagKeyValue", values: [`user:Environment$${args.budget.environment}`] }],
+            // The seed's routes: the 50 % mark is a budget report (info); 80 %, 100 % and the forecast are cost warnings.
             notifications: [
-                ...[50, 80, 100].map(threshold => ({ notificationType: "ACTUAL", threshold })),
-                { notificationType: "FORECASTED", threshold: 100 },
-            ].map(n => ({
+                { notificationType: "ACTUAL", threshold: 50, topic: args.topics.info },
+                { notificationType: "ACTUAL", threshold: 80, topic: warning },
+                { notificationType: "ACTUAL", threshold: 100, topic: warning },
+                { notificationType: "FORECASTED", threshold: 100, topic: warning },
+            ].map(({ topic, ...n }) => ({
                 ...n,
                 comparisonOperator: "GREATER_THAN",
                 thresholdType: "PERCENTAGE",
-                subscriberSnsTopicArns: [warning],
+                subscriberSnsTopicArns: [topic],
                 subscriberEmailAddresses: args.budget.email ? [args.budget.email] : [],
             })),
         }, { parent: this });

@@ -27,8 +27,8 @@ export interface SecurityBaselineArgs {
     logsKeyArn: pulumi.Input<string>;
     /** The trail's CloudWatch log group: retention and name prefix. */
     logs: { retentionInDays: number; namePrefix: string };
-    /** Topics for findings: high severity to critical, medium to warning. Defaults to none. */
-    alerts?: { critical: pulumi.Input<string>; warning: pulumi.Input<string> };
+    /** Topics: high-severity findings to critical, medium to warning, Config compliance changes to info. Defaults to none. */
+    alerts?: { critical: pulumi.Input<string>; warning: pulumi.Input<string>; info: pulumi.Input<string> };
     /** The stack runs functions in a VPC (adds the LAMBDA_INSIDE_VPC rule). Defaults to false. */
     functionsInVpc?: boolean;
 }
@@ -176,6 +176,10 @@ export class SecurityBaseline extends pulumi.ComponentResource {
                 snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
             }, { parent: this, dependsOn: [recorder] });
             const status = new aws.cfg.RecorderStatus(`${name}-recorder-status`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
+            if (args.alerts) {
+                this.findingsRule("config-noncompliant", "aws.config", "Config Rules Compliance Change",
+                    { messageType: ["ComplianceChangeNotification"], newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } }, args.alerts.info);
+            }
             const rules = [...CONFIG_RULES, ...(args.functionsInVpc ? ["LAMBDA_INSIDE_VPC"] : [])];
             for (const rule of rules) {
                 this.configRules.push(new aws.cfg.Rule(`${name}-${rule.toLowerCase().replace(/_/g, "-")}`, {

@@ -77,6 +77,8 @@ describe("Observability", () => {
         const b = one(plan, "aws:budgets/budget:Budget", "-observability-budget").inputs;
         expect(b).to.include({ limitAmount: "1000.00", limitUnit: "USD", timeUnit: "MONTHLY", budgetType: "COST" });
         expect(b.notifications.map((n: any) => [n.notificationType, n.threshold])).to.deep.equal([["ACTUAL", 50], ["ACTUAL", 80], ["ACTUAL", 100], ["FORECASTED", 100]]);
+        const topic = (route: string) => out(one(plan, "aws:sns/topic:Topic", `-alerts-${route}`)).arn;
+        expect(b.notifications.map((n: any) => n.subscriberSnsTopicArns[0])).to.deep.equal([topic("info"), topic("warning"), topic("warning"), topic("warning")]);
         expect(b.costFilters).to.deep.equal([{ name: "TagKeyValue", values: ["user:Environment$prod"] }]);
         expect(one(await planStack("dev"), "aws:budgets/budget:Budget", "-observability-budget").inputs.limitAmount).to.equal("50.00");
     });

@@ -73,6 +73,13 @@ describe("SecurityBaseline", () => {
         expect(one(plan, "aws:cloudwatch/eventTarget:EventTarget", "-security-guardduty-high-target").inputs.arn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-alerts-critical")).arn);
     });
 
+    it("sends Config compliance changes to the informational topic", async () => {
+        const plan = await planStack("prod");
+        const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "-security-config-noncompliant");
+        expect(parse(rule.inputs.eventPattern).detail.newEvaluationResult.complianceType).to.deep.equal(["NON_COMPLIANT"]);
+        expect(one(plan, "aws:cloudwatch/eventTarget:EventTarget", "-security-config-noncompliant-target").inputs.arn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-alerts-info")).arn);
+    });
+
     it("a stack that does not own the account baseline creates none of the singletons", async () => {
         const plan = await planStack("prod", { ownsAccountBaseline: "false" });
         for (const t of ["aws:cloudtrail/trail:Trail", "aws:guardduty/detector:Detector", "aws:securityhub/account:Account", "aws:cfg/recorder:Recorder",
