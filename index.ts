@@ -10,7 +10,7 @@
  *         └─ observability: dashboard, alarms, budgets, anomaly detection
  */
 import { loadSettings } from "./config";
-import { createProviders } from "./components/providers";
+import { createProviders, REQUIRED_TAG_KEYS } from "./components/providers";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { SecureVpc } from "./components/secure-vpc";
 import { ServiceTables } from "./components/service-tables";
@@ -25,7 +25,6 @@ import { TwilioMonitoring } from "./components/twilio-monitoring";
 import { CdnSite } from "./components/cdn-site";
 import { SecurityBaseline } from "./components/security-baseline";
 import { Observability } from "./components/observability";
-import { REQUIRED_TAG_KEYS } from "./components/providers";
 
 const { settings, secrets } = loadSettings();
 const env = settings.environment;
@@ -219,7 +218,7 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
         { label: "scheduler", name: schedules.function.name, logGroupName: schedules.function.logGroup.name },
     ],
     api: { name: api.restApi.name, stage: env, accessLogGroupName: api.accessLogGroupName },
-    tables: tables.all().map((t, i) => ({ label: ["users", "conversations", "meal-plans", "billing-events"][i], name: t.name })),
+    tables: tables.all().map(({ label, table }) => ({ label, name: table.name })),
     queues: [
         { label: "work-queue", name: workQueue.name, deadLetter: false },
         { label: "work-dlq", name: workQueue.deadLetterQueue!.name, deadLetter: true },

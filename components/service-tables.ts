@@ -69,7 +69,13 @@ export class ServiceTables extends pulumi.ComponentResource {
         });
     }
 
-    public all(): EncryptedTable[] {
-        return [this.users, this.conversations, this.mealPlans, this.billingEvents];
+    /** Every table with a short label (for alarms and dashboards). */
+    public all(): { label: string; table: EncryptedTable }[] {
+        return [
+            { label: "users", table: this.users },
+            { label: "conversations", table: this.conversations },
+            { label: "meal-plans", table: this.mealPlans },
+            { label: "billing-events", table: this.billingEvents },
+        ];
     }
 }
