@@ -73,6 +73,7 @@ export interface Settings {
     cdnPriceClass: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
     // Messaging
     twilioAccountSid: string;
+    twilioPhoneNumber: string;
     smsRequestPhoneNumber: boolean;
     smsNumberType: "TOLL_FREE" | "TEN_DLC" | "LONG_CODE" | "SIMULATOR";
     smsIsoCountryCode: string;
@@ -250,6 +251,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "twilioAccountSid", kind: "string", group: "Messaging", default: "",
       check: v => v === "" || /^AC[0-9a-f]{32}$/.test(v) ? undefined : "must be a Twilio Account SID (AC + 32 hex digits), or empty",
       description: "Twilio Account SID (not a secret; the auth token is the secret `twilioAuthToken`)." },
+    { key: "twilioPhoneNumber", kind: "string", group: "Messaging", default: "",
+      check: v => v === "" || /^\+[1-9]\d{6,14}$/.test(v) ? undefined : "must be an E.164 phone number such as +15550100, or empty",
+      description: "Twilio number the worker replies from (empty = replies are logged, not sent)." },
     { key: "smsRequestPhoneNumber", kind: "boolean", group: "Messaging", default: false,
       description: "Buy an AWS End User Messaging origination number (recurring cost); off by default." },
     { key: "smsNumberType", kind: "string", group: "Messaging", enum: ["TOLL_FREE", "TEN_DLC", "LONG_CODE", "SIMULATOR"], default: "TOLL_FREE",

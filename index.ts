@@ -130,6 +130,7 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     wafRateLimit: settings.wafRateLimit,
     corsOrigins: settings.corsAllowedOrigins,
     twilioAccountSid: settings.twilioAccountSid || undefined,
+    twilioPhoneNumber: settings.twilioPhoneNumber || undefined,
     manageAccountLogRole: settings.ownsAccountBaseline,
     alertTopicArn: alerts.warning.arn,
 }, inMainRegion);

@@ -41,8 +41,9 @@ export interface CachedLambdaApiArgs {
     wafRateLimit: number;
     /** Origins admitted by CORS; none disables CORS. Defaults to none. */
     corsOrigins?: string[];
-    /** Twilio Account SID for replies (not a secret). Defaults to none (replies are logged, not sent). */
+    /** Twilio Account SID and sender number for replies (neither is a secret). Defaults to none (replies are logged, not sent). */
     twilioAccountSid?: string;
+    twilioPhoneNumber?: string;
     /** Create the account-level API Gateway CloudWatch role (one per account and region). Defaults to true. */
     manageAccountLogRole?: boolean;
     /** Topic for ElastiCache events. Defaults to none. */
@@ -178,6 +179,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 CONVERSATION_RETENTION_DAYS: String(args.conversationRetentionDays),
                 TWILIO_AUTH_TOKEN_SECRET_ARN: args.secrets.twilioAuthTokenArn,
                 ...(args.twilioAccountSid ? { TWILIO_ACCOUNT_SID: args.twilioAccountSid } : {}),
+                ...(args.twilioPhoneNumber ? { TWILIO_FROM_NUMBER: args.twilioPhoneNumber } : {}),
                 ...(this.cache ? { REDIS_ENDPOINT: this.cache.endpoint, REDIS_PORT: this.cache.port.apply(String), REDIS_AUTH_SECRET_ARN: this.cache.authSecret.arn } : {}),
             },
             statements: [

@@ -106,3 +106,19 @@ describe("offline plan", () => {
         expect(json.outputs.webhookUrl).to.be.a("string");
     });
 });
+
+describe("stack secrets", () => {
+    it("a secure: value in the settings file becomes a Secrets Manager value, never plain text in the plan", async () => {
+        const { runPlan } = await import("../scripts/lib/planner");
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "secrets-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(file, fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8") +
+            "  ai-nutritionist:twilioAuthToken:\n    secure: AAABAKz1ZW5jcnlwdGVk\n  ai-nutritionist:twilioAccountSid: AC0123456789abcdef0123456789abcdef\n  ai-nutritionist:twilioPhoneNumber: \"+15550100200\"\n");
+        const plan = await runPlan({ stack: "dev", configFile: file });
+        const version = one(plan, "aws:secretsmanager/secretVersion:SecretVersion", "-secrets-twilioAuthToken-value");
+        expect(version.inputs.secretString).to.equal("[secret]");
+        expect(JSON.stringify(plan.resources)).not.to.contain("offline-plan-placeholder-secret");
+        expect(ofType(plan, "aws:secretsmanager/secretVersion:SecretVersion").filter(v => /stripe/.test(v.name))).to.have.length(0);
+        const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function").inputs.environment.variables;
+        expect(worker).to.include({ TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef", TWILIO_FROM_NUMBER: "+15550100200" });
+    });
+});
