@@ -12,6 +12,7 @@ import { ManagedWebAcl } from "./web-acl";
 export interface CachedLambdaApiArgs {
     /** API stage name (the environment). */
     stageName: string;
+    /** The stack's region (service principals, Bedrock ARNs). */
     region: string;
     /** Key ARNs: data (tables, secrets, environment, Redis), logs, messaging (queues). */
     keys: { data: pulumi.Input<string>; logs: pulumi.Input<string>; messaging: pulumi.Input<string> };
@@ -27,13 +28,17 @@ export interface CachedLambdaApiArgs {
     vpc?: { subnetIds: pulumi.Input<string[]>; functionSecurityGroupId: pulumi.Input<string>; cacheSecurityGroupId: pulumi.Input<string> };
     /** Redis in front of Bedrock; needs `vpc`. Defaults to no cache. */
     cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number };
+    /** The tables the functions read and write (grants come from each table's helper). */
     tables: { users: EncryptedTable; conversations: EncryptedTable; mealPlans: EncryptedTable; billingEvents: EncryptedTable };
     /** Work queue consumed by the worker, and the queue for failed asynchronous invocations. */
     queue: EncryptedQueue;
+    /** Queue for failed asynchronous invocations of every function. */
     failureQueue: EncryptedQueue;
     /** Secrets Manager ARNs (values are read at run time). */
     secrets: { twilioAuthTokenArn: pulumi.Input<string>; stripeWebhookSecretArn: pulumi.Input<string> };
+    /** Bedrock model (or inference profile) the worker may invoke; nothing else. */
     bedrockModelId: string;
+    /** Days a conversation is kept (the worker sets its TTL). */
     conversationRetentionDays: number;
     /** Stage throttling for every method and the usage plan's limits. */
     throttle: { rateLimit: number; burstLimit: number; quotaPerDay: number };
@@ -43,6 +48,7 @@ export interface CachedLambdaApiArgs {
     corsOrigins?: string[];
     /** Twilio Account SID and sender number for replies (neither is a secret). Defaults to none (replies are logged, not sent). */
     twilioAccountSid?: string;
+    /** Twilio sender number (E.164). Defaults to none. */
     twilioPhoneNumber?: string;
     /** Create the account-level API Gateway CloudWatch role (one per account and region). Defaults to true. */
     manageAccountLogRole?: boolean;

@@ -7,7 +7,9 @@ import { ManagedWebAcl } from "./web-acl";
 export interface CdnSiteArgs {
     /** Prefix of the site key's alias. */
     aliasPrefix: string;
+    /** Account that administers the site key. */
     accountId: pulumi.Input<string>;
+    /** Partition for ARNs. Defaults to "aws". */
     partition?: pulumi.Input<string>;
     /** Provider in us-east-1: CloudFront-scoped WAF (and certificates) must live there. */
     usEast1Provider: aws.Provider;

@@ -8,10 +8,13 @@ export type TableAccess = "read" | "write" | "readWrite";
 export interface TableIndex {
     /** Index name. */
     name: string;
+    /** Partition key attribute. */
     hashKey: string;
+    /** Sort key attribute. Defaults to none. */
     rangeKey?: string;
     /** Projection. Defaults to "ALL". */
     projectionType?: "ALL" | "KEYS_ONLY" | "INCLUDE";
+    /** Attributes projected with "INCLUDE". Defaults to none. */
     nonKeyAttributes?: string[];
 }
 
@@ -27,7 +30,9 @@ export interface ProvisionedCapacity {
 export interface EncryptedTableArgs {
     /** Attribute types of every key attribute (table and indexes). */
     attributes: Record<string, AttributeType>;
+    /** Partition key attribute. */
     hashKey: string;
+    /** Sort key attribute. Defaults to none. */
     rangeKey?: string;
     /** Global secondary indexes. Defaults to none. */
     globalSecondaryIndexes?: TableIndex[];

@@ -8,13 +8,17 @@ import { FunctionLogs, ServiceFunction } from "./service-function";
 export interface MealPlanSchedulesArgs {
     /** Key ARNs: data (function environment), messaging (queues). */
     keys: { data: pulumi.Input<string>; messaging: pulumi.Input<string> };
+    /** Log group key, retention and name prefix of the scheduler function. */
     logs: FunctionLogs;
+    /** Lambda instruction set. Defaults to "arm64". */
     architecture?: "arm64" | "x86_64";
     /** Users table (index byPlanStatus) and the work queue the jobs go to. */
     users: EncryptedTable;
+    /** The work queue the jobs go to. */
     queue: EncryptedQueue;
     /** Queue for failed asynchronous invocations of the function. */
     failureQueue: EncryptedQueue;
+    /** Private subnets and security groups of the function. Defaults to outside a VPC. */
     vpc?: { subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[] };
     /** Daily meal-plan schedule. Defaults to "cron(0 6 * * ? *)" (06:00 UTC). */
     dailyExpression?: string;

@@ -27,18 +27,27 @@ export interface AlarmThresholds {
 export interface ObservabilityArgs {
     /** Dashboard name and alarm-name prefix, e.g. `ai-nutritionist-prod`. */
     prefix: string;
+    /** The stack's region (dashboard widgets, console URL, WAF metrics). */
     region: string;
     /** The alert routes. */
     topics: { critical: Name; warning: Name; info: Name };
+    /** Alarm thresholds. Defaults as documented on AlarmThresholds. */
     thresholds?: AlarmThresholds;
     /** Resources that exist in the stack; alarms and widgets are made only for these. */
     functions: { label: string; name: Name; logGroupName: Name }[];
+    /** The REST API (name and stage) and its access-log group. Defaults to none. */
     api?: { name: Name; stage: string; accessLogGroupName: Name };
+    /** DynamoDB tables: throttle alarms and capacity widgets. */
     tables: { label: string; name: Name }[];
+    /** Queues: depth alarms on dead-letter queues, age alarms on work queues. */
     queues: { label: string; name: Name; deadLetter: boolean }[];
+    /** Redis replication group and node count: CPU, memory, evictions, hit-rate alarms. Defaults to none. */
     cache?: { replicationGroupId: Name; numNodes: number };
+    /** NAT gateway ids and count: error and drop alarms. Defaults to none. */
     nat?: { gatewayIds: pulumi.Output<string[]>; count: number };
+    /** The API's web ACL: blocked-request spike alarm. Defaults to none. */
     waf?: { name: Name; metricPrefix: string };
+    /** Backup vault (dashboard widget). Defaults to none. */
     backupVaultName?: Name;
     /** Custom metrics (namespace and names) to chart, e.g. Twilio failures. */
     customMetrics?: { namespace: string; names: string[] };

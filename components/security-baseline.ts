@@ -11,7 +11,9 @@ export interface SecurityBaselineArgs {
     tier: SecurityTier;
     /** Override the tier for single services. Defaults to the tier's choice. */
     enableAwsConfig?: boolean;
+    /** GuardDuty regardless of tier. Defaults to the tier's choice. */
     enableGuardduty?: boolean;
+    /** Security Hub regardless of tier (needs AWS Config). Defaults to the tier's choice. */
     enableSecurityHub?: boolean;
     /**
      * This stack owns the account/region singletons (GuardDuty detector, Security Hub, Config
@@ -21,7 +23,9 @@ export interface SecurityBaselineArgs {
     ownsAccountBaseline?: boolean;
     /** GDPR mode: DynamoDB data events in the trail, seven-year audit retention. Defaults to false. */
     gdpr?: boolean;
+    /** The stack's region (Security Hub standards ARNs). */
     region: string;
+    /** The account (confused-deputy conditions on service principals). */
     accountId: pulumi.Input<string>;
     /** Key of the trail, the audit bucket and the trail's log group (must admit CloudTrail and Config). */
     logsKeyArn: pulumi.Input<string>;

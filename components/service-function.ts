@@ -16,6 +16,7 @@ export interface FunctionLogs {
 export interface ServiceFunctionArgs {
     /** Handler module in functions/ (bundled on its own), e.g. "inbound". */
     handler: string;
+    /** What the function does (also the role's description). */
     description: string;
     /** Instruction set. Defaults to "arm64" (Graviton). */
     architecture?: "arm64" | "x86_64";
@@ -29,6 +30,7 @@ export interface ServiceFunctionArgs {
     environment?: Record<string, pulumi.Input<string>>;
     /** Key that encrypts the environment variables. */
     environmentKmsKeyArn: pulumi.Input<string>;
+    /** Log group key, retention and name prefix. */
     logs: FunctionLogs;
     /** Private subnets and security groups when the function runs in the VPC. Defaults to outside a VPC. */
     vpc?: { subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[] };

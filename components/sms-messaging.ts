@@ -6,6 +6,7 @@ import { encryptedLogGroup } from "./log-group";
 export interface SmsMessagingArgs {
     /** Key of the event topic; must admit sms-voice.amazonaws.com. */
     messagingKeyArn: pulumi.Input<string>;
+    /** The account (confused-deputy conditions on sms-voice.amazonaws.com). */
     accountId: pulumi.Input<string>;
     /** Event log group: key, retention, name prefix. */
     logs: { kmsKeyArn: pulumi.Input<string>; retentionInDays: number; namePrefix: string };
