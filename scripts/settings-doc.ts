@@ -27,9 +27,8 @@ export function pulumiYamlConfig(): string {
         lines.push(`    description: ${yamlScalar(s.description)}`);
         if (s.default !== undefined) lines.push(`    default: ${yamlScalar(s.default)}`);
     }
-    for (const k of SECRET_KEYS) {
-        lines.push(`  ${k}:`, "    type: string", "    secret: true", `    description: ${yamlScalar(SECRET_DESCRIPTIONS[k])}`);
-    }
+    // Secrets are not declared: a typed key without a default is one every stack must set, and
+    // these are optional (without them the Secrets Manager secrets are created empty).
     return lines.join("\n") + "\n";
 }
 

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import * as yaml from "js-yaml";
 import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECRET_KEYS, SECURITY_TIERS, SETTINGS, SettingsError } from "../config";
 import { markdownTable, pulumiYamlConfig } from "../scripts/settings-doc";
+import { decidedKeys, renderStackFile } from "../scripts/new-stack";
 import { loadStackConfig } from "../scripts/lib/stack-config";
 import { REPO_ROOT } from "../scripts/lib/paths";
 
@@ -160,7 +161,8 @@ describe("settings", () => {
                 expect(project.config[s.key].type, s.key).to.equal(s.kind);
                 expect(project.config[s.key].description, s.key).to.be.a("string").and.not.equal("");
             }
-            for (const k of SECRET_KEYS) expect(project.config[k].secret).to.equal(true);
+            // Secrets are optional, and a typed key without a default is one the CLI requires: they are documented, not declared.
+            for (const k of SECRET_KEYS) expect(project.config).not.to.have.property(k);
         });
         it("Pulumi.yaml gives no default to a setting a profile or tier decides (it would mask them)", () => {
             const decided = new Set([...Object.values(ENVIRONMENT_PROFILES), ...Object.values(SECURITY_TIERS)].flatMap(p => Object.keys(p)));
@@ -173,23 +175,53 @@ describe("settings", () => {
             expect(readme).to.contain(markdownTable());
         });
         for (const stack of ["dev", "staging", "prod"]) {
-            it(`Pulumi.${stack}.yaml resolves without problems and names its environment`, () => {
-                const { config } = loadStackConfig(REPO_ROOT, stack);
+            it(`Pulumi.${stack}.yaml sets every setting the CLI requires, resolves without problems and names its environment`, () => {
+                const { config, cliProblems } = loadStackConfig(REPO_ROOT, stack);
+                expect(cliProblems).to.deep.equal([]);
                 expect(resolveSettings(config).environment).to.equal(stack);
             });
         }
+        it("npm run new-stack writes a complete stack file from a profile and tier, which plans as the CLI requires", () => {
+            const text = renderStackFile("qa", "eu-west-1", { environment: "staging", securityTier: "enterprise", alertEmail: "qa@example.com" });
+            const parsed = (yaml.load(text) as any).config;
+            for (const k of decidedKeys()) expect(parsed, k).to.have.property(`${NAMESPACE}:${k}`);
+            expect(parsed[`${NAMESPACE}:enableSecurityHub`]).to.equal(true);
+            expect(parsed[`${NAMESPACE}:monthlyBudgetLimit`]).to.equal(200);
+            const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "new-stack-"));
+            fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            fs.writeFileSync(path.join(dir, "Pulumi.qa.yaml"), text);
+            const loaded = loadStackConfig(dir, "qa");
+            expect(loaded.cliProblems).to.deep.equal([]);
+            expect(resolveSettings(loaded.config).region).to.equal("eu-west-1");
+        });
     });
 
     describe("the plan command", () => {
+        const planCli = (...args: string[]) => spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+        const devFile = () => fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
+        const tmpFile = (text: string) => {
+            const file = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "settings-")), "bad.yaml");
+            fs.writeFileSync(file, text);
+            return file;
+        };
+
         it("exits 2 and lists every problem by key, with no stack trace, for bad settings", () => {
-            const bad = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "settings-")), "bad.yaml");
-            fs.writeFileSync(bad, "config:\n  aws:region: us-east-1\n  ai-nutritionist:environment: qa\n  ai-nutritionist:elasticacheNumNodes: 9\n  ai-nutritionist:enableVCP: true\n");
-            const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--config", bad], { cwd: REPO_ROOT, encoding: "utf8" });
+            const bad = tmpFile(devFile()
+                .replace("ai-nutritionist:environment: dev", "ai-nutritionist:environment: qa")
+                .replace("ai-nutritionist:elasticacheNumNodes: 1", "ai-nutritionist:elasticacheNumNodes: 9") + "  ai-nutritionist:enableVCP: true\n");
+            const r = planCli("dev", "--config", bad);
             expect(r.status).to.equal(2);
             expect(r.stderr).to.contain(`${NAMESPACE}:environment: must be one of dev, staging, prod (got "qa")`);
             expect(r.stderr).to.contain(`${NAMESPACE}:elasticacheNumNodes: must be at most 6 (got 9)`);
             expect(r.stderr).to.contain(`${NAMESPACE}:enableVCP: unknown setting`);
             expect(r.stderr).not.to.match(/\n\s+at /);
+        });
+        it("refuses, as the Pulumi CLI would, a stack that leaves out a setting Pulumi.yaml types without a default, or gives it the wrong type", () => {
+            const bad = tmpFile(devFile().replace(/^  ai-nutritionist:natStrategy: .*\n/m, "").replace("ai-nutritionist:availabilityZoneCount: 2", "ai-nutritionist:availabilityZoneCount: two"));
+            const r = planCli("dev", "--config", bad);
+            expect(r.status).to.equal(2);
+            expect(r.stderr).to.contain(`${NAMESPACE}:natStrategy: Pulumi.yaml types it without a default, so the Pulumi CLI requires every stack to set it`);
+            expect(r.stderr).to.contain(`${NAMESPACE}:availabilityZoneCount: must be of type integer, as Pulumi.yaml declares it (got "two")`);
         });
         it("rejects an unknown option", () => {
             expect(() => execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();

@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stack-config";
+import { SettingsError } from "../../config";
 import { createMocks } from "./mocks";
 import { REPO_ROOT } from "./paths";
 import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig } from "./policy-runner";
@@ -127,7 +128,9 @@ export function runPlan(opts: PlanOptions): Promise<Plan> {
 
 async function planOnce(opts: PlanOptions): Promise<Plan> {
     const projectDir = opts.projectDir ?? REPO_ROOT;
-    const { project, stack, config, secretKeys } = loadStackConfig(projectDir, opts.stack, opts.configFile);
+    const { project, stack, config, secretKeys, cliProblems } = loadStackConfig(projectDir, opts.stack, opts.configFile);
+    // What `pulumi preview` would refuse before the program runs, refused here too.
+    if (cliProblems.length) throw new SettingsError(cliProblems);
     for (const [k, v] of Object.entries(opts.overrides ?? {})) {
         if (v === undefined) delete config[k];
         else config[k] = v;
