@@ -91,11 +91,22 @@ const backup = settings.enableAwsBackup ? new BackupPlan(`${prefix}-backup`, {
     manageRegionSettings: settings.ownsAccountBaseline,
 }, inMainRegion) : undefined;
 
+// Messaging: AWS End User Messaging SMS (two-way when a number is bought).
+const sms = new SmsMessaging(`${prefix}-sms`, {
+    messagingKeyArn: keys.messaging.arn,
+    accountId: keys.accountId,
+    logs: { kmsKeyArn: keys.logs.arn, retentionInDays: settings.logRetentionDays, namePrefix: `${logPrefix}sms-events-` },
+    requestPhoneNumber: settings.smsRequestPhoneNumber,
+    numberType: settings.smsNumberType,
+    isoCountryCode: settings.smsIsoCountryCode,
+    deletionProtection: isProd,
+}, inMainRegion);
 // Request path: queues, secrets, then the API with its functions and cache.
 const workQueue = new EncryptedQueue(`${prefix}-work`, {
     kmsKeyArn: keys.messaging.arn,
     consumerTimeoutSeconds: WORKER_TIMEOUT_SECONDS,
     maxReceiveCount: 5,
+    allowedSenders: sms.inboundTopic ? [{ service: "sns.amazonaws.com", sourceArns: [sms.inboundTopic.arn] }] : [],
 }, inMainRegion);
 const failedInvocations = new EncryptedQueue(`${prefix}-failed-invocations`, {
     kmsKeyArn: keys.messaging.arn,
@@ -133,7 +144,9 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     twilioPhoneNumber: settings.twilioPhoneNumber || undefined,
     manageAccountLogRole: settings.ownsAccountBaseline,
     alertTopicArn: alerts.warning.arn,
+    awsSms: sms.channel,
 }, inMainRegion);
+sms.deliverInboundTo(workQueue.arn);
 
 // Schedules: daily meal plans and the weekly summary.
 const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
@@ -146,16 +159,7 @@ const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
     vpc: vpcPlacement,
 }, inMainRegion);
 
-// Messaging: AWS End User Messaging SMS, and Twilio health from the handlers' logs.
-const sms = new SmsMessaging(`${prefix}-sms`, {
-    messagingKeyArn: keys.messaging.arn,
-    accountId: keys.accountId,
-    logs: { kmsKeyArn: keys.logs.arn, retentionInDays: settings.logRetentionDays, namePrefix: `${logPrefix}sms-events-` },
-    requestPhoneNumber: settings.smsRequestPhoneNumber,
-    numberType: settings.smsNumberType,
-    isoCountryCode: settings.smsIsoCountryCode,
-    deletionProtection: isProd,
-}, inMainRegion);
+// Twilio health from the handlers' logs.
 const twilio = new TwilioMonitoring(`${prefix}-twilio`, {
     logGroupNames: [api.inbound.logGroup.name, api.worker.logGroup.name],
     namespace: `AiNutritionist/${env}`,

@@ -7,6 +7,7 @@ import { assumeRolePolicy, Statement } from "./iam";
 import { encryptedLogGroup } from "./log-group";
 import { RedisCache } from "./redis-cache";
 import { ServiceFunction } from "./service-function";
+import { AwsSmsChannel } from "./sms-messaging";
 import { ManagedWebAcl } from "./web-acl";
 
 export interface CachedLambdaApiArgs {
@@ -54,6 +55,8 @@ export interface CachedLambdaApiArgs {
     manageAccountLogRole?: boolean;
     /** Topic for ElastiCache events. Defaults to none. */
     alertTopicArn?: pulumi.Input<string>;
+    /** AWS End User Messaging two-way channel: the worker answers SMS that arrived on our number. Defaults to none. */
+    awsSms?: AwsSmsChannel;
 }
 
 /** Worker timeout; the work queue's visibility timeout must be six times it. */
@@ -186,6 +189,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 TWILIO_AUTH_TOKEN_SECRET_ARN: args.secrets.twilioAuthTokenArn,
                 ...(args.twilioAccountSid ? { TWILIO_ACCOUNT_SID: args.twilioAccountSid } : {}),
                 ...(args.twilioPhoneNumber ? { TWILIO_FROM_NUMBER: args.twilioPhoneNumber } : {}),
+                ...(args.awsSms ? { SMS_ORIGINATION_IDENTITY: args.awsSms.phoneNumberArn, SMS_CONFIGURATION_SET: args.awsSms.configurationSetName } : {}),
                 ...(this.cache ? { REDIS_ENDPOINT: this.cache.endpoint, REDIS_PORT: this.cache.port.apply(String), REDIS_AUTH_SECRET_ARN: this.cache.authSecret.arn } : {}),
             },
             statements: [
@@ -200,6 +204,10 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 ...args.tables.conversations.grantStatements("write"),
                 ...args.tables.mealPlans.grantStatements("write"),
                 ...readSecrets("WorkerSecrets", workerSecrets),
+                ...(args.awsSms ? [{
+                    Sid: "ReplyOverAwsSms", Effect: "Allow" as const, Action: "sms-voice:SendTextMessage",
+                    Resource: [args.awsSms.phoneNumberArn, args.awsSms.configurationSetArn, args.awsSms.optOutListArn],
+                }] : []),
             ],
         }, child);
         new aws.lambda.EventSourceMapping(`${name}-worker-source`, {

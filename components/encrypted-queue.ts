@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { denyInsecureTransport, policyDocument } from "./iam";
+import { denyInsecureTransport, policyDocument, Statement } from "./iam";
 
 export interface EncryptedQueueArgs {
     /** Customer-managed key of the queue and its DLQ. */
@@ -15,6 +15,8 @@ export interface EncryptedQueueArgs {
     deadLetterQueue?: boolean;
     /** Retention of the queue, in seconds. Defaults to 4 days. */
     messageRetentionSeconds?: number;
+    /** AWS services that may send to the queue, each only from the given source ARNs (e.g. an SNS topic). Defaults to none. */
+    allowedSenders?: { service: string; sourceArns: pulumi.Input<string>[] }[];
 }
 
 /** Pure validation; returns every problem. */
@@ -63,7 +65,14 @@ export class EncryptedQueue extends pulumi.ComponentResource {
                 ? pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: args.maxReceiveCount ?? 5 })
                 : undefined,
         }, { parent: this });
-        this.tlsOnly(`${name}-queue`, this.queue);
+        this.tlsOnly(`${name}-queue`, this.queue, (args.allowedSenders ?? []).map((s, i) => ({
+            Sid: `AllowSender${i}`,
+            Effect: "Allow" as const,
+            Principal: { Service: s.service },
+            Action: "sqs:SendMessage",
+            Resource: this.queue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": s.sourceArns } },
+        })));
         if (this.deadLetterQueue) {
             new aws.sqs.RedriveAllowPolicy(`${name}-dlq-redrive-allow`, {
                 queueUrl: this.deadLetterQueue.url,
@@ -76,10 +85,10 @@ export class EncryptedQueue extends pulumi.ComponentResource {
         this.registerOutputs({ arn: this.arn, url: this.url, deadLetterQueueArn: this.deadLetterQueue?.arn });
     }
 
-    private tlsOnly(name: string, queue: aws.sqs.Queue): void {
+    private tlsOnly(name: string, queue: aws.sqs.Queue, statements: Statement[] = []): void {
         new aws.sqs.QueuePolicy(`${name}-policy`, {
             queueUrl: queue.url,
-            policy: policyDocument([denyInsecureTransport("sqs:*", [queue.arn])]),
+            policy: policyDocument([denyInsecureTransport("sqs:*", [queue.arn]), ...statements]),
         }, { parent: this });
     }
 }

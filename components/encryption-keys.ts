@@ -78,6 +78,8 @@ export class EncryptionKeys extends pulumi.ComponentResource {
                 servicePublishStatement("AwsServicesPublishAlerts", [
                     "cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com",
                     "costalerts.amazonaws.com", "backup.amazonaws.com", "sms-voice.amazonaws.com",
+                    // SNS delivers inbound SMS into the encrypted work queue.
+                    "sns.amazonaws.com",
                 ], accountId),
             ],
         }, { parent: this });

@@ -20,6 +20,14 @@ export interface SmsMessagingArgs {
     deletionProtection?: boolean;
 }
 
+/** What the worker needs to answer over AWS SMS (present only when a number is bought). */
+export interface AwsSmsChannel {
+    phoneNumberArn: pulumi.Output<string>;
+    configurationSetArn: pulumi.Output<string>;
+    configurationSetName: pulumi.Output<string>;
+    optOutListArn: pulumi.Output<string>;
+}
+
 /** Delivery failures that reach the event topic (every event goes to the log group). */
 export const SMS_FAILURE_EVENTS = [
     "TEXT_INVALID", "TEXT_UNREACHABLE", "TEXT_CARRIER_UNREACHABLE", "TEXT_BLOCKED",
@@ -37,9 +45,15 @@ export class SmsMessaging extends pulumi.ComponentResource {
     public readonly eventTopic: aws.sns.Topic;
     public readonly eventLogGroup: aws.cloudwatch.LogGroup;
     public readonly phoneNumber?: aws.pinpoint.Smsvoicev2PhoneNumber;
+    /** Two-way SMS: inbound messages to the number are published here (only with a number). */
+    public readonly inboundTopic?: aws.sns.Topic;
+    /** The reply channel for the worker (only with a number). */
+    public readonly channel?: AwsSmsChannel;
+    private readonly baseName: string;
 
     constructor(name: string, args: SmsMessagingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:messaging:SmsMessaging", name, {}, opts);
+        this.baseName = name;
         const child = { parent: this };
         this.configurationSet = new aws.pinpoint.Smsvoicev2ConfigurationSet(`${name}-config-set`, { defaultMessageType: "TRANSACTIONAL" }, child);
         this.optOutList = new aws.pinpoint.Smsvoicev2OptOutList(`${name}-opt-out`, {}, child);
@@ -80,6 +94,15 @@ export class SmsMessaging extends pulumi.ComponentResource {
         }, child);
 
         if (args.requestPhoneNumber ?? false) {
+            // Two-way SMS: messages to our number arrive on this topic, then in the work queue.
+            this.inboundTopic = new aws.sns.Topic(`${name}-inbound`, { kmsMasterKeyId: args.messagingKeyArn, displayName: "Inbound SMS (End User Messaging)" }, child);
+            new aws.sns.TopicPolicy(`${name}-inbound-policy`, {
+                arn: this.inboundTopic.arn,
+                policy: policyDocument([
+                    { Sid: "EndUserMessagingPublishes", Effect: "Allow", Principal: { Service: "sms-voice.amazonaws.com" }, Action: "sns:Publish", Resource: this.inboundTopic.arn, Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } },
+                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: this.inboundTopic.arn, Condition: { Bool: { "aws:SecureTransport": false } } },
+                ]),
+            }, child);
             this.phoneNumber = new aws.pinpoint.Smsvoicev2PhoneNumber(`${name}-number`, {
                 isoCountryCode: args.isoCountryCode ?? "US",
                 messageType: "TRANSACTIONAL",
@@ -87,11 +110,30 @@ export class SmsMessaging extends pulumi.ComponentResource {
                 numberType: args.numberType ?? "TOLL_FREE",
                 optOutListName: this.optOutList.name,
                 deletionProtectionEnabled: args.deletionProtection ?? true,
+                twoWayChannelEnabled: true,
+                twoWayChannelArn: this.inboundTopic.arn,
             }, { parent: this, protect: args.deletionProtection ?? true });
+            this.channel = {
+                phoneNumberArn: this.phoneNumber.arn,
+                configurationSetArn: this.configurationSet.arn,
+                configurationSetName: this.configurationSet.name,
+                optOutListArn: this.optOutList.arn,
+            };
         }
         this.registerOutputs({
             configurationSetName: this.configurationSet.name, optOutListName: this.optOutList.name,
             eventTopicArn: this.eventTopic.arn, phoneNumber: this.phoneNumber?.phoneNumber,
         });
+    }
+
+    /** Deliver inbound SMS to a queue (raw End User Messaging JSON). The queue must admit the topic (EncryptedQueue allowedSenders). */
+    public deliverInboundTo(queueArn: pulumi.Input<string>): aws.sns.TopicSubscription | undefined {
+        if (!this.inboundTopic) return undefined;
+        return new aws.sns.TopicSubscription(`${this.baseName}-inbound-to-queue`, {
+            topic: this.inboundTopic.arn,
+            protocol: "sqs",
+            endpoint: queueArn,
+            rawMessageDelivery: true,
+        }, { parent: this });
     }
 }

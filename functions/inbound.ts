@@ -3,8 +3,10 @@
  * Verifies X-Twilio-Signature, answers 403 to a forgery, enqueues the message for the worker and
  * answers empty TwiML at once: the reply is sent by the worker when Bedrock has answered.
  */
-import { createHash } from "crypto";
 import { ApiEvent, ApiResult, formParams, header, log, publicUrl, rawBody } from "./lib/http";
+import { hashPhone } from "./lib/identity";
+
+export { hashPhone };
 import { cachedSecrets, SecretFetcher, secretsManagerFetcher } from "./lib/secrets";
 import { verifyTwilioSignature } from "./lib/signatures";
 
@@ -16,10 +18,6 @@ export interface InboundDeps {
 
 const TWIML = { statusCode: 200, headers: { "content-type": "text/xml" }, body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>" };
 const FAILED_STATUSES = new Set(["failed", "undelivered"]);
-
-export function hashPhone(phone: string): string {
-    return createHash("sha256").update(phone.trim()).digest("hex");
-}
 
 export function createInboundHandler(deps: InboundDeps) {
     return async (event: ApiEvent): Promise<ApiResult> => {

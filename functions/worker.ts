@@ -6,6 +6,7 @@
  */
 import { Cache, cacheAside, redisCache } from "./lib/cache";
 import { log } from "./lib/http";
+import { hashPhone } from "./lib/identity";
 import { cachedSecrets, secretsManagerFetcher } from "./lib/secrets";
 
 export interface SqsEvent {
@@ -21,9 +22,29 @@ export interface WorkerDeps {
     generate: (prompt: string) => Promise<string>;
     saveConversation: (userKey: string, incoming: string, reply: string) => Promise<void>;
     saveMealPlan: (userId: string, plan: string) => Promise<void>;
-    reply: (to: string, body: string) => Promise<void>;
+    /** Send the answer back over the channel the message came in on. */
+    reply: (to: string, body: string, channel: "twilio" | "aws-sms") => Promise<void>;
     model: string;
     ttlSeconds: number;
+}
+
+/**
+ * A queue message as a job: our own jobs (inbound Twilio SMS, meal plans), or an AWS End User
+ * Messaging two-way SMS delivered raw from its SNS topic.
+ */
+export function toJob(body: string): any {
+    const msg = JSON.parse(body);
+    if (typeof msg.originationNumber === "string" && typeof msg.messageBody === "string") {
+        return {
+            type: "inbound-sms",
+            channel: "aws-sms",
+            messageSid: msg.inboundMessageId,
+            from: msg.originationNumber,
+            userKey: hashPhone(msg.originationNumber),
+            body: msg.messageBody,
+        };
+    }
+    return msg;
 }
 
 export function mealPlanPrompt(diet?: string): string {
@@ -35,11 +56,11 @@ export function createWorker(deps: WorkerDeps) {
         const failures: { itemIdentifier: string }[] = [];
         for (const record of event.Records) {
             try {
-                const job = JSON.parse(record.body);
+                const job = toJob(record.body);
                 if (job.type === "inbound-sms") {
                     const answer = await cacheAside(deps.cache, job.body, deps.model, deps.ttlSeconds, deps.generate);
                     await deps.saveConversation(job.userKey, job.body, answer.text);
-                    await deps.reply(job.from, answer.text);
+                    await deps.reply(job.from, answer.text, job.channel === "aws-sms" ? "aws-sms" : "twilio");
                     log("message_answered", { messageId: record.messageId, cached: answer.cached });
                 } else if (job.type === "meal-plan") {
                     const answer = await cacheAside(deps.cache, mealPlanPrompt(job.diet), deps.model, deps.ttlSeconds, deps.generate);
@@ -63,6 +84,7 @@ function defaultDeps(): WorkerDeps {
     const getSecret = cachedSecrets(secretsManagerFetcher());
     let bedrock: any;
     let ddb: any;
+    let sms: any;
     const dynamo = async () => {
         const m = await import("@aws-sdk/client-dynamodb");
         ddb ??= new m.DynamoDBClient({});
@@ -104,7 +126,20 @@ function defaultDeps(): WorkerDeps {
                 Item: { userId: { S: userId }, weekStart: { S: monday.toISOString().slice(0, 10) }, plan: { S: plan } },
             }));
         },
-        async reply(to, body) {
+        async reply(to, body, channel) {
+            if (channel === "aws-sms") {
+                if (!env.SMS_ORIGINATION_IDENTITY) throw new Error("SMS_ORIGINATION_IDENTITY is not set");
+                const m = await import("@aws-sdk/client-pinpoint-sms-voice-v2");
+                sms ??= new m.PinpointSMSVoiceV2Client({});
+                await sms.send(new m.SendTextMessageCommand({
+                    DestinationPhoneNumber: to,
+                    OriginationIdentity: env.SMS_ORIGINATION_IDENTITY,
+                    ConfigurationSetName: env.SMS_CONFIGURATION_SET,
+                    MessageBody: body.slice(0, 1600),
+                    MessageType: "TRANSACTIONAL",
+                }));
+                return;
+            }
             if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_FROM_NUMBER || !env.TWILIO_AUTH_TOKEN_SECRET_ARN) {
                 log("reply_skipped", { reason: "Twilio sender not configured" });
                 return;

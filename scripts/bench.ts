@@ -13,7 +13,7 @@ import { bundleHandler } from "../components/function-bundle";
 const SDK: Record<string, string[]> = {
     inbound: ["@aws-sdk/client-sqs", "@aws-sdk/client-secrets-manager"],
     billing: ["@aws-sdk/client-dynamodb", "@aws-sdk/client-secrets-manager"],
-    worker: ["@aws-sdk/client-bedrock-runtime", "@aws-sdk/client-dynamodb", "@aws-sdk/client-secrets-manager"],
+    worker: ["@aws-sdk/client-bedrock-runtime", "@aws-sdk/client-dynamodb", "@aws-sdk/client-secrets-manager"], // + client-pinpoint-sms-voice-v2 only for AWS SMS replies
     scheduler: ["@aws-sdk/client-dynamodb", "@aws-sdk/client-sqs"],
 };
 const HANDLERS = Object.keys(SDK);

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { createBillingHandler, BillingEventRecord } from "../functions/billing";
 import { createInboundHandler, hashPhone } from "../functions/inbound";
 import { createSchedulerHandler } from "../functions/scheduler";
-import { createWorker, WorkerDeps } from "../functions/worker";
+import { createWorker, toJob, WorkerDeps } from "../functions/worker";
 import { Cache, normalisePrompt, promptKey } from "../functions/lib/cache";
 import { ApiEvent } from "../functions/lib/http";
 import { cachedSecrets } from "../functions/lib/secrets";
@@ -147,13 +147,13 @@ describe("functions", () => {
             return { store, get: async k => store.get(k)?.v ?? null, set: async (k, v, ttl) => { store.set(k, { v, ttl }); } };
         };
         const deps = (over: Partial<WorkerDeps> = {}) => {
-            const calls = { generate: 0, replies: [] as string[], saved: 0 };
+            const calls = { generate: 0, replies: [] as string[], saved: 0, channels: [] as string[] };
             const d: WorkerDeps = {
                 cache: memoryCache(),
                 generate: async p => { calls.generate++; return `plan for ${p}`; },
                 saveConversation: async () => { calls.saved++; },
                 saveMealPlan: async () => { calls.saved++; },
-                reply: async (_to, body) => { calls.replies.push(body); },
+                reply: async (_to, body, channel) => { calls.replies.push(body); calls.channels.push(channel); },
                 model: "model-x",
                 ttlSeconds: 3600,
                 ...over,
@@ -183,6 +183,14 @@ describe("functions", () => {
             const res = await quietly(() => createWorker(d)({ Records: [msg("a", "fine"), msg("b", "boom"), { messageId: "c", body: "not json" }] }));
             expect(res.batchItemFailures).to.deep.equal([{ itemIdentifier: "b" }, { itemIdentifier: "c" }]);
             expect(calls.replies).to.deep.equal(["ok"]);
+        });
+        it("answers AWS End User Messaging two-way SMS (raw SNS delivery) over AWS SMS, Twilio messages over Twilio", async () => {
+            const { d, calls } = deps();
+            const eum = { originationNumber: "+15550009999", destinationNumber: "+18005550100", messageKeyword: "KEYWORD", messageBody: "High protein breakfast?", inboundMessageId: "in-1" };
+            const res = await quietly(() => createWorker(d)({ Records: [{ messageId: "e", body: JSON.stringify(eum) }, msg("t", "hello")] }));
+            expect(res.batchItemFailures).to.deep.equal([]);
+            expect(calls.channels).to.deep.equal(["aws-sms", "twilio"]);
+            expect(toJob(JSON.stringify(eum))).to.deep.include({ type: "inbound-sms", channel: "aws-sms", from: "+15550009999", body: "High protein breakfast?", userKey: hashPhone("+15550009999") });
         });
         it("still answers when Redis is down (the cache never fails a request)", async () => {
             const broken: Cache = { get: async () => { throw new Error("ECONNREFUSED"); }, set: async () => { throw new Error("ECONNREFUSED"); } };

@@ -72,9 +72,28 @@ describe("queues, schedules and messaging", () => {
         });
 
         it("buys no phone number unless asked", async () => {
-            expect(maybe(await planStack("prod"), "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number")).to.equal(undefined);
-            const bought = one(await planStack("dev", { smsRequestPhoneNumber: "true", smsNumberType: "SIMULATOR" }), "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number");
-            expect(bought.inputs).to.include({ numberType: "SIMULATOR", isoCountryCode: "US", messageType: "TRANSACTIONAL" });
+            const plan = await planStack("prod");
+            expect(maybe(plan, "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number")).to.equal(undefined);
+            expect(maybe(plan, "aws:sns/topic:Topic", "-sms-inbound")).to.equal(undefined);
+            expect(one(plan, "aws:lambda/function:Function", "-api-worker-function").inputs.environment.variables).not.to.have.property("SMS_ORIGINATION_IDENTITY");
+        });
+
+        it("with a number, runs two-way SMS: inbound topic → work queue (admitted by the queue policy), replies from the worker", async () => {
+            const plan = await planStack("staging", { smsRequestPhoneNumber: "true", smsNumberType: "SIMULATOR" });
+            const number = one(plan, "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number");
+            const topic = one(plan, "aws:sns/topic:Topic", "-sms-inbound");
+            expect(number.inputs).to.include({ numberType: "SIMULATOR", isoCountryCode: "US", messageType: "TRANSACTIONAL", twoWayChannelEnabled: true, twoWayChannelArn: out(topic).arn });
+            expect(topic.inputs.kmsMasterKeyId).to.equal(out(one(plan, "aws:kms/key:Key", "-keys-messaging-key")).arn);
+            const queue = one(plan, "aws:sqs/queue:Queue", "-work-queue");
+            const sub = one(plan, "aws:sns/topicSubscription:TopicSubscription", "-sms-inbound-to-queue");
+            expect(sub.inputs).to.include({ protocol: "sqs", endpoint: out(queue).arn, rawMessageDelivery: true });
+            const policy = parse(one(plan, "aws:sqs/queuePolicy:QueuePolicy", "-work-queue-policy").inputs.policy);
+            expect(policy.Statement[1]).to.deep.include({ Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Condition: { ArnEquals: { "aws:SourceArn": [out(topic).arn] } } });
+            const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function");
+            expect(worker.inputs.environment.variables.SMS_ORIGINATION_IDENTITY).to.equal(out(number).arn);
+            const reply = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-api-worker-policy").inputs.policy).Statement.find((s: any) => s.Sid === "ReplyOverAwsSms");
+            expect(reply.Resource).to.include(out(number).arn);
+            expect(plan.violations.filter(v => v.enforcementLevel === "mandatory")).to.deep.equal([]);
         });
     });
 
