@@ -139,7 +139,8 @@ const STATE: Record<string, StateFn> = {
     "aws:cloudfront/originAccessControl:OriginAccessControl": c => ({ id: `E${alnum(c.seed, 13).toUpperCase()}`, state: {} }),
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": c => ({ id: uuid(c.seed), state: { arn: `arn:aws:cloudfront::${c.account}:response-headers-policy/${uuid(c.seed)}` } }),
     "aws:elasticache/replicationGroup:ReplicationGroup": c => {
-        const id = c.inputs.replicationGroupId ?? `${c.name}-${hex(c.seed, 7)}`.slice(-40);
+        // Replication group ids are at most 40 characters: the name is cut, the random suffix kept.
+        const id = c.inputs.replicationGroupId ?? `${c.name.slice(0, 32)}-${hex(c.seed, 7)}`;
         const host = `${id}.${alnum(c.seed, 6)}.${shortRegion(c.region)}.cache.amazonaws.com`;
         return { id, state: { arn: `arn:aws:elasticache:${c.region}:${c.account}:replicationgroup:${id}`,
             primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}`, port: c.inputs.port ?? 6379,
