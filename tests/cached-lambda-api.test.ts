@@ -146,7 +146,7 @@ describe("CachedLambdaApi", () => {
             expect(rg.inputs).to.include({ numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true, transitEncryptionEnabled: true, nodeType: "cache.t4g.small", snapshotRetentionLimit: 7 });
             expect(rg.inputs.kmsKeyId).to.equal(out(one(plan, "aws:kms/key:Key", "-keys-data-key")).arn);
             expect(rg.inputs.authToken).to.equal("[secret]");
-            expect(rg.inputs.securityGroupIds).to.deep.equal([out(one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-cache-sg")).id ?? rg.inputs.securityGroupIds[0]]);
+            expect(rg.inputs.securityGroupIds).to.deep.equal([out(one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-cache-sg")).id]);
             expect(rg.propertyDependencies.securityGroupIds).to.deep.equal([one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-cache-sg").urn]);
             expect(rg.inputs.logDeliveryConfigurations[0]).to.include({ logType: "slow-log", destinationType: "cloudwatch-logs" });
             const secret = one(plan, "aws:secretsmanager/secret:Secret", "-api-cache-auth");

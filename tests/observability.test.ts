@@ -47,7 +47,7 @@ describe("Observability", () => {
         const plan = await planStack("prod");
         const latency = alarm(plan, "api-latency-p95");
         expect(latency.inputs).to.include({ threshold: 500, extendedStatistic: "p95", metricName: "Latency" });
-        expect(latency.inputs.dimensions.ApiName).to.equal(out(one(plan, "aws:apigateway/restApi:RestApi", "-api-api")).name ?? latency.inputs.dimensions.ApiName);
+        expect(latency.inputs.dimensions).to.deep.equal({ ApiName: out(one(plan, "aws:apigateway/restApi:RestApi", "-api-api")).name, Stage: "prod" });
         expect(alarm(plan, "api-5xx-rate").inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-critical")).arn]);
         expect(alarm(plan, "api-4xx-rate").inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn]);
     });

@@ -106,7 +106,7 @@ const STATE: Record<string, StateFn> = {
     },
     "aws:apigateway/restApi:RestApi": c => {
         const id = alnum(c.seed, 10);
-        return { id, state: { rootResourceId: alnum(c.seed + "root", 10), arn: `arn:aws:apigateway:${c.region}::/restapis/${id}`,
+        return { id, state: { name: physical(c), rootResourceId: alnum(c.seed + "root", 10), arn: `arn:aws:apigateway:${c.region}::/restapis/${id}`,
             executionArn: `arn:aws:execute-api:${c.region}:${c.account}:${id}` } };
     },
     "aws:apigateway/resource:Resource": c => ({ id: alnum(c.seed, 6), state: { path: `/${c.inputs.pathPart}` } }),
@@ -218,7 +218,7 @@ function genericState(c: Ctx): { id: string; state: Record<string, any> } {
 export interface RecordingMocks extends pulumi.runtime.Mocks {
     /** Region of each provider reference seen so far (`urn::id` → region). */
     providerRegions: Map<string, string>;
-    /** Mock state (outputs) of each resource, keyed by `type::name`. */
+    /** Mock state (outputs, and the id) of each resource, keyed by `type::name`. */
     states: Map<string, Record<string, any>>;
 }
 
@@ -235,7 +235,7 @@ export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): Reco
             const c: Ctx = { type: args.type, name: args.name, inputs: args.inputs, region, account, seed: `${args.type}|${args.name}|${region}` };
             const { id, state } = (STATE[args.type] ?? genericState)(c);
             const full = { ...args.inputs, ...Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) };
-            states.set(`${args.type}::${args.name}`, full);
+            states.set(`${args.type}::${args.name}`, { ...full, id });
             return { id, state: full };
         },
         call(args: pulumi.runtime.MockCallArgs) {
