@@ -194,7 +194,7 @@ export const SETTINGS: readonly SettingSpec[] = [
       description: "TTL of cached Bedrock answers, in seconds." },
     // --- Compute and API
     { key: "enableCostOptimization", kind: "boolean", group: "Compute", terraform: "enable_cost_optimization", default: true,
-      description: "Cost optimisations: prompt cache, S3 lifecycle tiering, DynamoDB Standard-IA for cold tables." },
+      description: "Cost optimisations: the rarely read billing ledger on the DynamoDB Standard-IA table class (the prompt cache is enableElasticache)." },
     { key: "lambdaArchitecture", kind: "string", group: "Compute", enum: ["arm64", "x86_64"], terraform: "lambda_architecture", default: "arm64",
       description: "Lambda instruction set; arm64 (Graviton) is cheaper per GB-second." },
     { key: "lambdaMemorySize", kind: "integer", group: "Compute", min: 128, max: 10240, default: 512,
