@@ -38,7 +38,8 @@ const inMainRegion = { providers: { aws: providers.main } };
 const keys = new EncryptionKeys(`${prefix}-keys`, {
     aliasPrefix: prefix,
     region: settings.region,
-    logGroupPrefixes: [logPrefix, `aws-waf-logs-${prefix}`],
+    // Our log groups, WAF's (its name must start aws-waf-logs-) and API Gateway's execution logs (named by the service).
+    logGroupPrefixes: [logPrefix, `aws-waf-logs-${prefix}`, "API-Gateway-Execution-Logs_"],
     deletionWindowInDays: settings.kmsDeletionWindowDays,
 }, inMainRegion);
 

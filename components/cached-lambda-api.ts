@@ -312,6 +312,12 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             }, child);
             stageDeps.push(new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, child));
         }
+        // API Gateway writes execution logs to a group it names itself; create it first, encrypted and with a retention.
+        stageDeps.push(encryptedLogGroup(`${name}-execution-logs`, {
+            name: pulumi.interpolate`API-Gateway-Execution-Logs_${this.restApi.id}/${args.stageName}`,
+            kmsKeyArn: args.keys.logs,
+            retentionInDays: args.logs.retentionInDays,
+        }, child));
         this.stage = new aws.apigateway.Stage(`${name}-stage`, {
             restApi: this.restApi.id,
             deployment: deployment.id,

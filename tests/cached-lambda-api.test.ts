@@ -39,6 +39,11 @@ describe("CachedLambdaApi", () => {
         expect(usage.throttleSettings).to.deep.equal({ rateLimit: 200, burstLimit: 400 });
         expect(usage.quotaSettings).to.deep.equal({ limit: 100000, period: "DAY" });
         expect(one(await planStack("dev"), "aws:apigateway/methodSettings:MethodSettings", "-api-method-settings").inputs.settings.throttlingRateLimit).to.equal(20);
+        // Execution logs go to a group created first, encrypted and with a retention, not one API Gateway makes unencrypted.
+        const exec = one(plan, "aws:cloudwatch/logGroup:LogGroup", "-api-execution-logs");
+        expect(exec.inputs.name).to.equal(`API-Gateway-Execution-Logs_${out(one(plan, "aws:apigateway/restApi:RestApi", "-api-api")).id}/prod`);
+        expect(exec.inputs).to.include({ retentionInDays: 365, kmsKeyId: logs.inputs.kmsKeyId });
+        expect(stage.dependencies).to.include(exec.urn);
     });
 
     it("answers CORS for the configured origins: OPTIONS on every resource and headers on 4xx/5xx", async () => {

@@ -34,6 +34,7 @@ describe("EncryptionKeys", () => {
         expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.deep.equal([
             "arn:aws:logs:us-east-1:123456789012:log-group:/ai-nutritionist/prod/*",
             "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-ai-nutritionist-prod*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:API-Gateway-Execution-Logs_*",
         ]);
         const trail = st.find((s: any) => s.Principal?.Service === "cloudtrail.amazonaws.com");
         expect(trail.Condition.StringEquals["aws:SourceAccount"]).to.equal("123456789012");
@@ -43,7 +44,8 @@ describe("EncryptionKeys", () => {
         const plan = await planStack("prod");
         const logsKey = out(one(plan, "aws:kms/key:Key", "-keys-logs-key")).arn;
         for (const lg of ofType(plan, "aws:cloudwatch/logGroup:LogGroup")) {
-            expect(lg.inputs.namePrefix, lg.name).to.satisfy((p: string) => p.startsWith("/ai-nutritionist/prod/") || p.startsWith("aws-waf-logs-ai-nutritionist-prod"));
+            const name = lg.inputs.name ?? lg.inputs.namePrefix;
+            expect(name, lg.name).to.satisfy((p: string) => p.startsWith("/ai-nutritionist/prod/") || p.startsWith("aws-waf-logs-ai-nutritionist-prod") || p.startsWith("API-Gateway-Execution-Logs_"));
             expect(lg.inputs.kmsKeyId, lg.name).to.equal(logsKey);
         }
     });
