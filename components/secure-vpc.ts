@@ -77,6 +77,9 @@ export class SecureVpc extends pulumi.ComponentResource {
         const cachePort = args.cachePort ?? 6379;
         this.natGatewayCount = nat === "none" ? 0 : nat === "single" ? 1 : azs;
 
+        // awsx's Vpc is a remote component: the SDK sends it only providers given explicitly, not
+        // those inherited from parents, so hand it this component's AWS provider (and its default tags).
+        const awsProvider = this.getProvider("aws:ec2/vpc:Vpc");
         const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
             cidrBlock,
             numberOfAvailabilityZones: azs,
@@ -87,7 +90,7 @@ export class SecureVpc extends pulumi.ComponentResource {
             subnetSpecs: nat === "none"
                 ? [{ type: "Private", cidrMask: 20 }]
                 : [{ type: "Private", cidrMask: 20 }, { type: "Public", cidrMask: 24 }],
-        }, { parent: this });
+        }, { parent: this, providers: awsProvider ? { aws: awsProvider } : undefined });
         this.vpcId = vpc.vpcId;
         this.privateSubnetIds = vpc.privateSubnetIds;
         this.publicSubnetIds = vpc.publicSubnetIds;

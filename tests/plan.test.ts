@@ -35,7 +35,7 @@ describe("offline plan", () => {
                 const urns = new Set(plan.resources.map(r => r.urn));
                 expect(urns.size, "URNs are unique").to.equal(plan.resources.length);
                 for (const r of plan.resources) {
-                    expect(r).to.have.all.keys("urn", "type", "name", "parent", "custom", "provider", "protect", "inputs", "dependencies", "propertyDependencies", "outputs");
+                    expect(r).to.have.all.keys("urn", "type", "name", "parent", "custom", "provider", "providers", "protect", "inputs", "dependencies", "propertyDependencies", "outputs");
                     expect(r.urn).to.match(new RegExp(`^urn:pulumi:${stack}::ai-nutritionist::`));
                     if (r.parent !== null) expect(r.parent.endsWith("pulumi:pulumi:Stack::ai-nutritionist-" + stack) || urns.has(r.parent), `${r.name} parent`).to.equal(true);
                     if (r.provider !== null) expect(urns.has(r.provider), `${r.name} provider`).to.equal(true);

@@ -10,6 +10,12 @@ describe("SecureVpc", () => {
         for (const fn of ofType(plan, "aws:lambda/function:Function")) expect(fn.inputs.vpcConfig, fn.name).to.equal(undefined);
     });
 
+    it("hands the remote awsx component the stack's tagged provider explicitly (remote components do not inherit it)", async () => {
+        const plan = await planStack("prod");
+        const vpc = one(plan, "awsx:ec2:Vpc", "-network-vpc");
+        expect(vpc.providers.aws).to.match(/pulumi:providers:aws::aws-main$/);
+    });
+
     it("spans three AZs with a NAT gateway per AZ in prod, and private plus public subnets", async () => {
         const vpc = one(await planStack("prod"), "awsx:ec2:Vpc", "-network-vpc");
         expect(vpc.inputs.numberOfAvailabilityZones).to.equal(3);

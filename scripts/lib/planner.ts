@@ -25,6 +25,8 @@ export interface PlannedResource {
     parent: string | null;
     custom: boolean;
     provider: string | null;
+    /** Providers handed to a component by package (remote components such as awsx's Vpc get no inheritance). */
+    providers: Record<string, string>;
     protect: boolean;
     inputs: Record<string, any>;
     dependencies: string[];
@@ -98,6 +100,14 @@ export function plainInputs(v: any): any {
     return v;
 }
 
+function providerMap(req: any): Record<string, string> {
+    const out: Record<string, string> = {};
+    req.getProvidersMap().forEach((ref: string, pkg: string) => {
+        out[pkg] = ref.slice(0, ref.lastIndexOf("::"));
+    });
+    return out;
+}
+
 function propertyDependencies(req: any): Record<string, string[]> {
     const out: Record<string, string[]> = {};
     const map = req.getPropertydependenciesMap();
@@ -154,6 +164,7 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
             parent: req.getParent() || null,
             custom: req.getCustom(),
             provider: req.getProvider() ? req.getProvider().slice(0, req.getProvider().lastIndexOf("::")) : null,
+            providers: providerMap(req),
             protect: Boolean(req.getProtect()),
             inputs: plainInputs(req.getObject()?.toJavaScript() ?? {}),
             dependencies: [...new Set<string>(req.getDependenciesList())].sort(),

@@ -10,7 +10,7 @@ import { REPO_ROOT } from "./paths";
 import type { PlannedResource, Violation } from "./planner";
 
 /** A resource as the plan JSON holds it (planner's PlannedResource without the mock outputs). */
-export type PlanResource = Omit<PlannedResource, "outputs" | "propertyDependencies"> & { propertyDependencies?: Record<string, string[]> };
+export type PlanResource = Omit<PlannedResource, "outputs" | "propertyDependencies" | "providers"> & { propertyDependencies?: Record<string, string[]>; providers?: Record<string, string> };
 
 export type PolicyViolation = Violation;
 
