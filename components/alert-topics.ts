@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "./iam";
+import { topicPublishPolicy } from "./iam";
 
 export interface AlertTopicsArgs {
     /** Key that encrypts the topics (must admit the publishing services). */
@@ -33,24 +33,7 @@ export class AlertTopics extends pulumi.ComponentResource {
             }, { parent: this });
             new aws.sns.TopicPolicy(`${name}-${route}-policy`, {
                 arn: t.arn,
-                policy: policyDocument([
-                    {
-                        Sid: "AwsServicesPublish",
-                        Effect: "Allow",
-                        Principal: { Service: PUBLISHERS },
-                        Action: "sns:Publish",
-                        Resource: t.arn,
-                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                    },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "sns:Publish",
-                        Resource: t.arn,
-                        Condition: { Bool: { "aws:SecureTransport": false } },
-                    },
-                ]),
+                policy: topicPublishPolicy(t.arn, PUBLISHERS, args.accountId),
             }, { parent: this });
             if (args.email && route !== "info") {
                 new aws.sns.TopicSubscription(`${name}-${route}-email`, {

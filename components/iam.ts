@@ -44,3 +44,18 @@ export function denyInsecureTransport(action: string, resources: pulumi.Input<st
         Condition: { Bool: { "aws:SecureTransport": false } },
     };
 }
+
+/** An SNS topic policy: the named AWS services may publish from this account only, and nobody without TLS. */
+export function topicPublishPolicy(topicArn: pulumi.Input<string>, services: string[], accountId: pulumi.Input<string>): pulumi.Output<string> {
+    return policyDocument([
+        {
+            Sid: "AwsServicesPublish",
+            Effect: "Allow",
+            Principal: { Service: services },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+        denyInsecureTransport("sns:Publish", [topicArn]),
+    ]);
+}

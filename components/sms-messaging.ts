@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, policyDocument } from "./iam";
+import { assumeRolePolicy, policyDocument, topicPublishPolicy } from "./iam";
 import { encryptedLogGroup } from "./log-group";
 
 export interface SmsMessagingArgs {
@@ -81,10 +81,7 @@ export class SmsMessaging extends pulumi.ComponentResource {
         this.eventTopic = new aws.sns.Topic(`${name}-failures`, { kmsMasterKeyId: args.messagingKeyArn, displayName: "SMS delivery failures" }, child);
         new aws.sns.TopicPolicy(`${name}-failures-policy`, {
             arn: this.eventTopic.arn,
-            policy: policyDocument([
-                { Sid: "EndUserMessagingPublishes", Effect: "Allow", Principal: { Service: "sms-voice.amazonaws.com" }, Action: "sns:Publish", Resource: this.eventTopic.arn, Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } },
-                { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: this.eventTopic.arn, Condition: { Bool: { "aws:SecureTransport": false } } },
-            ]),
+            policy: topicPublishPolicy(this.eventTopic.arn, ["sms-voice.amazonaws.com"], args.accountId),
         }, child);
         new aws.pinpoint.Smsvoicev2EventDestination(`${name}-to-sns`, {
             configurationSetName: this.configurationSet.name,
@@ -98,10 +95,7 @@ export class SmsMessaging extends pulumi.ComponentResource {
             this.inboundTopic = new aws.sns.Topic(`${name}-inbound`, { kmsMasterKeyId: args.messagingKeyArn, displayName: "Inbound SMS (End User Messaging)" }, child);
             new aws.sns.TopicPolicy(`${name}-inbound-policy`, {
                 arn: this.inboundTopic.arn,
-                policy: policyDocument([
-                    { Sid: "EndUserMessagingPublishes", Effect: "Allow", Principal: { Service: "sms-voice.amazonaws.com" }, Action: "sns:Publish", Resource: this.inboundTopic.arn, Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } },
-                    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: this.inboundTopic.arn, Condition: { Bool: { "aws:SecureTransport": false } } },
-                ]),
+                policy: topicPublishPolicy(this.inboundTopic.arn, ["sms-voice.amazonaws.com"], args.accountId),
             }, child);
             this.phoneNumber = new aws.pinpoint.Smsvoicev2PhoneNumber(`${name}-number`, {
                 isoCountryCode: args.isoCountryCode ?? "US",
