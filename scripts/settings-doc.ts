@@ -19,7 +19,14 @@ function yamlScalar(v: unknown): string {
 }
 
 export function pulumiYamlConfig(): string {
-    const lines = ["config:"];
+    const lines = [
+        "config:",
+        "  # Every AWS resource goes through the stack's tagged providers (components/providers.ts); the",
+        "  # engine refuses any that would fall back to an untagged default provider.",
+        "  pulumi:disable-default-providers:",
+        "    value:",
+        "      - aws",
+    ];
     for (const s of SETTINGS.filter(x => !x.fullKey)) {
         lines.push(`  ${s.key}:`);
         lines.push(`    type: ${s.kind}`);

@@ -68,6 +68,22 @@ describe("offline plan", () => {
         });
     }
 
+    it("every AWS resource and data source goes through an explicit, tagged provider (default providers are disabled)", async () => {
+        const { loadStackConfig } = await import("../scripts/lib/stack-config");
+        expect(JSON.parse(loadStackConfig(REPO_ROOT, "dev").config["pulumi:disable-default-providers"])).to.deep.equal(["aws"]);
+        for (const stack of STACKS) {
+            const plan = await planStack(stack);
+            for (const r of plan.resources.filter(x => x.custom && x.type.startsWith("aws:"))) {
+                expect(r.provider, `${stack} ${r.name}`).to.match(/pulumi:providers:aws::aws-/);
+                const p = plan.resources.find(x => x.urn === r.provider)!;
+                expect(JSON.parse(p.inputs.defaultTags).tags).to.include({ Environment: stack, ManagedBy: "pulumi" });
+            }
+            const calls = (plan.invokes ?? []).filter(i => i.token.startsWith("aws:"));
+            expect(calls.length, "the program calls data sources").to.be.above(0);
+            for (const call of calls) expect(call.provider, `${stack} ${call.token}`).to.match(/pulumi:providers:aws::aws-/);
+        }
+    });
+
     it("prod plans more than staging, and staging more than dev", async () => {
         const [dev, staging, prod] = await Promise.all(STACKS.map(s => planStack(s)));
         expect(prod.resources.length).to.be.greaterThan(staging.resources.length);

@@ -47,6 +47,8 @@ export interface Plan {
     project: string;
     stack: string;
     resources: PlannedResource[];
+    /** Data-source calls and the provider each went through (not part of the JSON contract). */
+    invokes?: { token: string; provider: string | null }[];
     outputs: Record<string, any>;
     violations: Violation[];
 }
@@ -154,6 +156,13 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
     const monitor: any = pulumi.runtime.getMonitor();
     const records: PlannedResource[] = [];
     let pending = 0;
+    const invokes: { token: string; provider: string | null }[] = [];
+    const originalInvoke = monitor.invoke.bind(monitor);
+    monitor.invoke = (req: any, callback: (err: any, resp: any) => void) => {
+        const ref = req.getProvider();
+        invokes.push({ token: req.getTok(), provider: ref ? ref.slice(0, ref.lastIndexOf("::")) : null });
+        return originalInvoke(req, callback);
+    };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         pending++;
@@ -210,6 +219,7 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
         project,
         stack,
         resources,
+        invokes,
         outputs: plainInputs(outputs ?? {}),
         violations: policyConfig === false ? [] : evaluatePolicies(resources, policyConfig),
     };
