@@ -4,7 +4,7 @@
  * prints every finding and exits 1 on any mandatory violation.
  */
 import * as fs from "fs";
-import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig } from "./lib/policy-runner";
+import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig, validatePackConfig } from "./lib/policy-runner";
 import { renderViolations } from "./lib/render";
 
 function main(): number {
@@ -22,6 +22,11 @@ function main(): number {
     const plan = JSON.parse(fs.readFileSync(files[0], "utf8"));
     const configPath = configFile ?? (fs.existsSync(DEFAULT_POLICY_CONFIG) ? DEFAULT_POLICY_CONFIG : undefined);
     const config: PackConfig = configPath ? JSON.parse(fs.readFileSync(configPath, "utf8")) : {};
+    const configProblems = validatePackConfig(config);
+    if (configProblems.length) {
+        console.error(`Invalid policy pack config ${configPath}:\n${configProblems.map(p => `  - ${p}`).join("\n")}`);
+        return 2;
+    }
     const violations = evaluatePolicies(plan.resources, config);
     console.log(`Policy pack ai-nutritionist-guardrails on ${plan.project}/${plan.stack} (${plan.resources.length} resources${configPath ? `, config ${configPath}` : ""})`);
     console.log(renderViolations(violations));

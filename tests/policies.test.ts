@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { evaluatePolicies, PlanResource, PolicyViolation } from "../scripts/lib/policy-runner";
+import * as fs from "fs";
+import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation, validatePackConfig } from "../scripts/lib/policy-runner";
 import { policies } from "../policy-pack/policies";
 import { DEFAULT_REQUIRED_TAGS } from "../policy-pack/policies/tagging";
 import { REQUIRED_TAG_KEYS } from "../components/providers";
@@ -194,6 +195,20 @@ describe("policy pack", () => {
             expect(report[0].message).to.contain("imported key material cannot rotate automatically");
             const noReason = { "kms-key-rotation": { exemptions: [{ resource: "legacy-*", reason: "" }] } };
             expect(fired([a], "kms-key-rotation", noReason)).to.have.length(1);
+        });
+        it("the pack config is validated like `pulumi policy validate-config`: every problem listed", () => {
+            expect(validatePackConfig({
+                "kms-rotation": "mandatory",
+                "kms-key-rotation": { enforcementLevel: "strict" as any, exemptions: [{ resource: "k*", reason: "old" }, { reason: "no resource given here" }] } as any,
+                "required-tags": { requiredTag: ["x"] } as any,
+            })).to.deep.equal([
+                "kms-rotation: no such policy in the pack",
+                'kms-key-rotation.enforcementLevel: must be one of advisory, mandatory, remediate, disabled (got "strict")',
+                'kms-key-rotation.exemptions[0].reason: a reason of at least 10 characters is required (got "old")',
+                "kms-key-rotation.exemptions[1].resource: is required",
+                "required-tags.requiredTag: not a setting of this policy (known: exemptions, requiredTags, allowedEnvironments)",
+            ]);
+            expect(validatePackConfig(JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8")))).to.deep.equal([]);
         });
         it("every policy has a config schema that accepts exemptions", () => {
             for (const p of policies.filter(x => x.name !== "exempted-findings")) {

@@ -16,7 +16,7 @@ import { loadStackConfig } from "./stack-config";
 import { SettingsError } from "../../config";
 import { createMocks } from "./mocks";
 import { REPO_ROOT } from "./paths";
-import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig } from "./policy-runner";
+import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig, validatePackConfig } from "./policy-runner";
 
 export interface PlannedResource {
     urn: string;
@@ -215,6 +215,10 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
 
     const resources = records.filter(r => r.type !== "pulumi:pulumi:Stack");
     const policyConfig = opts.policyConfig ?? (fs.existsSync(DEFAULT_POLICY_CONFIG) ? JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8")) : {});
+    if (policyConfig !== false) {
+        const problems = validatePackConfig(policyConfig).map(p => `policy config ${p}`);
+        if (problems.length) throw new SettingsError(problems);
+    }
     return {
         project,
         stack,

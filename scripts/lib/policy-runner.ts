@@ -47,6 +47,47 @@ function configOf(name: string, config: PackConfig): object {
 
 const frozen = (m: Map<string, string>): ReadonlyMap<string, string> => m;
 
+const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
+
+/**
+ * Checks a policy pack config against the pack's policies and their config schemas, as
+ * `pulumi policy validate-config` would: unknown policies and properties, bad levels, and
+ * exemptions without a resource or a reason. Returns every problem.
+ */
+export function validatePackConfig(config: PackConfig): string[] {
+    const pack = require(path.join(REPO_ROOT, "policy-pack", "policies"));
+    const byName = new Map<string, any>(pack.policies.map((p: any) => [p.name, p]));
+    const problems: string[] = [];
+    for (const [name, value] of Object.entries(config)) {
+        const policy = byName.get(name);
+        if (!policy) {
+            problems.push(`${name}: no such policy in the pack`);
+            continue;
+        }
+        if (typeof value === "string") {
+            if (!LEVELS.includes(value)) problems.push(`${name}: enforcement level must be one of ${LEVELS.join(", ")} (got ${JSON.stringify(value)})`);
+            continue;
+        }
+        const known = Object.keys(policy.configSchema?.properties ?? {});
+        for (const [key, v] of Object.entries(value ?? {})) {
+            if (key === "enforcementLevel") {
+                if (!LEVELS.includes(v as string)) problems.push(`${name}.enforcementLevel: must be one of ${LEVELS.join(", ")} (got ${JSON.stringify(v)})`);
+            } else if (!known.includes(key)) {
+                problems.push(`${name}.${key}: not a setting of this policy (known: ${known.join(", ") || "none"})`);
+            }
+        }
+        const exemptions = (value as any)?.exemptions;
+        if (exemptions !== undefined) {
+            if (!Array.isArray(exemptions)) problems.push(`${name}.exemptions: must be a list`);
+            else exemptions.forEach((e: any, i: number) => {
+                if (typeof e?.resource !== "string" || e.resource === "") problems.push(`${name}.exemptions[${i}].resource: is required`);
+                if (typeof e?.reason !== "string" || e.reason.trim().length < 10) problems.push(`${name}.exemptions[${i}].reason: a reason of at least 10 characters is required (got ${JSON.stringify(e?.reason)})`);
+            });
+        }
+    }
+    return problems;
+}
+
 export function evaluatePolicies(resources: PlanResource[], config: PackConfig = {}, stackTags = new Map<string, string>()): PolicyViolation[] {
     // Loaded here so the pack's module state (exempted findings) is fresh for each run.
     const pack = require(path.join(REPO_ROOT, "policy-pack", "policies"));
