@@ -92,9 +92,9 @@ export class ServiceFunction extends pulumi.ComponentResource {
             description: `${args.description} (function role)`,
         }, { parent: this });
 
+        // No kms:Decrypt for the environment: Lambda decrypts it through a grant it creates for this role.
         const statements: Statement[] = [
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
-            { Sid: "DecryptOwnEnvironment", Effect: "Allow", Action: "kms:Decrypt", Resource: args.environmentKmsKeyArn },
             ...args.statements,
         ];
         if (args.tracing ?? true) {
