@@ -102,6 +102,7 @@ const sms = new SmsMessaging(`${prefix}-sms`, {
     isoCountryCode: settings.smsIsoCountryCode,
     deletionProtection: isProd,
 }, inMainRegion);
+
 // Request path: queues, secrets, then the API with its functions and cache.
 const workQueue = new EncryptedQueue(`${prefix}-work`, {
     kmsKeyArn: keys.messaging.arn,
