@@ -289,7 +289,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "alarmWafBlockedRequests", kind: "integer", group: "Alarms", min: 1,
       description: "WAF blocked requests per 5 minutes that count as a spike." },
     { key: "alarmTwilioFailures", kind: "integer", group: "Alarms", min: 1, default: 5,
-      description: "Twilio signature or delivery failures per 5 minutes that raise an alarm." },
+      description: "Twilio signature or delivery failures (and AWS SMS delivery failures) per 5 minutes that raise an alarm." },
 ];
 
 /** Secret settings: read with `getSecret`, never printed. */

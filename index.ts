@@ -101,6 +101,7 @@ const sms = new SmsMessaging(`${prefix}-sms`, {
     numberType: settings.smsNumberType,
     isoCountryCode: settings.smsIsoCountryCode,
     deletionProtection: isProd,
+    failureAlarm: { namespace: `AiNutritionist/${env}`, threshold: settings.alarmTwilioFailures, topicArn: alerts.warning.arn },
 }, inMainRegion);
 
 // Request path: queues, secrets, then the API with its functions and cache.
@@ -236,8 +237,8 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     nat: network && network.natGatewayCount > 0 ? { gatewayIds: network.natGatewayIds, count: network.natGatewayCount } : undefined,
     waf: { name: api.webAcl.name, metricPrefix: `${env}-api` },
     backupVaultName: backup?.vaultName,
-    customMetrics: { namespace: `AiNutritionist/${env}`, names: twilio.metricNames },
-    extraAlarmArns: [...twilio.alarms.map(a => a.arn)],
+    customMetrics: { namespace: `AiNutritionist/${env}`, names: [...twilio.metricNames, "SmsDeliveryFailures"] },
+    extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
     budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },
     costAllocationTags: settings.ownsAccountBaseline ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
     tracingSampleRate: isProd ? 0.05 : 1,

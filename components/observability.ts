@@ -309,7 +309,7 @@ export class Observability extends pulumi.ComponentResource {
 
             header("Security");
             if (v.waf) chart("WAF allowed and blocked", [["AWS/WAFV2", "AllowedRequests", "WebACL", v.waf, "Region", region, "Rule", "ALL"], [".", "BlockedRequests", ".", ".", ".", ".", ".", "."]]);
-            if (a.customMetrics) chart("Twilio signature and delivery failures", a.customMetrics.names.map(m => [a.customMetrics!.namespace, m]));
+            if (a.customMetrics) chart("SMS: Twilio signature and delivery failures, AWS SMS failures", a.customMetrics.names.map(m => [a.customMetrics!.namespace, m]));
             widgets.push({ type: "alarm", x, y, width: 24 - x, height: 6, properties: { title: "Alarms", alarms: v.alarms.slice(0, 100) } });
             y += 6;
             x = 0;

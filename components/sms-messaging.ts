@@ -18,6 +18,8 @@ export interface SmsMessagingArgs {
     isoCountryCode?: string;
     /** Protect the number from deletion. Defaults to true. */
     deletionProtection?: boolean;
+    /** Alarm on delivery failures counted from the event log: metric namespace, failures per 5 minutes, topic. Defaults to none. */
+    failureAlarm?: { namespace: string; threshold: number; topicArn: pulumi.Input<string> };
 }
 
 /** What the worker needs to answer over AWS SMS (present only when a number is bought). */
@@ -30,8 +32,8 @@ export interface AwsSmsChannel {
 
 /** Delivery failures that reach the event topic (every event goes to the log group). */
 export const SMS_FAILURE_EVENTS = [
-    "TEXT_INVALID", "TEXT_UNREACHABLE", "TEXT_CARRIER_UNREACHABLE", "TEXT_BLOCKED",
-    "TEXT_CARRIER_BLOCKED", "TEXT_SPAM", "TEXT_UNKNOWN", "TEXT_TTL_EXPIRED",
+    "TEXT_INVALID", "TEXT_INVALID_MESSAGE", "TEXT_UNREACHABLE", "TEXT_CARRIER_UNREACHABLE", "TEXT_BLOCKED",
+    "TEXT_CARRIER_BLOCKED", "TEXT_SPAM", "TEXT_UNKNOWN", "TEXT_TTL_EXPIRED", "TEXT_PROTECT_BLOCKED",
 ];
 
 /**
@@ -45,6 +47,7 @@ export class SmsMessaging extends pulumi.ComponentResource {
     public readonly eventTopic: aws.sns.Topic;
     public readonly eventLogGroup: aws.cloudwatch.LogGroup;
     public readonly phoneNumber?: aws.pinpoint.Smsvoicev2PhoneNumber;
+    public readonly failureAlarm?: aws.cloudwatch.MetricAlarm;
     /** Two-way SMS: inbound messages to the number are published here (only with a number). */
     public readonly inboundTopic?: aws.sns.Topic;
     /** The reply channel for the worker (only with a number). */
@@ -77,6 +80,28 @@ export class SmsMessaging extends pulumi.ComponentResource {
             matchingEventTypes: ["ALL"],
             cloudwatchLogsDestination: { iamRoleArn: role.arn, logGroupArn: this.eventLogGroup.arn },
         }, child);
+
+        if (args.failureAlarm) {
+            const metric = { name: "SmsDeliveryFailures", namespace: args.failureAlarm.namespace };
+            new aws.cloudwatch.LogMetricFilter(`${name}-failures-metric`, {
+                logGroupName: this.eventLogGroup.name,
+                pattern: `{ ${SMS_FAILURE_EVENTS.map(e => `($.eventType = "${e}")`).join(" || ")} }`,
+                metricTransformation: { ...metric, value: "1", defaultValue: "0", unit: "Count" },
+            }, child);
+            this.failureAlarm = new aws.cloudwatch.MetricAlarm(`${name}-failures-alarm`, {
+                alarmDescription: "AWS End User Messaging: SMS delivery failures",
+                namespace: metric.namespace,
+                metricName: metric.name,
+                statistic: "Sum",
+                period: 300,
+                evaluationPeriods: 1,
+                threshold: args.failureAlarm.threshold,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "notBreaching",
+                alarmActions: [args.failureAlarm.topicArn],
+                okActions: [args.failureAlarm.topicArn],
+            }, child);
+        }
 
         this.eventTopic = new aws.sns.Topic(`${name}-failures`, { kmsMasterKeyId: args.messagingKeyArn, displayName: "SMS delivery failures" }, child);
         new aws.sns.TopicPolicy(`${name}-failures-policy`, {

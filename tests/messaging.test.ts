@@ -71,6 +71,16 @@ describe("queues, schedules and messaging", () => {
             expect(toSns.inputs.snsDestination.topicArn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-sms-failures")).arn);
         });
 
+        it("counts AWS SMS delivery failures from the event log and alarms the warning topic", async () => {
+            const plan = await planStack("prod");
+            const filter = one(plan, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "-sms-failures-metric");
+            expect(filter.inputs.logGroupName).to.equal(out(one(plan, "aws:cloudwatch/logGroup:LogGroup", "-sms-events")).name);
+            expect(filter.inputs.pattern).to.contain('($.eventType = "TEXT_CARRIER_UNREACHABLE")');
+            const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "-sms-failures-alarm");
+            expect(alarm.inputs).to.include({ metricName: "SmsDeliveryFailures", namespace: "AiNutritionist/prod", threshold: 5 });
+            expect(alarm.inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn]);
+        });
+
         it("buys no phone number unless asked", async () => {
             const plan = await planStack("prod");
             expect(maybe(plan, "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number")).to.equal(undefined);
