@@ -4,7 +4,8 @@ import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation,
 import { policies } from "../policy-pack/policies";
 import { DEFAULT_REQUIRED_TAGS } from "../policy-pack/policies/tagging";
 import { REQUIRED_TAG_KEYS } from "../components/providers";
-import { POLICY_NAMES_DOCUMENTED } from "../scripts/policy-doc";
+import { POLICY_NAMES_DOCUMENTED, policyTable } from "../scripts/policy-doc";
+import { REPO_ROOT } from "../scripts/lib/paths";
 
 const TAGS = { Project: "p", Environment: "dev", Owner: "o", CostCenter: "c", ManagedBy: "pulumi" };
 const urn = (type: string, name: string) => `urn:pulumi:test::proj::${type}::${name}`;
@@ -219,6 +220,10 @@ describe("policy pack", () => {
 
     it("the default required tags are the ones the stack's providers set", () => {
         expect(DEFAULT_REQUIRED_TAGS).to.deep.equal([...REQUIRED_TAG_KEYS]);
+    });
+
+    it("README's policy table is the generated one", () => {
+        expect(fs.readFileSync(require("path").join(REPO_ROOT, "README.md"), "utf8")).to.contain(policyTable());
     });
 
     it("every policy is documented in the README table and has fixtures both ways here", () => {
