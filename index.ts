@@ -237,6 +237,7 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     nat: network && network.natGatewayCount > 0 ? { gatewayIds: network.natGatewayIds, count: network.natGatewayCount } : undefined,
     waf: { name: api.webAcl.name, metricPrefix: `${env}-api` },
     backupVaultName: backup?.vaultName,
+    bedrockModelId: settings.bedrockModelId,
     customMetrics: { namespace: `AiNutritionist/${env}`, names: [...twilio.metricNames, "SmsDeliveryFailures"] },
     extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
     budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },

@@ -49,6 +49,8 @@ export interface ObservabilityArgs {
     waf?: { name: Name; metricPrefix: string };
     /** Backup vault (dashboard widget). Defaults to none. */
     backupVaultName?: Name;
+    /** Bedrock model the worker calls: throttling and error alarms, token widgets. Defaults to none. */
+    bedrockModelId?: string;
     /** Custom metrics (namespace and names) to chart, e.g. Twilio failures. */
     customMetrics?: { namespace: string; names: string[] };
     /** Alarms made elsewhere (Twilio) to show on the dashboard. */
@@ -135,6 +137,12 @@ export class Observability extends pulumi.ComponentResource {
         }
         if (args.waf) {
             this.alarm("waf-blocked-spike", { alarmDescription: `WAF: more than ${t.wafBlockedRequests} blocked requests in 5 minutes (attack or flood)`, namespace: "AWS/WAFV2", metricName: "BlockedRequests", dimensions: { WebACL: args.waf.name, Region: args.region, Rule: "ALL" }, statistic: "Sum", threshold: t.wafBlockedRequests, comparisonOperator: "GreaterThanThreshold" }, critical);
+        }
+
+        if (args.bedrockModelId) {
+            const dims = { ModelId: args.bedrockModelId };
+            this.alarm("bedrock-throttles", { alarmDescription: "Bedrock: throttled invocations (the worker retries them through the queue)", namespace: "AWS/Bedrock", metricName: "InvocationThrottles", dimensions: dims, statistic: "Sum", threshold: 10, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 2 }, warning);
+            this.alarm("bedrock-errors", { alarmDescription: "Bedrock: server and client errors", namespace: "AWS/Bedrock", metricName: "InvocationServerErrors", dimensions: dims, statistic: "Sum", threshold: 5, comparisonOperator: "GreaterThanThreshold" }, critical);
         }
 
         this.queries();
@@ -315,7 +323,8 @@ export class Observability extends pulumi.ComponentResource {
             x = 0;
 
             header("Cost");
-            chart("Bedrock invocations and tokens", [["AWS/Bedrock", "Invocations"], ["AWS/Bedrock", "InputTokenCount"], ["AWS/Bedrock", "OutputTokenCount"]]);
+            const model = a.bedrockModelId ? ["ModelId", a.bedrockModelId] : [];
+            chart("Bedrock invocations and tokens", [["AWS/Bedrock", "Invocations", ...model], ["AWS/Bedrock", "InputTokenCount", ...model], ["AWS/Bedrock", "OutputTokenCount", ...model]]);
             chart("Estimated charges (USD, us-east-1 billing metric)", [["AWS/Billing", "EstimatedCharges", "Currency", "USD", { stat: "Maximum", region: "us-east-1" }]], { period: 21600 });
             chart("Lambda GB-seconds proxy: duration sum (ms)", v.fns.map(fn => ["AWS/Lambda", "Duration", "FunctionName", fn]));
             return JSON.stringify({ widgets });

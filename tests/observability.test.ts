@@ -72,6 +72,12 @@ describe("Observability", () => {
         expect(alarm(plan, "waf-blocked-spike").inputs.dimensions.WebACL).to.equal(out(one(plan, "aws:wafv2/webAcl:WebAcl", "-api-waf-acl")).name);
     });
 
+    it("alarms on Bedrock throttling and errors for the configured model", async () => {
+        const plan = await planStack("prod");
+        expect(alarm(plan, "bedrock-throttles").inputs.dimensions).to.deep.equal({ ModelId: "anthropic.claude-3-5-haiku-20241022-v1:0" });
+        expect(alarm(plan, "bedrock-errors").inputs.metricName).to.equal("InvocationServerErrors");
+    });
+
     it("budgets the month at monthlyBudgetLimit with 50/80/100% actual and 100% forecast notifications", async () => {
         const plan = await planStack("prod");
         const b = one(plan, "aws:budgets/budget:Budget", "-observability-budget").inputs;
