@@ -102,10 +102,15 @@ export function plainInputs(v: any): any {
     return v;
 }
 
+/** A provider reference is `<urn>::<id>`; the plan names providers by URN. */
+function providerUrn(ref: string): string | null {
+    return ref ? ref.slice(0, ref.lastIndexOf("::")) : null;
+}
+
 function providerMap(req: any): Record<string, string> {
     const out: Record<string, string> = {};
     req.getProvidersMap().forEach((ref: string, pkg: string) => {
-        out[pkg] = ref.slice(0, ref.lastIndexOf("::"));
+        out[pkg] = providerUrn(ref)!;
     });
     return out;
 }
@@ -120,6 +125,7 @@ function propertyDependencies(req: any): Record<string, string[]> {
     return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** Forget the program's modules so the next plan runs it afresh (the planner's own modules stay). */
 function forgetProgram(projectDir: string): void {
     for (const file of Object.keys(require.cache)) {
         if (file.startsWith(projectDir) && !file.includes(`${path.sep}node_modules${path.sep}`) &&
@@ -159,8 +165,7 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
     const invokes: { token: string; provider: string | null }[] = [];
     const originalInvoke = monitor.invoke.bind(monitor);
     monitor.invoke = (req: any, callback: (err: any, resp: any) => void) => {
-        const ref = req.getProvider();
-        invokes.push({ token: req.getTok(), provider: ref ? ref.slice(0, ref.lastIndexOf("::")) : null });
+        invokes.push({ token: req.getTok(), provider: providerUrn(req.getProvider()) });
         return originalInvoke(req, callback);
     };
     const original = monitor.registerResource.bind(monitor);
@@ -172,7 +177,7 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
             name: req.getName(),
             parent: req.getParent() || null,
             custom: req.getCustom(),
-            provider: req.getProvider() ? req.getProvider().slice(0, req.getProvider().lastIndexOf("::")) : null,
+            provider: providerUrn(req.getProvider()),
             providers: providerMap(req),
             protect: Boolean(req.getProtect()),
             inputs: plainInputs(req.getObject()?.toJavaScript() ?? {}),
