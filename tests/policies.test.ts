@@ -183,6 +183,7 @@ describe("policy pack", () => {
             const k = res("aws:kms/key:Key", "k", { enableKeyRotation: false });
             expect(fired([k], "kms-key-rotation", { "kms-key-rotation": "disabled" })).to.deep.equal([]);
             expect(fired([k], "kms-key-rotation", { "kms-key-rotation": { enforcementLevel: "advisory" } })[0].enforcementLevel).to.equal("advisory");
+            expect(fired([k], "kms-key-rotation", { "kms-key-rotation": "remediate" })[0].enforcementLevel, "as the engine reports it").to.equal("mandatory");
         });
         it("an exemption needs a reason, suppresses exactly one resource, and shows in the report", () => {
             const a = res("aws:kms/key:Key", "legacy-key", { enableKeyRotation: false });

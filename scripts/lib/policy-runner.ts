@@ -35,7 +35,9 @@ function withUnknowns(v: any): any {
 function levelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, config: PackConfig): EnforcementLevel {
     const c = config[policy.name];
     const configured = typeof c === "string" ? c : c?.enforcementLevel;
-    return configured ?? policy.enforcementLevel ?? "mandatory";
+    const level = configured ?? policy.enforcementLevel ?? "mandatory";
+    // The engine reports a violation that remediation did not fix as mandatory; our policies do not remediate.
+    return level === "remediate" ? "mandatory" : level;
 }
 
 function configOf(name: string, config: PackConfig): object {
