@@ -234,3 +234,31 @@ describe("policy mutations on the prod plan", () => {
         expect(r.removed[0]).to.match(/^advisory\|exempted-findings\|/);
     });
 });
+
+describe("npm run policy", () => {
+    const run = (file: string, ...extra: string[]) => require("child_process").spawnSync(process.execPath,
+        [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/policy.ts", file, ...extra], { cwd: require("../scripts/lib/paths").REPO_ROOT, encoding: "utf8" });
+    const tmp = (name: string, value: unknown) => {
+        const file = require("path").join(fs.mkdtempSync(require("path").join(require("os").tmpdir(), "policy-")), name);
+        fs.writeFileSync(file, JSON.stringify(value));
+        return file;
+    };
+
+    it("exits 0 on a compliant plan, 1 on a mandatory violation (naming policy and URN), 2 on an invalid pack config", async () => {
+        const json: any = planJson(await planStack("prod"));
+        const clean = run(tmp("prod.json", json));
+        expect(clean.status, clean.stderr).to.equal(0);
+        expect(clean.stdout).to.contain("0 mandatory, 1 advisory");
+
+        const table = json.resources.find((r: any) => r.type === "aws:dynamodb/table:Table");
+        table.inputs.pointInTimeRecovery.enabled = false;
+        const broken = run(tmp("broken.json", json));
+        expect(broken.status).to.equal(1);
+        expect(broken.stdout).to.contain(`[mandatory] dynamodb-pitr: pointInTimeRecovery.enabled must be true`);
+        expect(broken.stdout).to.contain(table.urn);
+
+        const badConfig = run(tmp("prod.json", planJson(await planStack("prod"))), "--config", tmp("config.json", { "no-such-policy": "mandatory" }));
+        expect(badConfig.status).to.equal(2);
+        expect(badConfig.stderr).to.contain("no-such-policy: no such policy in the pack");
+    });
+});
