@@ -41,7 +41,7 @@ const keys = new EncryptionKeys(`${prefix}-keys`, {
     // Our log groups, WAF's (its name must start aws-waf-logs-) and API Gateway's execution logs (named by the service).
     logGroupPrefixes: [logPrefix, `aws-waf-logs-${prefix}`, "API-Gateway-Execution-Logs_"],
     deletionWindowInDays: settings.kmsDeletionWindowDays,
-}, inMainRegion);
+}, { ...inMainRegion, protect: isProd }); // Deleting a prod key would make every table and backup unreadable.
 
 // Network: private subnets, endpoints and flow logs (Standard and Enterprise tiers).
 const network = settings.enableVpc ? new SecureVpc(`${prefix}-network`, {
@@ -90,7 +90,7 @@ const backup = settings.enableAwsBackup ? new BackupPlan(`${prefix}-backup`, {
     vaultLock: settings.backupVaultLockMode,
     alertTopicArn: alerts.critical.arn,
     manageRegionSettings: settings.ownsAccountBaseline,
-}, inMainRegion) : undefined;
+}, { ...inMainRegion, protect: isProd }) : undefined;
 
 // Messaging: AWS End User Messaging SMS (two-way when a number is bought).
 const sms = new SmsMessaging(`${prefix}-sms`, {

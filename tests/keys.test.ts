@@ -13,6 +13,13 @@ describe("EncryptionKeys", () => {
         }
     });
 
+    it("protects the prod keys (and the prod backup vaults) from deletion; dev keys are not protected", async () => {
+        const prod = await planStack("prod");
+        for (const k of ofType(prod, "aws:kms/key:Key").filter(k => k.name.includes("-keys-"))) expect(k.protect, k.name).to.equal(true);
+        for (const v of ofType(prod, "aws:backup/vault:Vault")) expect(v.protect, v.name).to.equal(true);
+        for (const k of ofType(await planStack("dev"), "aws:kms/key:Key").filter(k => k.name.includes("-keys-"))) expect(k.protect, k.name).to.equal(false);
+    });
+
     it("uses the environment's deletion window: 7 days in dev, 30 in prod", async () => {
         expect(one(await planStack("dev"), "aws:kms/key:Key", "-keys-data-key").inputs.deletionWindowInDays).to.equal(7);
         expect(one(await planStack("prod"), "aws:kms/key:Key", "-keys-data-key").inputs.deletionWindowInDays).to.equal(30);
