@@ -57,6 +57,7 @@ export interface Settings {
     bedrockModelId: string;
     // Data
     conversationRetentionDays: number;
+    billingRetentionDays: number;
     tableBillingMode: "PAY_PER_REQUEST" | "PROVISIONED";
     tableAutoscalingTargetUtilization: number;
     tableMinCapacity: number;
@@ -218,6 +219,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     // --- Data
     { key: "conversationRetentionDays", kind: "integer", group: "Data", min: 1, max: 3650,
       description: "Days a conversation is kept before DynamoDB TTL removes it (GDPR data retention)." },
+    { key: "billingRetentionDays", kind: "integer", group: "Data", min: 30, max: 3650, default: 400,
+      description: "Days a Stripe event is kept in the billing ledger before TTL removes it (idempotency needs only days; accounting may need years)." },
     { key: "tableBillingMode", kind: "string", group: "Data", enum: ["PAY_PER_REQUEST", "PROVISIONED"], default: "PAY_PER_REQUEST",
       description: "DynamoDB billing mode; PROVISIONED adds application auto scaling." },
     { key: "tableAutoscalingTargetUtilization", kind: "integer", group: "Data", min: 20, max: 90, default: 70,

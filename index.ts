@@ -140,6 +140,7 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     secrets: { twilioAuthTokenArn: serviceSecrets.twilioAuthToken.arn, stripeWebhookSecretArn: serviceSecrets.stripeWebhookSecret.arn },
     bedrockModelId: settings.bedrockModelId,
     conversationRetentionDays: settings.conversationRetentionDays,
+    billingRetentionDays: settings.billingRetentionDays,
     throttle: { rateLimit: settings.apiThrottleRateLimit, burstLimit: settings.apiThrottleBurstLimit, quotaPerDay: settings.apiQuotaPerDay },
     wafRateLimit: settings.wafRateLimit,
     corsOrigins: settings.corsAllowedOrigins,

@@ -41,6 +41,8 @@ export interface CachedLambdaApiArgs {
     bedrockModelId: string;
     /** Days a conversation is kept (the worker sets its TTL). */
     conversationRetentionDays: number;
+    /** Days a Stripe event is kept in the ledger (the billing function sets its TTL). Defaults to 400. */
+    billingRetentionDays?: number;
     /** Stage throttling for every method and the usage plan's limits. */
     throttle: { rateLimit: number; burstLimit: number; quotaPerDay: number };
     /** WAF rate rule: requests per client IP per 5 minutes. */
@@ -165,7 +167,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             memorySize: args.memorySize,
             timeout: 10,
             reservedConcurrency: share(0.2, 1),
-            environment: { BILLING_EVENTS_TABLE: args.tables.billingEvents.name, STRIPE_WEBHOOK_SECRET_ARN: args.secrets.stripeWebhookSecretArn, BILLING_RETENTION_DAYS: "400" },
+            environment: { BILLING_EVENTS_TABLE: args.tables.billingEvents.name, STRIPE_WEBHOOK_SECRET_ARN: args.secrets.stripeWebhookSecretArn, BILLING_RETENTION_DAYS: String(args.billingRetentionDays ?? 400) },
             statements: [...args.tables.billingEvents.grantStatements("write"), ...readSecrets("StripeSecret", [args.secrets.stripeWebhookSecretArn])],
         }, child);
 

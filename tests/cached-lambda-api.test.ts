@@ -92,6 +92,11 @@ describe("CachedLambdaApi", () => {
         expect(x86.inputs.architectures).to.deep.equal(["x86_64"]);
     });
 
+    it("gives the billing function the ledger's retention from settings", async () => {
+        expect(one(await planStack("dev", { billingRetentionDays: "2557" }), "aws:lambda/function:Function", "-api-billing-function").inputs.environment.variables.BILLING_RETENTION_DAYS).to.equal("2557");
+        expect(one(await planStack("prod"), "aws:lambda/function:Function", "-api-billing-function").inputs.environment.variables.BILLING_RETENTION_DAYS).to.equal("400");
+    });
+
     it("keeps secrets out of the environment: only Secrets Manager ARNs", async () => {
         const plan = await planStack("prod");
         for (const fn of ofType(plan, "aws:lambda/function:Function")) {
