@@ -35,6 +35,16 @@ export interface CdnSiteArgs {
 
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"; // AWS managed cache policy
 
+/** Pure validation of CdnSiteArgs; returns every problem. */
+export function validateCdnSiteArgs(args: CdnSiteArgs): string[] {
+    const p: string[] = [];
+    if (args.domain && !/^arn:aws[a-z-]*:acm:us-east-1:/.test(args.domain.certificateArn)) p.push(`CloudFront needs the certificate in us-east-1 (got ${args.domain.certificateArn})`);
+    if (args.domain && !/^([a-z0-9-]+\.)+[a-z]{2,}$/.test(args.domain.name)) p.push(`domain.name must be a DNS name (got ${args.domain.name})`);
+    const days = args.logRetentionDays ?? 90;
+    if (!Number.isInteger(days) || days < 1) p.push(`logRetentionDays must be a whole number of days (got ${days})`);
+    return p;
+}
+
 /**
  * The web site: a private, KMS-encrypted, versioned S3 bucket served only through CloudFront
  * (Origin Access Control, sigv4), HTTPS only with HTTP/2 and HTTP/3, compression, security
@@ -53,9 +63,8 @@ export class CdnSite extends pulumi.ComponentResource {
     constructor(name: string, args: CdnSiteArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:edge:CdnSite", name, {}, opts);
         const child = { parent: this };
-        if (args.domain && !/^arn:aws[a-z-]*:acm:us-east-1:/.test(args.domain.certificateArn)) {
-            throw new pulumi.ResourceError(`${name}: CloudFront needs the certificate in us-east-1 (got ${args.domain.certificateArn})`, this);
-        }
+        const problems = validateCdnSiteArgs(args);
+        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
         const partition = args.partition ?? "aws";
 
         this.key = new ManagedKey(`${name}-key`, {

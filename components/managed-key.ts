@@ -24,6 +24,15 @@ export interface ManagedKeyArgs {
     enableKeyRotation?: boolean;
 }
 
+/** Pure validation of ManagedKeyArgs; returns every problem. */
+export function validateManagedKeyArgs(args: ManagedKeyArgs): string[] {
+    const p: string[] = [];
+    const window = args.deletionWindowInDays ?? 30;
+    if (!Number.isInteger(window) || window < 7 || window > 30) p.push(`deletionWindowInDays must be 7-30 (got ${window})`);
+    if (!/^[a-zA-Z0-9/_-]+$/.test(args.alias) || args.alias.startsWith("aws/")) p.push(`alias must use letters, digits, / _ - and not start with aws/ (got ${args.alias})`);
+    return p;
+}
+
 /**
  * A customer-managed symmetric KMS key with rotation on, an alias, and a key policy that lets
  * the account administer it through IAM and only the named service principals use it.
@@ -39,10 +48,9 @@ export class ManagedKey extends pulumi.ComponentResource {
     constructor(name: string, args: ManagedKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:security:ManagedKey", name, {}, opts);
         this.args = args;
+        const problems = validateManagedKeyArgs(args);
+        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
         const window = args.deletionWindowInDays ?? 30;
-        if (!Number.isInteger(window) || window < 7 || window > 30) {
-            throw new pulumi.ResourceError(`${name}: deletionWindowInDays must be 7-30 (got ${window})`, this);
-        }
         this.key = new aws.kms.Key(`${name}-key`, {
             description: args.description,
             enableKeyRotation: args.enableKeyRotation ?? true,

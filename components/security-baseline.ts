@@ -47,6 +47,15 @@ export function tierServices(args: Pick<SecurityBaselineArgs, "tier" | "enableAw
     };
 }
 
+/** Pure validation of SecurityBaselineArgs; returns every problem. */
+export function validateSecurityBaselineArgs(args: SecurityBaselineArgs): string[] {
+    const p: string[] = [];
+    const wanted = tierServices(args);
+    if (wanted.securityHub && !wanted.config) p.push("Security Hub needs AWS Config (its controls are Config rules)");
+    if (!["basic", "standard", "enterprise"].includes(args.tier)) p.push(`tier must be basic, standard or enterprise (got ${args.tier})`);
+    return p;
+}
+
 /** AWS Config managed rules matching what this project guarantees. */
 export const CONFIG_RULES = [
     "DYNAMODB_PITR_ENABLED", "DYNAMODB_TABLE_ENCRYPTED_KMS", "DYNAMODB_IN_BACKUP_PLAN",
@@ -85,9 +94,8 @@ export class SecurityBaseline extends pulumi.ComponentResource {
             securityHub: owns && wanted.securityHub,
             audit: owns && (wanted.config || wanted.guardduty || wanted.securityHub),
         };
-        if (wanted.securityHub && !wanted.config) {
-            throw new pulumi.ResourceError(`${name}: Security Hub needs AWS Config (its controls are Config rules)`, this);
-        }
+        const problems = validateSecurityBaselineArgs(args);
+        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
         const auditDays = args.gdpr ? 2557 : 400;
 
         if (this.services.audit) {

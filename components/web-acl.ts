@@ -18,6 +18,15 @@ export interface ManagedWebAclArgs {
 /** The AWS managed rule groups every ACL carries, in priority order. */
 export const MANAGED_RULE_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"];
 
+/** Pure validation of ManagedWebAclArgs; returns every problem. */
+export function validateManagedWebAclArgs(args: ManagedWebAclArgs): string[] {
+    const p: string[] = [];
+    if (!Number.isInteger(args.rateLimit) || args.rateLimit < 10 || args.rateLimit > 2000000000) p.push(`rateLimit must be an integer of at least 10 (got ${args.rateLimit})`);
+    if (!/^[\w-]{1,128}$/.test(args.metricPrefix)) p.push(`metricPrefix must be 1-128 letters, digits, _ or - (got ${args.metricPrefix})`);
+    if (args.logging && !args.logging.namePrefix.startsWith("aws-waf-logs-")) p.push(`logging.namePrefix must start with aws-waf-logs- (WAF's rule) (got ${args.logging.namePrefix})`);
+    return p;
+}
+
 /**
  * A WAFv2 web ACL: AWS managed rules (IP reputation, common, known bad inputs), a rate-based
  * rule per client IP, CloudWatch metrics and sampled requests on every rule, and logging.
@@ -29,9 +38,8 @@ export class ManagedWebAcl extends pulumi.ComponentResource {
 
     constructor(name: string, args: ManagedWebAclArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:security:ManagedWebAcl", name, {}, opts);
-        if (!Number.isInteger(args.rateLimit) || args.rateLimit < 10) {
-            throw new pulumi.ResourceError(`${name}: rateLimit must be an integer of at least 10 (got ${args.rateLimit})`, this);
-        }
+        const problems = validateManagedWebAclArgs(args);
+        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
         const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${args.metricPrefix}-${metric}` });
         const countOnly = args.countOnlyRules ?? ["SizeRestrictions_BODY"];
         const managed = MANAGED_RULE_GROUPS.map((group, priority) => ({

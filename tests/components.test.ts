@@ -1,5 +1,9 @@
 import { expect } from "chai";
 import { Plan, runPlan } from "../scripts/lib/planner";
+import { validateCdnSiteArgs } from "../components/cdn-site";
+import { validateManagedKeyArgs } from "../components/managed-key";
+import { validateSecurityBaselineArgs } from "../components/security-baseline";
+import { validateManagedWebAclArgs } from "../components/web-acl";
 import { mandatory, one } from "./harness";
 
 async function planCase(name: string): Promise<Plan> {
@@ -65,6 +69,13 @@ describe("component options and validation", () => {
 
     it("CdnSite: a certificate outside us-east-1 is refused (CloudFront reads certificates only there)", async () => {
         expect(await planError("cdn-wrong-certificate")).to.contain("CloudFront needs the certificate in us-east-1");
+    });
+
+    it("the validators list every problem at once", () => {
+        expect(validateManagedKeyArgs({ description: "d", alias: "aws/x", accountId: "1", deletionWindowInDays: 60 })).to.have.length(2);
+        expect(validateManagedWebAclArgs({ scope: "REGIONAL", rateLimit: 1, metricPrefix: "bad prefix", logging: { kmsKeyArn: "k", retentionInDays: 1, namePrefix: "/waf/" } })).to.have.length(3);
+        expect(validateCdnSiteArgs({ aliasPrefix: "a", accountId: "1", usEast1Provider: undefined as any, domain: { name: "not a domain", certificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" }, logRetentionDays: 0 })).to.have.length(3);
+        expect(validateSecurityBaselineArgs({ tier: "platinum" as any, enableSecurityHub: true, enableAwsConfig: false, region: "us-east-1", accountId: "1", logsKeyArn: "k", logs: { retentionInDays: 1, namePrefix: "/" } })).to.have.length(2);
     });
 
     it("SecurityBaseline: Security Hub without AWS Config is refused", async () => {
