@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { ManagedKey } from "./managed-key";
+import { assertValidArgs } from "./validation";
 
 export type VaultLockMode = "none" | "governance" | "compliance";
 
@@ -67,7 +68,7 @@ export class BackupPlan extends pulumi.ComponentResource {
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:backup:BackupPlan", name, {}, opts);
         const problems = validateBackupPlanArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
 
         const cold = args.coldStorageAfterDays ?? 30;
         const deleteAfter = args.deleteAfterDays ?? 120;

@@ -9,6 +9,7 @@ import { RedisCache } from "./redis-cache";
 import { ServiceFunction } from "./service-function";
 import { AwsSmsChannel } from "./sms-messaging";
 import { ManagedWebAcl } from "./web-acl";
+import { assertValidArgs } from "./validation";
 
 export interface CachedLambdaApiArgs {
     /** API stage name (the environment). */
@@ -114,7 +115,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
     constructor(name: string, args: CachedLambdaApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:api:CachedLambdaApi", name, {}, opts);
         const problems = validateCachedLambdaApiArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         const child = { parent: this };
         const reserved = args.reservedConcurrency ?? -1;
         const share = (fraction: number, min: number) => reserved < 0 ? -1 : Math.max(min, Math.ceil(reserved * fraction));

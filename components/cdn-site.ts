@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ManagedKey } from "./managed-key";
 import { SecureBucket } from "./secure-bucket";
 import { ManagedWebAcl } from "./web-acl";
+import { assertValidArgs } from "./validation";
 
 export interface CdnSiteArgs {
     /** Prefix of the site key's alias. */
@@ -64,7 +65,7 @@ export class CdnSite extends pulumi.ComponentResource {
         super("ai-nutritionist:edge:CdnSite", name, {}, opts);
         const child = { parent: this };
         const problems = validateCdnSiteArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         const partition = args.partition ?? "aws";
 
         this.key = new ManagedKey(`${name}-key`, {

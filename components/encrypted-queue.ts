@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, policyDocument, Statement } from "./iam";
+import { assertValidArgs } from "./validation";
 
 export interface EncryptedQueueArgs {
     /** Customer-managed key of the queue and its DLQ. */
@@ -45,7 +46,7 @@ export class EncryptedQueue extends pulumi.ComponentResource {
     constructor(name: string, args: EncryptedQueueArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:messaging:EncryptedQueue", name, {}, opts);
         const problems = validateEncryptedQueueArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         const visibility = args.visibilityTimeoutSeconds ?? (args.consumerTimeoutSeconds !== undefined ? args.consumerTimeoutSeconds * 6 : 30);
         const encryption = { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "./iam";
+import { assertValidArgs } from "./validation";
 
 export type AttributeType = "S" | "N" | "B";
 export type TableAccess = "read" | "write" | "readWrite";
@@ -89,7 +90,7 @@ export class EncryptedTable extends pulumi.ComponentResource {
     constructor(name: string, args: EncryptedTableArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:data:EncryptedTable", name, {}, opts);
         const problems = validateEncryptedTableArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
 
         const indexes = args.globalSecondaryIndexes ?? [];
         const provisioned = args.provisioned;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, Statement } from "./iam";
+import { assertValidArgs } from "./validation";
 
 export interface ManagedKeyArgs {
     /** What the key protects, shown in the console. */
@@ -49,7 +50,7 @@ export class ManagedKey extends pulumi.ComponentResource {
         super("ai-nutritionist:security:ManagedKey", name, {}, opts);
         this.args = args;
         const problems = validateManagedKeyArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         const window = args.deletionWindowInDays ?? 30;
         this.key = new aws.kms.Key(`${name}-key`, {
             description: args.description,

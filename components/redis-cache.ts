@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { encryptedLogGroup } from "./log-group";
+import { assertValidArgs } from "./validation";
 
 export interface RedisCacheArgs {
     /** Private subnets of the cache. */
@@ -49,7 +50,7 @@ export class RedisCache extends pulumi.ComponentResource {
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:cache:RedisCache", name, {}, opts);
         const problems = validateRedisCacheArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         this.numNodes = args.numNodes ?? 2;
         const multiAz = this.numNodes >= 2;
 

@@ -3,6 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { encryptedLogGroup } from "./log-group";
 import { assumeRolePolicy, policyDocument } from "./iam";
+import { assertValidArgs } from "./validation";
 
 export type NatStrategy = "none" | "single" | "perAz";
 
@@ -69,7 +70,7 @@ export class SecureVpc extends pulumi.ComponentResource {
     constructor(name: string, args: SecureVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:network:SecureVpc", name, {}, opts);
         const problems = validateSecureVpcArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
 
         const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
         const azs = args.availabilityZoneCount ?? 3;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyDocument, Statement } from "./iam";
 import { encryptedLogGroup } from "./log-group";
 import { SecureBucket } from "./secure-bucket";
+import { assertValidArgs } from "./validation";
 
 export type SecurityTier = "basic" | "standard" | "enterprise";
 
@@ -95,7 +96,7 @@ export class SecurityBaseline extends pulumi.ComponentResource {
             audit: owns && (wanted.config || wanted.guardduty || wanted.securityHub),
         };
         const problems = validateSecurityBaselineArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         const auditDays = args.gdpr ? 2557 : 400;
 
         if (this.services.audit) {

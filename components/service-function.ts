@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { handlerArchive, NODE_RUNTIME } from "./function-bundle";
 import { assumeRolePolicy, policyDocument, Statement } from "./iam";
 import { encryptedLogGroup } from "./log-group";
+import { assertValidArgs } from "./validation";
 
 export interface FunctionLogs {
     /** Key of the log group. */
@@ -78,7 +79,7 @@ export class ServiceFunction extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:compute:ServiceFunction", name, {}, opts);
         const problems = validateServiceFunctionArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         this.timeout = args.timeout ?? 10;
 
         this.logGroup = encryptedLogGroup(`${name}-logs`, {

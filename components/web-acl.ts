@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { encryptedLogGroup } from "./log-group";
+import { assertValidArgs } from "./validation";
 
 export interface ManagedWebAclArgs {
     /** REGIONAL (API Gateway) or CLOUDFRONT (must be created through a us-east-1 provider). */
@@ -39,7 +40,7 @@ export class ManagedWebAcl extends pulumi.ComponentResource {
     constructor(name: string, args: ManagedWebAclArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:security:ManagedWebAcl", name, {}, opts);
         const problems = validateManagedWebAclArgs(args);
-        if (problems.length) throw new pulumi.ResourceError(`${name}: invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        assertValidArgs(name, problems, this);
         const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${args.metricPrefix}-${metric}` });
         const countOnly = args.countOnlyRules ?? ["SizeRestrictions_BODY"];
         const managed = MANAGED_RULE_GROUPS.map((group, priority) => ({
