@@ -36,7 +36,7 @@ export const ENCRYPTED_STORES: Readonly<Record<string, Store>> = {
 /** Block devices of an instance or a launch template: where they are and their ebs settings. */
 function blockDevices(type: string, props: any): { where: string; ebs: any }[] {
     if (type === "aws:ec2/launchTemplate:LaunchTemplate") {
-        return asList(read(props, "blockDeviceMappings")).filter(m => read(m, "ebs")).map((m, i) => ({ where: `blockDeviceMappings[${i}].ebs`, ebs: read(m, "ebs") }));
+        return asList(read(props, "blockDeviceMappings")).map((m, i) => ({ where: `blockDeviceMappings[${i}].ebs`, ebs: read(m, "ebs") })).filter(d => d.ebs);
     }
     const root = read(props, "rootBlockDevice");
     return [{ where: "rootBlockDevice", ebs: root ?? {} }, ...asList(read(props, "ebsBlockDevices")).map((d, i) => ({ where: `ebsBlockDevices[${i}]`, ebs: d }))];

@@ -70,7 +70,7 @@ export const noWorldOpenPorts = resourcePolicy({
             if (ICMP.includes(String(r.protocol).toLowerCase()) || typeof r.from !== "number") continue;
             const from = r.from;
             const to = typeof r.to === "number" ? r.to : from;
-            const hit = (config.restrictedPorts as { port: number; service: string }[]).filter(p => p.port >= from && p.port <= to);
+            const hit = (config.restrictedPorts as { port: number; service: string }[]).filter(p => p.port >= from && p.port <= to).sort((a, b) => a.port - b.port);
             if (hit.length) violation(`${r.where} opens ${hit.map(p => `${p.port} (${p.service})`).join(", ")} to ${world.join(", ")}.`);
         }
     },
