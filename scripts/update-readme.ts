@@ -1,12 +1,12 @@
 /**
- * Regenerates the README's generated sections (settings table, policy table) between their
- * markers. tests check that the README holds the current versions: run `npm run docs` after
+ * Regenerates the generated sections between their markers: README's settings table, and
+ * docs/policy-pack.md's policy table, coverage and configuration reference. tests check that the README holds the current versions: run `npm run docs` after
  * changing config.ts or the policies.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { markdownTable } from "./settings-doc";
-import { policyTable } from "./policy-doc";
+import { configReference, coverageTable, policyTable } from "./policy-doc";
 import { REPO_ROOT } from "./lib/paths";
 
 export function replaceSection(text: string, name: string, body: string): string {
@@ -22,7 +22,13 @@ if (require.main === module) {
     const file = path.join(REPO_ROOT, "README.md");
     let text = fs.readFileSync(file, "utf8");
     text = replaceSection(text, "settings-table", markdownTable());
-    text = replaceSection(text, "policy-table", policyTable());
+    if (text.includes("<!-- policy-table:start -->")) text = replaceSection(text, "policy-table", policyTable());
     fs.writeFileSync(file, text);
-    console.log("README.md sections regenerated");
+    const docs = path.join(REPO_ROOT, "docs", "policy-pack.md");
+    let pack = fs.readFileSync(docs, "utf8");
+    pack = replaceSection(pack, "policy-table", policyTable());
+    pack = replaceSection(pack, "policy-coverage", coverageTable());
+    pack = replaceSection(pack, "policy-config", configReference());
+    fs.writeFileSync(docs, pack);
+    console.log("README.md and docs/policy-pack.md sections regenerated");
 }
