@@ -4,6 +4,7 @@
  * configuration reference (every setting of every policy with its default).
  */
 import { COVERAGE, FAMILIES, policies } from "../policy-pack/policies";
+import { NOT_RESOURCE_POLICIES } from "../policy-pack/policies/public";
 
 const MAPPING: Record<string, { why: string; matches: string }> = {
     "dynamodb-encryption-cmk": { why: "table data readable only through a key whose policy we control and audit", matches: "Checkov CKV_AWS_119" },
@@ -65,6 +66,8 @@ export function coverageTable(): string {
             rows.push(`| ${family} | \`${p.name}\` | ${types ? types.length : "all"} | ${types ? types.map(t => `\`${t}\``).join(", ") : "every AWS resource and provider (a \`region\` input)"} |`);
         }
     }
+    rows.push("", "Types whose inputs hold a policy-like document that `resource-policy-no-public-principal` leaves out, and why:", "", "| Type | Why |", "|---|---|");
+    for (const [t, why] of Object.entries(NOT_RESOURCE_POLICIES)) rows.push(`| \`${t}\` | ${why} |`);
     const perFamily = Object.entries(FAMILIES).map(([f, ps]) => `${f}: ${new Set(ps.flatMap(p => COVERAGE.get(p.name) ?? [])).size}`);
     return rows.join("\n") + `\n\nDistinct resource types per family: ${perFamily.join("; ")}.\n`;
 }
@@ -77,8 +80,7 @@ export function configReference(): string {
     for (const p of policies) {
         rows.push(`| \`${p.name}\` | \`enforcementLevel\` | ${p.enforcementLevel} | advisory, mandatory, remediate or disabled |`);
         for (const [key, s] of Object.entries<any>(p.configSchema?.properties ?? {})) {
-            const def = JSON.stringify(s.default);
-            rows.push(`| \`${p.name}\` | \`${key}\` | ${def.length > 120 ? `${show(s.default).slice(0, 100)}…\` (${s.default.length} entries)` : show(s.default)} | ${s.description} |`);
+            rows.push(`| \`${p.name}\` | \`${key}\` | ${show(s.default)} | ${s.description} |`);
         }
     }
     return rows.join("\n") + "\n";
