@@ -131,21 +131,25 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate closest to `word` by edit distance, if close enough to be a likely typo: at most
- * a third of the word's length (at least 1, at most 4 edits).
+ * The candidate closest to `word` by edit distance, if close enough to be a likely typo (at most a
+ * third of the word's length: 1 to 4 edits); else a candidate that the word starts with or that
+ * starts with the word (`production` → `prod`, `stag` → `staging`), at least 3 letters.
  */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+    const list = [...candidates];
     const limit = Math.min(4, Math.max(1, Math.floor(word.length / 3)));
     let best: string | undefined;
     let bestDistance = Infinity;
-    for (const c of candidates) {
+    for (const c of list) {
         const d = editDistance(word, c);
         if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
             best = c;
             bestDistance = d;
         }
     }
-    return bestDistance <= limit ? best : undefined;
+    if (bestDistance <= limit) return best;
+    const w = word.toLowerCase();
+    return list.find(c => Math.min(c.length, w.length) >= 3 && (w.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(w)));
 }
 
 /** What a failure prints and its exit code. */
