@@ -23,7 +23,9 @@ const Module = require("module");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CACHE = path.join(ROOT, ".build", "ts-cache");
-const SOURCE_MAPS = process.argv.includes("--verbose") || process.env.TS_SOURCEMAP === "1";
+// mocha (its main process and its workers): failures should name the right line of the test.
+const IN_MOCHA = /[\\/]mocha[\\/]/.test(process.argv[1] ?? "");
+const SOURCE_MAPS = process.argv.includes("--verbose") || process.env.TS_SOURCEMAP === "1" || IN_MOCHA;
 // esbuild's options; part of every cache key, so changing them invalidates the cache.
 const OPTIONS = {
     loader: "ts",
