@@ -7,6 +7,7 @@ import {
     backupVaultEncryption, dynamodbEncryption, elasticacheEncryption, kmsRotation, lambdaEnvironmentEncryption,
     logGroupEncryption, s3Encryption, secretEncryption, snsEncryption, sqsEncryption,
 } from "./encryption";
+import { costBudget } from "./cost-budget";
 import { exemptionReport } from "./exemptions";
 import {
     apiStageAccessLogs, apiStageWaf, dynamodbPitr, iamNoAdmin, lambdaNotPublic, lambdaTracing, logRetention, s3PublicAccessBlock,
@@ -27,6 +28,8 @@ export const policies: Policies = [
     requiredTags,
     // Operational guardrails
     dynamodbPitr, logRetention, lambdaTracing, apiStageAccessLogs, apiStageWaf, iamNoAdmin, lambdaNotPublic, s3PublicAccessBlock,
+    // Cost
+    costBudget,
     // Always last: the exemptions that were used
     exemptionReport,
 ];
