@@ -10,6 +10,8 @@ export interface StackFacts {
     environment?: string;
     /** limitAmount of the stack's monthly COST budget (aws.budgets.Budget), in USD. */
     budget?: number;
+    /** The Budget resource that sets it. */
+    budgetUrn?: string;
 }
 
 function defaultTags(provider: CostResource): Record<string, string> {
@@ -37,6 +39,7 @@ export function stackFacts(resources: CostResource[]): StackFacts {
     const tagged = providers.map(defaultTags).find(t => typeof t.Environment === "string");
     const budgets = resources.filter(r => r.type === "aws:budgets/budget:Budget" &&
         prop(r.props, "budgetType") === "COST" && (prop(r.props, "timeUnit") ?? "MONTHLY") === "MONTHLY");
-    const amounts = budgets.map(b => Number(prop(b.props, "limitAmount"))).filter(n => Number.isFinite(n) && n > 0);
-    return { region, environment: tagged?.Environment, budget: amounts.length ? Math.min(...amounts) : undefined };
+    const amounts = budgets.map(b => ({ urn: b.urn, usd: Number(prop(b.props, "limitAmount")) })).filter(b => Number.isFinite(b.usd) && b.usd > 0)
+        .sort((a, b) => a.usd - b.usd);
+    return { region, environment: tagged?.Environment, budget: amounts[0]?.usd, budgetUrn: amounts[0]?.urn };
 }

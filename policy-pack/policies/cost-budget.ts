@@ -34,11 +34,14 @@ export const costBudget = stackPolicy({
             region: typeof read(r.provider?.props, "region") === "string" ? read(r.provider?.props, "region") : undefined,
         }));
         const facts = stackFacts(costResources);
-        const budget = typeof config.monthlyBudget === "number" ? config.monthlyBudget : facts.budget;
+        const fromConfig = typeof config.monthlyBudget === "number";
+        const budget = fromConfig ? config.monthlyBudget : facts.budget;
+        // A budget the stack declares is reported on its Budget resource; one from config on the stack.
+        const at = fromConfig ? undefined : facts.budgetUrn;
         if (budget === undefined) return; // nothing to hold the estimate to
         const { usage, problems } = applyUsage(defaultUsage(facts.environment), config.usage);
         if (problems.length) {
-            violation(`cost-budget config: ${problems.join("; ")}`);
+            violation(`cost-budget config: ${problems.join("; ")}`, at);
             return;
         }
         let total: number;
@@ -49,14 +52,14 @@ export const costBudget = stackPolicy({
             fixed = e.fixedMonthly;
         } catch (e) {
             if (e instanceof NoPriceTableError) {
-                violation(`cannot check the budget of $${budget}: ${e.message}`);
+                violation(`cannot check the budget of $${budget}: ${e.message}`, at);
                 return;
             }
             throw e;
         }
         if (total > budget) {
             violation(`estimated monthly cost $${total.toFixed(2)} (fixed $${fixed.toFixed(2)}, usage $${(total - fixed).toFixed(2)} at the ` +
-                `${facts.environment ?? "default"} usage profile) exceeds the budget of $${budget}; run \`npm run cost -- <stack>\` for the lines`);
+                `${facts.environment ?? "default"} usage profile) exceeds the budget of $${budget}; run \`npm run cost -- <stack>\` for the lines`, at);
         }
     },
 });
