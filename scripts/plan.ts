@@ -8,6 +8,7 @@ import { SettingsError } from "../config";
 import { planCostLine, PlanLike } from "./lib/cost-report";
 import { Plan, planJson, REPO_ROOT, runPlan } from "./lib/planner";
 import { renderPlan } from "./lib/render";
+import { planKey, storePlan } from "./lib/plan-cache";
 
 const USAGE = "usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>]\n" +
     "  <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state\n" +
@@ -47,7 +48,10 @@ async function main(): Promise<number> {
     }
     let plan: Plan;
     try {
-        plan = await runPlan({ stack: args.stack, configFile: args.config, projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : undefined });
+        const opts = { stack: args.stack, configFile: args.config, projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : undefined };
+        plan = await runPlan(opts);
+        // CI plans every stack before the tests: share the plans with them (scripts/lib/plan-cache).
+        if (process.env.PLAN_CACHE_SHARE === "1") storePlan(planKey(opts), plan);
     } catch (e: any) {
         if (e instanceof SettingsError || e?.name === "SettingsError") {
             console.error(e.message);

@@ -9,22 +9,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { CostResource, estimate, FREE_TYPES, isComponentType, runsPerMonth } from "../policy-pack/cost/engine";
+import { bedrockKey, CostResource, estimate, FREE_TYPES, isComponentType, runsPerMonth } from "../policy-pack/cost/engine";
 import { NoPriceTableError, PRICE_TABLES } from "../policy-pack/cost/prices";
 import { DEFAULT_USAGE, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
 import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../scripts/cost-docs";
-import { costResources, estimatePlan, PlanLike, USAGE_SETTINGS, UsageError } from "../scripts/lib/cost-report";
+import { CostInputError, costResources, estimatePlan, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
 import { evaluatePolicies } from "../scripts/lib/policy-runner";
-import { Plan, planJson, REPO_ROOT, runPlan } from "../scripts/lib/planner";
+import { Plan, planJson, REPO_ROOT } from "../scripts/lib/planner";
 import { loadStackConfig } from "../scripts/lib/stack-config";
-import { mandatory, planStack, STACKS } from "./harness";
+import { mandatory, planStack, planWith, STACKS } from "./harness";
 
 const asPlan = (p: Plan) => planJson(p) as PlanLike;
 const configOf = (stack: string) => loadStackConfig(REPO_ROOT, stack).config;
 const costOf = async (stack: string) => estimatePlan(asPlan(await planStack(stack)), { config: configOf(stack) });
 
-let bootstrap: Promise<Plan> | undefined;
-const bootstrapPlan = () => bootstrap ??= runPlan({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
+const bootstrapPlan = () => planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
 
 describe("cost estimate (npm run cost)", function () {
     this.timeout(300000);
@@ -206,6 +205,19 @@ describe("cost estimate (npm run cost)", function () {
             expect(e.assumptions.priceTables).to.have.keys(["us-east-1", "us-west-2"]);
         });
 
+        it("prices the stack's Bedrock model or inference profile, and reports an unknown one as not estimated", async () => {
+            expect(bedrockKey("us.anthropic.claude-haiku-4-5-20251001-v1:0")).to.equal("bedrock.anthropic.claude-haiku-4-5");
+            expect(bedrockKey("global.anthropic.claude-haiku-4-5-20251001-v1:0")).to.equal("bedrock.anthropic.claude-haiku-4-5.global");
+            expect(bedrockKey("anthropic.claude-3-5-haiku-20241022-v1:0")).to.equal("bedrock.anthropic.claude-3-5-haiku");
+            expect(bedrockKey("meta.llama3-70b-instruct-v1:0")).to.equal(undefined);
+            const e = (await costOf("prod")).detail.estimate;
+            const worker = e.resources.find(r => r.name.endsWith("-worker-function"))!;
+            expect(worker.components.map(c => c.name).filter(n => n.startsWith("bedrock."))).to.have.length(2);
+            const fn: CostResource = { urn: "urn:fn", type: "aws:lambda/function:Function", name: "x-worker-function", props: { environment: { variables: { BEDROCK_MODEL_ID: "meta.llama3-70b-instruct-v1:0" } } } };
+            const odd = estimate([fn], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod }).estimate;
+            expect(odd.notEstimated).to.deep.equal([{ urn: "urn:fn", type: "bedrock:model", reason: "Bedrock model meta.llama3-70b-instruct-v1:0 is not in the price table" }]);
+        });
+
         it("reads schedules: hourly, daily, weekly and rate expressions", () => {
             expect(runsPerMonth("cron(0 * * * ? *)")).to.be.closeTo(24 * 30.4, 0.01);
             expect(runsPerMonth("cron(0 4 * * ? *)")).to.be.closeTo(30.4, 0.01);
@@ -244,8 +256,8 @@ describe("cost estimate (npm run cost)", function () {
             } catch (e) {
                 err = e;
             }
-            expect(err).to.be.instanceOf(UsageError);
-            const problems = (err as UsageError).problems.join("\n");
+            expect(err).to.be.instanceOf(CostInputError);
+            const problems = (err as CostInputError).problems.join("\n");
             expect(problems).to.contain("usage.messagesPerMonht: unknown assumption");
             expect(problems).to.contain("usage.inputTokensPerAnswer: must be a number");
             expect(problems).to.contain("usage.cacheHitRatePercent: must be at most 100");
@@ -304,7 +316,8 @@ describe("cost estimate (npm run cost)", function () {
             const planFile = path.join(dir, "plan.json");
             fs.writeFileSync(planFile, JSON.stringify(planJson(await planStack("staging"))));
             const out = path.join(dir, "cost.json");
-            const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/cost.ts", "staging", "--plan", planFile, "--json", out],
+            const cli = (...a: string[]) => spawnSync(process.execPath, ["-r", "./scripts/lib/register.js", "scripts/cost.ts", ...a], { cwd: REPO_ROOT, encoding: "utf8" });
+            const r = spawnSync(process.execPath, ["-r", "./scripts/lib/register.js", "scripts/cost.ts", "staging", "--plan", planFile, "--json", out],
                 { cwd: REPO_ROOT, encoding: "utf8" });
             expect(r.status, r.stderr).to.equal(0);
             expect(r.stdout).to.match(/fixed \$\d+\.\d\d {3}usage \$\d+\.\d\d {3}total \$\d+\.\d\d {3}budget \$200\.00/);
@@ -312,9 +325,16 @@ describe("cost estimate (npm run cost)", function () {
             expect(r.stdout).to.contain("https://aws.amazon.com/vpc/pricing/");
             const written = JSON.parse(fs.readFileSync(out, "utf8"));
             expect(written).to.deep.equal((await costOf("staging")).detail.estimate);
-            const wrong = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/cost.ts", "prod", "--plan", planFile], { cwd: REPO_ROOT, encoding: "utf8" });
-            expect(wrong.status).to.equal(2);
-            expect(wrong.stderr).to.contain("is a plan of stack staging, not prod");
+            const wrong = cli("prod", "--plan", planFile);
+            expect(wrong.status).to.equal(3);
+            expect(wrong.stderr.trim()).to.equal(`cost: plan file ${planFile} is a plan of stack staging, not prod`);
+            // A stack over its budget exits 1 (a broken check), after printing the estimate.
+            const low = JSON.parse(fs.readFileSync(planFile, "utf8"));
+            for (const res of low.resources) if (res.type === "aws:budgets/budget:Budget") res.inputs.limitAmount = "10.00";
+            fs.writeFileSync(planFile, JSON.stringify(low));
+            const over = cli("staging", "--plan", planFile);
+            expect(over.status).to.equal(1);
+            expect(over.stdout).to.contain("budget $10.00").and.to.contain("OVER BUDGET");
         });
 
         it("docs/costs.md and docs/cost-chart.svg are the generated ones (npm run cost:docs)", async () => {

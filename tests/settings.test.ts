@@ -197,7 +197,7 @@ describe("settings", () => {
     });
 
     describe("the plan command", () => {
-        const planCli = (...args: string[]) => spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+        const planCli = (...args: string[]) => spawnSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
         const devFile = () => fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
         const tmpFile = (text: string) => {
             const file = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "settings-")), "bad.yaml");
@@ -224,7 +224,7 @@ describe("settings", () => {
             expect(r.stderr).to.contain(`${NAMESPACE}:availabilityZoneCount: must be of type integer, as Pulumi.yaml declares it (got "two")`);
         });
         it("rejects an unknown option", () => {
-            expect(() => execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
+            expect(() => execFileSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
         });
     });
 });

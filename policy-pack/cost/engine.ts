@@ -379,8 +379,12 @@ function arnRegion(arn: string): string | undefined {
     return m && m[1] ? m[1] : undefined;
 }
 
-function bedrockKey(modelId: string): string | undefined {
+/** Price-table key of a Bedrock model or inference profile id (us./eu./apac. profiles bill as in-Region; global. has its own price). */
+export function bedrockKey(modelId: string): string | undefined {
+    const global = modelId.startsWith("global.");
     const base = modelId.replace(/^(us|eu|apac|global)\./, "");
+    if (/^anthropic\.claude-haiku-4-5/.test(base)) return `bedrock.anthropic.claude-haiku-4-5${global ? ".global" : ""}`;
+    if (global) return undefined;
     if (/^anthropic\.claude-3-5-haiku/.test(base)) return "bedrock.anthropic.claude-3-5-haiku";
     if (/^anthropic\.claude-3-haiku/.test(base)) return "bedrock.anthropic.claude-3-haiku";
     if (/^anthropic\.claude-3-5-sonnet/.test(base)) return "bedrock.anthropic.claude-3-5-sonnet";

@@ -37,10 +37,14 @@ export function costResources(plan: PlanLike): CostResource[] {
     });
 }
 
-export class UsageError extends Error {
-    constructor(public readonly problems: string[]) {
-        super(`Invalid usage assumptions:\n${problems.map(p => `  - ${p}`).join("\n")}`);
-        this.name = "UsageError";
+/**
+ * Invalid usage assumptions, or a region with no price table: every problem listed. Named like a
+ * settings error, so the CLI boundary (scripts/lib/cli.ts) prints it without a trace and exits 2.
+ */
+export class CostInputError extends Error {
+    constructor(public readonly problems: string[], what = "usage assumptions") {
+        super(`Invalid ${what} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map(p => `  - ${p}`).join("\n")}`);
+        this.name = "SettingsError";
         this.stack = this.message;
     }
 }
@@ -66,9 +70,9 @@ export function resolveUsage(environment: string | undefined, inputs: UsageInput
     }
     if (inputs.usageFile) {
         const doc = yaml.load(fs.readFileSync(inputs.usageFile, "utf8"));
-        if (doc !== undefined && doc !== null && (typeof doc !== "object" || Array.isArray(doc))) throw new UsageError([`${inputs.usageFile}: must be a mapping of assumption: number`]);
+        if (doc !== undefined && doc !== null && (typeof doc !== "object" || Array.isArray(doc))) throw new CostInputError([`${inputs.usageFile}: must be a mapping of assumption: number`]);
         const { usage: merged, problems } = applyUsage(usage, (doc ?? {}) as Record<string, unknown>);
-        if (problems.length) throw new UsageError(problems.map(p => `${inputs.usageFile}: ${p}`));
+        if (problems.length) throw new CostInputError(problems.map(p => `${inputs.usageFile}: ${p}`));
         for (const k of Object.keys(doc ?? {})) sources[k as keyof UsageProfile] = `file ${inputs.usageFile}`;
         usage = merged;
     }
@@ -89,8 +93,13 @@ export function estimatePlan(plan: PlanLike, inputs: UsageInputs = {}): CostRun 
     const environment = inputs.config?.["ai-nutritionist:environment"] ?? facts.environment;
     const region = inputs.config?.["aws:region"] ?? facts.region ?? "us-east-1";
     const { usage, sources } = resolveUsage(environment, inputs);
-    const detail = estimate(resources, { stack: plan.stack, region, usage, usageSources: sources, environment });
-    return { detail, budget: facts.budget, region, environment };
+    try {
+        const detail = estimate(resources, { stack: plan.stack, region, usage, usageSources: sources, environment });
+        return { detail, budget: facts.budget, region, environment };
+    } catch (e) {
+        if (e instanceof NoPriceTableError) throw new CostInputError([e.message], "cost estimate");
+        throw e;
+    }
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -173,7 +182,7 @@ export function planCostLine(plan: PlanLike, opts: { projectDir: string; configF
         const config = opts.mainProject ? loadStackConfig(opts.projectDir, plan.stack, opts.configFile).config : undefined;
         return costSummary(estimatePlan(plan, { config }));
     } catch (e) {
-        if (e instanceof NoPriceTableError) return `Estimated monthly cost: refused — ${e.message}`;
+        if (e instanceof CostInputError) return `Estimated monthly cost: refused — ${e.problems.join("; ")}`;
         throw e;
     }
 }
