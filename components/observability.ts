@@ -229,7 +229,7 @@ export class Observability extends pulumi.ComponentResource {
             metricQueries: [
                 { id: "part", metric: { namespace, metricName: part, dimensions, period: 300, stat: "Sum" } },
                 { id: "total", metric: { namespace, metricName: total, dimensions, period: 300, stat: "Sum" } },
-                { id: "rate", expression: "IF(FILL(total, 0) > 0, 100 * FILL(part, 0) / total, 0)", label: `${part} %`, returnData: true },
+                { id: "rate", expression: "IF(FILL(total, 0) > 0, 100 * FILL(part, 0) / FILL(total, 1), 0)", label: `${part} %`, returnData: true },
             ],
         }, topic);
     }

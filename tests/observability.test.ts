@@ -36,7 +36,7 @@ describe("Observability", () => {
         for (const fn of ["inbound", "billing", "worker", "scheduler"]) {
             const rate = alarm(plan, `${fn}-error-rate`);
             expect(rate.inputs.threshold).to.equal(1);
-            expect(rate.inputs.metricQueries.find((q: any) => q.id === "rate").expression).to.equal("IF(FILL(total, 0) > 0, 100 * FILL(part, 0) / total, 0)");
+            expect(rate.inputs.metricQueries.find((q: any) => q.id === "rate").expression).to.equal("IF(FILL(total, 0) > 0, 100 * FILL(part, 0) / FILL(total, 1), 0)");
             expect(alarm(plan, `${fn}-throttles`).inputs.metricName).to.equal("Throttles");
             expect(alarm(plan, `${fn}-duration-p95`).inputs.extendedStatistic).to.equal("p95");
         }
