@@ -552,6 +552,9 @@ const PRICERS: Record<string, (r: CostResource, c: Ctx) => Priced> = {
     },
 };
 
+/** Resource types the engine puts a price on. */
+export const PRICED_TYPES: readonly string[] = Object.keys(PRICERS);
+
 function natGB(c: Ctx): number {
     if (c.d.natCount === 0) return 0;
     return Object.entries(c.d.vpcTrafficGB).filter(([svc]) => !(svc in c.d.interfaceEndpoints)).reduce((n, [, gb]) => n + gb, 0);

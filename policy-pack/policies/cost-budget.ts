@@ -8,7 +8,7 @@
  * `monthlyBudgetLimit` setting, so each stack is held to its own figure without per-stack config.
  * A region with no price table fails the check: the estimate is refused, not guessed.
  */
-import { CostResource, estimate } from "../cost/engine";
+import { CostResource, estimate, PRICED_TYPES } from "../cost/engine";
 import { NoPriceTableError } from "../cost/prices";
 import { stackFacts } from "../cost/stack";
 import { applyUsage, defaultUsage } from "../cost/usage";
@@ -18,13 +18,15 @@ export const costBudget = stackPolicy({
     name: "cost-budget",
     description: "The stack's estimated monthly cost (list prices, the usage profile of its environment) stays within its budget.",
     enforcementLevel: "mandatory",
+    // The budget it reads, and every type the engine prices.
+    types: ["aws:budgets/budget:Budget", ...PRICED_TYPES.filter(t => t.startsWith("aws:"))],
     config: {
         monthlyBudget: {
-            type: "number", minimum: 0,
-            description: "Budget in USD a month; default: the limitAmount of the stack's own monthly COST budget (aws.budgets.Budget).",
+            type: "number", minimum: 0, default: 0,
+            description: "Budget in USD a month; 0 (the default): the limitAmount of the stack's own monthly COST budget (aws.budgets.Budget).",
         },
         usage: {
-            type: "object",
+            type: "object", default: {},
             description: "Usage assumptions overriding the environment's defaults (names as in policy-pack/cost/usage.ts), e.g. { \"messagesPerMonth\": 50000 }.",
         },
     },
@@ -34,7 +36,7 @@ export const costBudget = stackPolicy({
             region: typeof read(r.provider?.props, "region") === "string" ? read(r.provider?.props, "region") : undefined,
         }));
         const facts = stackFacts(costResources);
-        const fromConfig = typeof config.monthlyBudget === "number";
+        const fromConfig = typeof config.monthlyBudget === "number" && config.monthlyBudget > 0;
         const budget = fromConfig ? config.monthlyBudget : facts.budget;
         // A budget the stack declares is reported on its Budget resource; one from config on the stack.
         const at = fromConfig ? undefined : facts.budgetUrn;
