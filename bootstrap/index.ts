@@ -62,5 +62,6 @@ export const secretsProvider = pulumi.interpolate`awskms://${secretsKey.aliasNam
 export const stateKeyArn = stateKey.arn;
 export const secretsKeyArn = secretsKey.arn;
 /** Set each as the variable AWS_ROLE_ARN of the GitHub environment with the stack's name (docs/ci-cd.md). */
-export const deployRoleArns = github ? github.roleArns : "disabled: set ai-nutritionist-bootstrap:githubRepository";
-export const githubOidcProviderArn = github?.oidcProviderArn;
+const disabled = "disabled: set ai-nutritionist-bootstrap:githubRepository";
+export const deployRoleArns = github ? github.roleArns : disabled;
+export const githubOidcProviderArn = github ? github.oidcProviderArn : disabled;

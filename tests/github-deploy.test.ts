@@ -12,6 +12,7 @@ import { resolveBootstrapSettings } from "../bootstrap/settings";
 import { SettingsError } from "../config";
 import { Plan, PlannedResource, runPlan } from "../scripts/lib/planner";
 import { REPO_ROOT } from "../scripts/lib/paths";
+import { checkDocument, checkResources } from "../scripts/lib/iam-check";
 import { mandatory, ofType, one, out, parse, planStack, STACKS } from "./harness";
 
 const REPO = "acme/ai-nutritionist-infra";
@@ -94,6 +95,20 @@ describe("GitHub deploy access (bootstrap)", () => {
         expect(mandatory(plan)).to.deep.equal([]);
         const exempted = plan.violations.filter(v => v.policy === "exempted-findings");
         expect(exempted.map(v => v.urn.split("::").pop())).to.have.members(STACKS.map(s => `ai-nutritionist-deploy-${s}-managed-0`));
+    });
+
+    it("every policy document of the deploy access fits AWS's catalogue (actions, condition keys, resource types)", async () => {
+        const deploy = plan.resources.filter(r => r.name.startsWith("ai-nutritionist-deploy-"));
+        const report = await checkResources(deploy);
+        expect(report.documents).to.equal(2 * STACKS.length); // a trust policy and an inline policy per role
+        expect(report.findings.map(f => `${f.where} [${f.statement}] ${f.problem}`)).to.deep.equal([]);
+    });
+
+    it("the catalogue check knows OIDC's sub and aud only on web-identity federation, and not a misspelt claim (fixtures)", async () => {
+        const doc = (action: string, key: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: provider }, Action: action, Condition: { StringEquals: { [key]: "x" } } }] });
+        expect(await checkDocument(doc("sts:AssumeRoleWithWebIdentity", `${GITHUB_OIDC_HOST}:sub`), "trust")).to.deep.equal([]);
+        expect((await checkDocument(doc("sts:AssumeRoleWithWebIdentity", `${GITHUB_OIDC_HOST}:sbu`), "trust")).map(f => f.problem)).to.deep.equal([`condition key ${GITHUB_OIDC_HOST}:sbu does not exist (global or in any service)`]);
+        expect((await checkDocument(doc("sts:AssumeRole", `${GITHUB_OIDC_HOST}:aud`), "trust")).map(f => f.problem)).to.deep.equal([`condition key ${GITHUB_OIDC_HOST}:aud does not exist (global or in any service)`]);
     });
 
     it("creates GitHub's OIDC provider with the audience sts.amazonaws.com", () => {

@@ -151,6 +151,22 @@ function actionInfo(action: string): Promise<ActionInfo> {
 const fitsType = (resource: string, info: ActionInfo) =>
     resource === "*" || info.resourceArns.some(arn => resourceStringMatchesResourceTypePattern(resource, arn));
 
+/**
+ * The claims IAM exposes for any OIDC identity provider as `<provider host[/path]>:<claim>` on
+ * sts:AssumeRoleWithWebIdentity (IAM User Guide, "IAM and AWS STS condition context keys",
+ * available keys for OIDC federation: amr, aud, azp, email, oaud, sub). The Service
+ * Authorization Reference, and so iam-data, lists them only for a few named providers
+ * (accounts.google.com, graph.facebook.com, …), not e.g. token.actions.githubusercontent.com.
+ */
+const OIDC_FEDERATION_CLAIMS = ["amr", "aud", "azp", "email", "oaud", "sub"];
+
+function oidcFederationKey(key: string, actions: string[]): { key: string; type: string } | undefined {
+    const m = /^([a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[\w./-]*)?):([a-z]+)$/i.exec(key);
+    if (!m || !OIDC_FEDERATION_CLAIMS.includes(m[2].toLowerCase())) return undefined;
+    if (!actions.some(a => a.toLowerCase() === "sts:assumerolewithwebidentity")) return undefined;
+    return { key, type: m[2].toLowerCase() === "amr" ? "ArrayOfString" : "String" };
+}
+
 /** Every problem of one policy document, checked against AWS's catalogue. */
 export async function checkDocument(document: any, kind: PolicyKind, where = "policy"): Promise<IamFinding[]> {
     const findings: IamFinding[] = [];
@@ -182,7 +198,8 @@ export async function checkDocument(document: any, kind: PolicyKind, where = "po
             const parsed = parseOperator(op);
             if (!parsed) { add(`condition operator ${op} does not exist`); continue; }
             for (const [key, value] of Object.entries<any>(block ?? {})) {
-                const known = await findConditionKey(key);
+                const oidc = oidcFederationKey(key, concrete);
+                const known = (await findConditionKey(key)) ?? oidc;
                 if (!known) { add(`condition key ${key} does not exist (global or in any service)`); continue; }
                 const type = known.type;
                 const multi = type.startsWith("ArrayOf");
@@ -191,7 +208,7 @@ export async function checkDocument(document: any, kind: PolicyKind, where = "po
                 if (multi && !parsed.setOp && parsed.family !== "Null") add(`${key} is multivalued (${type}): use ForAnyValue:/ForAllValues: with ${op}`);
                 if (list(value).length === 0) add(`${op} ${key} has no value`);
                 // A service key exists only on requests for the actions that document it.
-                if (key.toLowerCase().startsWith("aws:") || infos.length === 0) continue;
+                if (key.toLowerCase().startsWith("aws:") || infos.length === 0 || oidc) continue;
                 const pattern = known.key;
                 const carrying = infos.filter(a => a.conditionKeys.some(k => keyPattern(k).test(key) || k.toLowerCase() === pattern.toLowerCase()));
                 const absentVoids = s.Effect === "Allow" && !parsed.ifExists && !MATCHES_ABSENT.test(parsed.base);
