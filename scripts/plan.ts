@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     try {
         plan = await runPlan({ stack: args.stack, configFile: args.config, projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : undefined });
     } catch (e: any) {
-        if (e instanceof SettingsError || e?.name === "SettingsError") {
+        if (e instanceof SettingsError || e?.name === "SettingsError" || e?.name === "NamingError") {
             console.error(e.message);
             return 2;
         }
