@@ -7,6 +7,7 @@ import * as path from "path";
 import { SettingsError } from "../config";
 import { Plan, planJson, REPO_ROOT, runPlan } from "./lib/planner";
 import { renderPlan } from "./lib/render";
+import { planKey, storePlan } from "./lib/plan-cache";
 
 const USAGE = "usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>]\n" +
     "  <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state\n" +
@@ -46,7 +47,10 @@ async function main(): Promise<number> {
     }
     let plan: Plan;
     try {
-        plan = await runPlan({ stack: args.stack, configFile: args.config, projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : undefined });
+        const opts = { stack: args.stack, configFile: args.config, projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : undefined };
+        plan = await runPlan(opts);
+        // CI plans every stack before the tests: share the plans with them (scripts/lib/plan-cache).
+        if (process.env.PLAN_CACHE_SHARE === "1") storePlan(planKey(opts), plan);
     } catch (e: any) {
         if (e instanceof SettingsError || e?.name === "SettingsError" || e?.name === "NamingError") {
             console.error(e.message);

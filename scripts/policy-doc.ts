@@ -1,4 +1,4 @@
-/** The README's policy table: every policy with its level, rationale and the cdk-nag / Checkov rule it matches. */
+/** docs/policies.md's policy table: every policy with its level, rationale and the cdk-nag / Checkov rule it matches. */
 import { policies } from "../policy-pack/policies";
 
 const MAPPING: Record<string, { why: string; matches: string }> = {

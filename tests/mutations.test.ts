@@ -237,7 +237,7 @@ describe("policy mutations on the prod plan", () => {
 
 describe("npm run policy", () => {
     const run = (file: string, ...extra: string[]) => require("child_process").spawnSync(process.execPath,
-        [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/policy.ts", file, ...extra], { cwd: require("../scripts/lib/paths").REPO_ROOT, encoding: "utf8" });
+        ["-r", require.resolve("../scripts/lib/register.js"), "scripts/policy.ts", file, ...extra], { cwd: require("../scripts/lib/paths").REPO_ROOT, encoding: "utf8" });
     const tmp = (name: string, value: unknown) => {
         const file = require("path").join(fs.mkdtempSync(require("path").join(require("os").tmpdir(), "policy-")), name);
         fs.writeFileSync(file, JSON.stringify(value));

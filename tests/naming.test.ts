@@ -148,7 +148,7 @@ describe("names", () => {
             expect(stackNameProblems("qa")).to.deep.equal([]);
             expect(stackNameProblems("QA_Stack.Name-Too-Long")).to.have.length(2);
             const { config } = loadStackConfig(REPO_ROOT, "staging");
-            expect(() => resolveSettings(config, "Bad_Name")).to.throw("stack name: must be lower-case letters");
+            expect(() => resolveSettings(config, undefined, "Bad_Name")).to.throw("stack name: must be lower-case letters");
         });
 
         it("a qa stack planned from staging's settings shares no fixed name with staging", async () => {

@@ -66,6 +66,13 @@ export interface PlanOptions {
     program?: string;
     /** Policy pack config (as for --policy-pack-config); defaults to policy-config.json. `false` skips the pack. */
     policyConfig?: PackConfig | false;
+    /**
+     * Keep stack traces of errors raised while the program runs (`--verbose`). Off by default: the
+     * Pulumi runtime captures a stack trace for every promise it creates, only to describe leaked
+     * promises, which cost ~0.3 s of a 1.5 s prod plan. Source positions of resources are unaffected
+     * (the runtime lifts the limit itself for them); error messages are kept.
+     */
+    stackTraces?: boolean;
 }
 
 export { REPO_ROOT };
@@ -154,6 +161,16 @@ export function runPlan(opts: PlanOptions): Promise<Plan> {
 }
 
 async function planOnce(opts: PlanOptions): Promise<Plan> {
+    const limit = Error.stackTraceLimit;
+    if (!opts.stackTraces) Error.stackTraceLimit = 0;
+    try {
+        return await planProgram(opts);
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+
+async function planProgram(opts: PlanOptions): Promise<Plan> {
     const projectDir = opts.projectDir ?? REPO_ROOT;
     const { project, stack, config, secretKeys, cliProblems } = loadStackConfig(projectDir, opts.stack, opts.configFile);
     // What `pulumi preview` would refuse before the program runs, refused here too.
