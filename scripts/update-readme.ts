@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { markdownTable } from "./settings-doc";
-import { policyTable } from "./policy-doc";
+import { configReference, coverageTable, policyTable } from "./policy-doc";
 import { componentJsDocTables, componentTable } from "./components-doc";
 import { REPO_ROOT } from "./lib/paths";
 
@@ -21,7 +21,9 @@ export interface GeneratedSection {
 /** Every generated section of the documentation: add a row here to generate a new one. */
 export const GENERATED_SECTIONS: GeneratedSection[] = [
     { file: "docs/settings.md", name: "settings-table", render: markdownTable },
-    { file: "docs/policies.md", name: "policy-table", render: policyTable },
+    { file: "docs/policy-pack.md", name: "policy-table", render: policyTable },
+    { file: "docs/policy-pack.md", name: "policy-coverage", render: coverageTable },
+    { file: "docs/policy-pack.md", name: "policy-config", render: configReference },
     { file: "docs/components.md", name: "components-table", render: () => componentTable() },
     { file: "docs/components.md", name: "access-patterns", render: () => componentJsDocTables() },
 ];
