@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SettingsError } from "../config";
+import { planCostLine, PlanLike } from "./lib/cost-report";
 import { Plan, planJson, REPO_ROOT, runPlan } from "./lib/planner";
 import { renderPlan } from "./lib/render";
 import { planKey, storePlan } from "./lib/plan-cache";
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
         throw e;
     }
     console.log(renderPlan(plan));
+    console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : REPO_ROOT, configFile: args.config, mainProject: !args.project }));
     if (args.json) {
         fs.writeFileSync(args.json, JSON.stringify(planJson(plan), null, 2) + "\n");
         console.log(`\nPlan written to ${args.json}`);
