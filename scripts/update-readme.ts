@@ -8,21 +8,26 @@ import * as path from "path";
 import { markdownTable } from "./settings-doc";
 import { policyTable } from "./policy-doc";
 import { REPO_ROOT } from "./lib/paths";
+import { fail, parseCliArgs, readInput, runCli } from "./lib/cli";
 
 export function replaceSection(text: string, name: string, body: string): string {
     const start = `<!-- ${name}:start -->`;
     const end = `<!-- ${name}:end -->`;
     const i = text.indexOf(start);
     const j = text.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`README has no ${name} markers`);
+    if (i < 0 || j < i) fail(`README.md has no ${start} ... ${end} markers around the generated ${name}`);
     return text.slice(0, i + start.length) + "\n" + body + text.slice(j);
 }
 
 if (require.main === module) {
-    const file = path.join(REPO_ROOT, "README.md");
-    let text = fs.readFileSync(file, "utf8");
-    text = replaceSection(text, "settings-table", markdownTable());
-    text = replaceSection(text, "policy-table", policyTable());
-    fs.writeFileSync(file, text);
-    console.log("README.md sections regenerated");
+    runCli("docs", "usage: npm run docs   (regenerates the generated sections of README.md; exit codes: docs/cli.md)", argv => {
+        parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
+        const file = path.join(REPO_ROOT, "README.md");
+        let text = readInput(file, "README");
+        text = replaceSection(text, "settings-table", markdownTable());
+        text = replaceSection(text, "policy-table", policyTable());
+        fs.writeFileSync(file, text);
+        console.log("README.md sections regenerated");
+        return 0;
+    });
 }
