@@ -11,6 +11,7 @@
  * object (or slices of it) and never read `pulumi.Config` themselves.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { checkModel, defaultModelFor } from "./components/bedrock-models";
 import { didYouMean, show } from "./components/messages";
 
 export { show };
@@ -216,9 +217,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "corsAllowedOrigins", kind: "array", group: "API",
       check: (v: string[]) => v.every(o => /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(o)) ? undefined : "must list origins such as https://app.example.com",
       description: "Web origins allowed by CORS." },
-    { key: "bedrockModelId", kind: "string", group: "Compute", default: "anthropic.claude-3-5-haiku-20241022-v1:0",
-      check: v => /^[a-z0-9.-]+:?[a-z0-9:.-]*$/i.test(v) ? undefined : "must be a Bedrock model id",
-      description: "Bedrock model used for meal planning." },
+    { key: "bedrockModelId", kind: "string", group: "Compute", default: "",
+      check: v => v === "" || /^[a-z0-9.-]+:?[a-z0-9:.-]*$/i.test(v) ? undefined : "must be a Bedrock model id or inference profile id",
+      description: "Bedrock model or inference profile id used for meal planning. Empty: the current Active Claude Haiku through the geographic cross-Region inference profile of the stack's region. Ids past end of life are refused, Legacy ones warned about (lifecycle table in components/bedrock-models.ts)." },
     // --- Data
     { key: "conversationRetentionDays", kind: "integer", group: "Data", min: 1, max: 3650,
       description: "Days a conversation is kept before DynamoDB TTL removes it (GDPR data retention)." },
@@ -391,7 +392,7 @@ function checkValue(spec: SettingSpec, v: unknown): string | undefined {
  * Resolve and validate settings from a flat config map (`namespace:key` → raw string, as the
  * Pulumi engine hands them to a program). Pure: tests call it directly.
  */
-export function resolveSettings(config: Record<string, string>, secretConfigKeys?: Iterable<string>): Settings {
+export function resolveSettings(config: Record<string, string>, today: string = isoToday(), secretConfigKeys?: Iterable<string>): Settings {
     const problems: string[] = [];
     const known = new Map(SETTINGS.map(s => [s.fullKey ?? `${NAMESPACE}:${s.key}`, s]));
     const secretKeys = new Set<string>(SECRET_KEYS.map(k => `${NAMESPACE}:${k}`));
@@ -469,15 +470,30 @@ export function resolveSettings(config: Record<string, string>, secretConfigKeys
     // The settings that select the profile and tier first: every other problem may follow from them.
     const rank = (p: string) => p.startsWith(`${NAMESPACE}:environment:`) ? 0 : p.startsWith(`${NAMESPACE}:securityTier:`) ? 1 : 2;
     problems.sort((a, b) => rank(a) - rank(b));
-    if (problems.length === 0) problems.push(...crossChecks(out as unknown as Settings));
+    if (out.bedrockModelId === "" && typeof out.region === "string") out.bedrockModelId = defaultModelFor(out.region) ?? "";
+    if (problems.length === 0) problems.push(...crossChecks(out as unknown as Settings, today));
     if (problems.length) throw new SettingsError(problems);
     return Object.freeze(out) as unknown as Settings;
 }
 
+function isoToday(): string {
+    return new Date().toISOString().slice(0, 10);
+}
+
+/** Valid settings that deserve a warning at preview (a Legacy Bedrock model). */
+export function settingsWarnings(s: Settings, today: string = isoToday()): string[] {
+    return checkModel(s.bedrockModelId, s.region, today).warnings.map(w => `${NAMESPACE}:bedrockModelId: ${w} (got ${show(s.bedrockModelId)})`);
+}
+
 /** Settings that contradict each other. */
-function crossChecks(s: Settings): string[] {
+function crossChecks(s: Settings, today: string): string[] {
     const p: string[] = [];
     const k = (key: keyof Settings) => `${NAMESPACE}:${key}`;
+    if (s.bedrockModelId === "") {
+        p.push(`${k("bedrockModelId")}: no default inference profile is known for region ${s.region}; set a model id (got "")`);
+    } else {
+        for (const problem of checkModel(s.bedrockModelId, s.region, today).problems) p.push(`${k("bedrockModelId")}: ${problem} (got ${show(s.bedrockModelId)})`);
+    }
     if (s.enableElasticache && !s.enableVpc) {
         p.push(`${k("enableElasticache")}: Redis lives in private subnets and needs enableVpc (got true with enableVpc false)`);
     }
@@ -524,7 +540,8 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     // runtime/config.js; it reads the PULUMI_CONFIG_SECRET_KEYS the CLI hands the program). Should
     // a later SDK drop it, the plain-text check is skipped rather than failing every stack.
     const isSecret: ((key: string) => boolean) | undefined = (pulumi.runtime as any).isConfigSecret;
-    const settings = resolveSettings(config, isSecret ? Object.keys(config).filter(k => isSecret(k)) : undefined);
+    const settings = resolveSettings(config, isoToday(), isSecret ? Object.keys(config).filter(k => isSecret(k)) : undefined);
+    for (const warning of settingsWarnings(settings)) pulumi.log.warn(warning);
     const cfg = new pulumi.Config(NAMESPACE);
     const secrets: Secrets = {};
     for (const key of SECRET_KEYS) {

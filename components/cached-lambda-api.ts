@@ -10,6 +10,7 @@ import { ServiceFunction } from "./service-function";
 import { AwsSmsChannel } from "./sms-messaging";
 import { ManagedWebAcl } from "./web-acl";
 import { assertValidArgs } from "./validation";
+import { destinationRegions, parseModelId } from "./bedrock-models";
 
 export interface CachedLambdaApiArgs {
     /** API stage name (the environment). */
@@ -38,8 +39,10 @@ export interface CachedLambdaApiArgs {
     failureQueue: EncryptedQueue;
     /** Secrets Manager ARNs (values are read at run time). */
     secrets: { twilioAuthTokenArn: pulumi.Input<string>; stripeWebhookSecretArn: pulumi.Input<string> };
-    /** Bedrock model (or inference profile) the worker may invoke; nothing else. */
+    /** Bedrock model or geographic inference profile id the worker may invoke; nothing else. */
     bedrockModelId: string;
+    /** Account of the inference profile ARN. */
+    accountId: pulumi.Input<string>;
     /** Days a conversation is kept (the worker sets its TTL). */
     conversationRetentionDays: number;
     /** Days a Stripe event is kept in the ledger (the billing function sets its TTL). Defaults to 400. */
@@ -56,7 +59,7 @@ export interface CachedLambdaApiArgs {
     twilioPhoneNumber?: string;
     /** Create the account-level API Gateway CloudWatch role (one per account and region). Defaults to true. */
     manageAccountLogRole?: boolean;
-    /** Topic for ElastiCache events. Defaults to none. */
+    /** Topic for ElastiCache failure events (through EventBridge). Defaults to none. */
     alertTopicArn?: pulumi.Input<string>;
     /** AWS End User Messaging two-way channel: the worker answers SMS that arrived on our number. Defaults to none. */
     awsSms?: AwsSmsChannel;
@@ -173,8 +176,8 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         }, child);
 
         const model = args.bedrockModelId;
-        const isProfile = /^(us|eu|apac|global)\./.test(model);
-        const baseModel = isProfile ? model.slice(model.indexOf(".") + 1) : model;
+        const { geography, foundationModelId } = parseModelId(model);
+        const profileArn = pulumi.interpolate`arn:aws:bedrock:${args.region}:${args.accountId}:inference-profile/${model}`;
         const workerSecrets: pulumi.Input<string>[] = [args.secrets.twilioAuthTokenArn, ...(this.cache ? [this.cache.authSecret.arn] : [])];
         this.worker = new ServiceFunction(`${name}-worker`, {
             ...common,
@@ -198,18 +201,27 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             statements: [
                 { Sid: "ConsumeWork", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Resource: args.queue.arn },
                 { Sid: "DecryptWork", Effect: "Allow", Action: "kms:Decrypt", Resource: args.keys.messaging },
-                {
-                    Sid: "InvokeModel", Effect: "Allow", Action: ["bedrock:InvokeModel"],
-                    Resource: isProfile
-                        ? [pulumi.interpolate`arn:aws:bedrock:${args.region}:*:inference-profile/${model}`, `arn:aws:bedrock:*::foundation-model/${baseModel}`]
-                        : [`arn:aws:bedrock:${args.region}::foundation-model/${model}`],
-                },
+                // A geographic cross-Region profile routes each request to one of its destination Regions: the
+                // role needs the profile and the foundation model in every one of them, the latter only through
+                // this profile. https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html
+                ...(geography ? [
+                    { Sid: "InvokeThroughProfile", Effect: "Allow" as const, Action: "bedrock:InvokeModel", Resource: profileArn },
+                    {
+                        Sid: "InvokeModelInProfileRegions", Effect: "Allow" as const, Action: "bedrock:InvokeModel",
+                        Resource: destinationRegions(model, args.region).map(r => `arn:aws:bedrock:${r}::foundation-model/${foundationModelId}`),
+                        Condition: { StringEquals: { "bedrock:InferenceProfileArn": profileArn } },
+                    },
+                ] : [
+                    { Sid: "InvokeModel", Effect: "Allow" as const, Action: "bedrock:InvokeModel", Resource: `arn:aws:bedrock:${args.region}::foundation-model/${model}` },
+                ]),
                 ...args.tables.conversations.grantStatements("write"),
                 ...args.tables.mealPlans.grantStatements("write"),
                 ...readSecrets("WorkerSecrets", workerSecrets),
                 ...(args.awsSms ? [{
                     Sid: "ReplyOverAwsSms", Effect: "Allow" as const, Action: "sms-voice:SendTextMessage",
-                    Resource: [args.awsSms.phoneNumberArn, args.awsSms.configurationSetArn, args.awsSms.optOutListArn],
+                    // SendTextMessage authorises phone numbers, pools, sender ids, configuration sets and protect
+                    // configurations; an opt-out list is none of these (listing it granted nothing).
+                    Resource: [args.awsSms.phoneNumberArn, args.awsSms.configurationSetArn],
                 }] : []),
             ],
         }, child);

@@ -19,9 +19,17 @@ export interface RedisCacheArgs {
     snapshotRetentionDays?: number;
     /** Slow log to an encrypted log group. */
     slowLog: { kmsKeyArn: pulumi.Input<string>; retentionInDays: number; namePrefix: string };
-    /** Topic for ElastiCache events (failover, maintenance). Defaults to none. */
+    /**
+     * Topic for ElastiCache failure events, delivered by an EventBridge rule: ElastiCache cannot
+     * publish to an encrypted topic itself (its notification topic "cannot be encrypted", and its
+     * policy must admit aws:SourceOwner), so the replication group's own notification topic stays
+     * unset. Defaults to none.
+     */
     notificationTopicArn?: pulumi.Input<string>;
 }
+
+/** ElastiCache's EventBridge detail types that need an operator. */
+export const ELASTICACHE_ALERT_EVENTS = ["Cache Creation Failed", "Cache Update Failed", "Cache Limit Approaching", "Snapshot Creation Failed", "Snapshot Export Failed", "Snapshot Copy Failed"];
 
 export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
     const p: string[] = [];
@@ -45,6 +53,8 @@ export class RedisCache extends pulumi.ComponentResource {
     public readonly endpoint: pulumi.Output<string>;
     public readonly port: pulumi.Output<number>;
     public readonly replicationGroupId: pulumi.Output<string>;
+    /** Member cluster ids (`<group id>-001`…): the CacheClusterId of the node metrics. */
+    public readonly memberClusterIds: pulumi.Output<string[]>;
     public readonly numNodes: number;
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -92,7 +102,6 @@ export class RedisCache extends pulumi.ComponentResource {
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:05:00-sun:06:00",
             autoMinorVersionUpgrade: true,
-            notificationTopicArn: args.notificationTopicArn,
             logDeliveryConfigurations: [{
                 destination: slowLog.name,
                 destinationType: "cloudwatch-logs",
@@ -101,9 +110,21 @@ export class RedisCache extends pulumi.ComponentResource {
             }],
         }, { parent: this });
 
+        if (args.notificationTopicArn) {
+            // Events ElastiCache sends to EventBridge directly (source aws.elasticache):
+            // https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-elasticache.html
+            // Why not the group's notification topic: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html
+            const rule = new aws.cloudwatch.EventRule(`${name}-events`, {
+                description: "ElastiCache failures and limits (EventBridge; ElastiCache cannot publish to an encrypted topic)",
+                eventPattern: JSON.stringify({ source: ["aws.elasticache"], "detail-type": ELASTICACHE_ALERT_EVENTS }),
+            }, { parent: this });
+            new aws.cloudwatch.EventTarget(`${name}-events-alert`, { rule: rule.name, arn: args.notificationTopicArn }, { parent: this });
+        }
+
         this.endpoint = this.replicationGroup.primaryEndpointAddress;
         this.port = this.replicationGroup.port.apply(p => p ?? 6379);
         this.replicationGroupId = this.replicationGroup.id;
+        this.memberClusterIds = this.replicationGroup.memberClusters;
         this.registerOutputs({ endpoint: this.endpoint, port: this.port, authSecretArn: this.authSecret.arn });
     }
 }

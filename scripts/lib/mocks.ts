@@ -91,6 +91,11 @@ const STATE: Record<string, StateFn> = {
         const n = physical(c, "name", 128);
         return { id: `arn:aws:iam::${c.account}:policy/${n}`, state: { name: n, arn: `arn:aws:iam::${c.account}:policy/${n}` } };
     },
+    // IAM names an OIDC provider by its URL without the scheme (IAM API Reference, CreateOpenIDConnectProvider).
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": c => {
+        const arn = `arn:aws:iam::${c.account}:oidc-provider/${String(c.inputs.url).replace(/^https:\/\//, "")}`;
+        return { id: arn, state: { arn } };
+    },
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": c => ({ id: `slr-${hex(c.seed, 8)}`, state: { arn: `arn:aws:iam::${c.account}:role/aws-service-role/${c.inputs.awsServiceName}/AWSServiceRole` } }),
     "aws:cloudwatch/logGroup:LogGroup": named("logs", n => `log-group:${n}`),
     "aws:cloudwatch/metricAlarm:MetricAlarm": named("cloudwatch", n => `alarm:${n}`),
