@@ -37,7 +37,7 @@ export function replaceSection(text: string, name: string, body: string, file = 
     const [start, end] = markers(name);
     const i = text.indexOf(start);
     const j = text.indexOf(end);
-    if (i < 0 || j < i) fail(`${file} has no ${start} ... ${end} markers around the generated ${name}`);
+    if (i < 0 || j < i) fail(`${file} has no ${name} markers (${start} ... ${end})`);
     return text.slice(0, i + start.length) + "\n" + body + text.slice(j);
 }
 
