@@ -13,6 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkModel, defaultModelFor } from "./components/bedrock-models";
 import { didYouMean, show } from "./components/messages";
+import { DEFAULT_USAGE } from "./policy-pack/cost/usage";
 
 export { show };
 
@@ -96,6 +97,12 @@ export interface Settings {
     alarmDlqDepth: number;
     alarmWafBlockedRequests: number;
     alarmTwilioFailures: number;
+    // Usage profile of the cost estimate (npm run cost, the cost-budget policy)
+    usageMessagesPerMonth: number;
+    usageCacheHitRatePercent: number;
+    usageInputTokensPerAnswer: number;
+    usageOutputTokensPerAnswer: number;
+    usageLogBytesPerInvocation: number;
 }
 
 /** Secrets are read as Outputs (marked secret) and never validated as plain values. */
@@ -297,6 +304,17 @@ export const SETTINGS: readonly SettingSpec[] = [
       description: "WAF blocked requests per 5 minutes that count as a spike." },
     { key: "alarmTwilioFailures", kind: "integer", group: "Alarms", min: 1, default: 5,
       description: "Twilio signature or delivery failures (and AWS SMS delivery failures) per 5 minutes that raise an alarm." },
+    // --- Usage (cost estimate only: `npm run cost`, the plan's estimate; the program ignores them)
+    { key: "usageMessagesPerMonth", kind: "integer", group: "Usage", min: 0,
+      description: "Inbound SMS questions a month the cost estimate assumes (each answered once)." },
+    { key: "usageCacheHitRatePercent", kind: "integer", group: "Usage", min: 0, max: 100, default: DEFAULT_USAGE.prod.cacheHitRatePercent,
+      description: "Answers the estimate serves from Redis when the stack has the cache (%; the spec's \"70% fewer Bedrock calls\")." },
+    { key: "usageInputTokensPerAnswer", kind: "integer", group: "Usage", min: 0, default: DEFAULT_USAGE.prod.inputTokensPerAnswer,
+      description: "Bedrock input tokens per answer the estimate assumes." },
+    { key: "usageOutputTokensPerAnswer", kind: "integer", group: "Usage", min: 0, default: DEFAULT_USAGE.prod.outputTokensPerAnswer,
+      description: "Bedrock output tokens per answer the estimate assumes." },
+    { key: "usageLogBytesPerInvocation", kind: "integer", group: "Usage", min: 0, default: DEFAULT_USAGE.prod.logBytesPerInvocation,
+      description: "Log bytes per function invocation the estimate assumes (CloudWatch Logs ingestion)." },
 ];
 
 /** Secret settings: read with `getSecret`, never printed. */
@@ -313,6 +331,7 @@ export const ENVIRONMENT_PROFILES: Record<Environment, Partial<Settings>> = {
         backupCrossRegionDestination: "", backupColdStorageAfterDays: 0, backupDeleteAfterDays: 35, backupVaultLockMode: "none",
         cdnPriceClass: "PriceClass_100", alertEmail: "", monthlyBudgetLimit: 50, logRetentionDays: 14,
         alarmApi5xxRatePercent: 5, alarmLambdaErrorRatePercent: 5, alarmWafBlockedRequests: 500,
+        usageMessagesPerMonth: DEFAULT_USAGE.dev.messagesPerMonth,
     },
     staging: {
         securityTier: "standard", gdprComplianceEnabled: true, kmsDeletionWindowDays: 14,
@@ -323,6 +342,7 @@ export const ENVIRONMENT_PROFILES: Record<Environment, Partial<Settings>> = {
         backupCrossRegionDestination: "", backupColdStorageAfterDays: 30, backupDeleteAfterDays: 120, backupVaultLockMode: "none",
         cdnPriceClass: "PriceClass_100", alertEmail: "", monthlyBudgetLimit: 200, logRetentionDays: 30,
         alarmApi5xxRatePercent: 2, alarmLambdaErrorRatePercent: 2, alarmWafBlockedRequests: 1000,
+        usageMessagesPerMonth: DEFAULT_USAGE.staging.messagesPerMonth,
     },
     prod: {
         securityTier: "enterprise", gdprComplianceEnabled: true, kmsDeletionWindowDays: 30,
@@ -333,6 +353,7 @@ export const ENVIRONMENT_PROFILES: Record<Environment, Partial<Settings>> = {
         backupCrossRegionDestination: "us-west-2", backupColdStorageAfterDays: 30, backupDeleteAfterDays: 365, backupVaultLockMode: "governance",
         cdnPriceClass: "PriceClass_All", alertEmail: "", monthlyBudgetLimit: 1000, logRetentionDays: 365,
         alarmApi5xxRatePercent: 1, alarmLambdaErrorRatePercent: 1, alarmWafBlockedRequests: 1000,
+        usageMessagesPerMonth: DEFAULT_USAGE.prod.messagesPerMonth,
     },
 };
 

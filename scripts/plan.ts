@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkWritable, fail, parseCliArgs, readInput, runCli } from "./lib/cli";
 import { REPO_ROOT } from "./lib/paths";
+import type { PlanLike } from "./lib/cost-report";
 
 const USAGE = `usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--show <name>] [--verbose]
   <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state
@@ -47,6 +48,10 @@ runCli("plan", USAGE, async (argv, verbose) => {
         if (mandatory) console.log(`\n${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} in the plan (npm run plan -- ${stack} shows them)`);
     } else {
         console.log(renderPlan(plan));
+    }
+    if (values.show === undefined) {
+        const { planCostLine } = await import("./lib/cost-report");
+        console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: projectDir ?? REPO_ROOT, configFile: values.config, mainProject: !values.project }));
     }
     if (values.json) {
         fs.writeFileSync(values.json, JSON.stringify(planJson(plan), null, 2) + "\n");
