@@ -11,8 +11,10 @@
  * object (or slices of it) and never read `pulumi.Config` themselves.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Region } from "@pulumi/aws/types/enums";
 import { checkModel, defaultModelFor } from "./components/bedrock-models";
 import { didYouMean, show } from "./components/messages";
+import { MAX_STACK_NAME_LENGTH, STACK_NAME_RE } from "./components/naming";
 import { DEFAULT_USAGE } from "./policy-pack/cost/usage";
 
 export { show };
@@ -85,6 +87,7 @@ export interface Settings {
     smsIsoCountryCode: string;
     // Observability
     enableMonitoring: boolean;
+    activateCostAllocationTags: boolean;
     alertEmail: string;
     monthlyBudgetLimit: number;
     logRetentionDays: number;
@@ -138,12 +141,13 @@ export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const REGION_RE = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d$/;
+/** The regions the provider knows: @pulumi/aws's `Region` enum (the `aws:region` type in its schema). */
+export const AWS_REGIONS: readonly string[] = Object.values(Region);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
 const CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 export function isRegion(v: string): boolean {
-    return REGION_RE.test(v);
+    return AWS_REGIONS.includes(v);
 }
 
 function checkCidr(v: string): string | undefined {
@@ -163,11 +167,11 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "securityTier", kind: "string", group: "Core", enum: ["basic", "standard", "enterprise"], terraform: "security_tier",
       description: "Security tier (seed's Basic/Standard/Enterprise table); supplies defaults for the security switches." },
     { key: "region", kind: "string", group: "Core", fullKey: "aws:region", terraform: "aws_region",
-      description: "AWS region of the stack (`aws:region`).", check: v => isRegion(v) ? undefined : "must be an AWS region such as us-east-1" },
+      description: "AWS region of the stack (`aws:region`).", check: v => isRegion(v) ? undefined : "must be a region of @pulumi/aws's Region enum, such as us-east-1" },
     { key: "owner", kind: "string", group: "Core", default: "platform-team",
       description: "Owner tag applied to every resource." },
     { key: "costCenter", kind: "string", group: "Core", default: "ai-nutritionist",
-      description: "CostCenter tag applied to every resource (activated as a cost-allocation tag)." },
+      description: "CostCenter tag applied to every resource (a cost-allocation tag once activated: activateCostAllocationTags)." },
     // --- Security
     { key: "enableVpc", kind: "boolean", group: "Security", terraform: "enable_vpc",
       description: "Run functions and Redis in a VPC with private subnets, endpoints and flow logs." },
@@ -244,7 +248,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "enableAwsBackup", kind: "boolean", group: "Backup", terraform: "enable_aws_backup",
       description: "AWS Backup vault and daily plan for the tables." },
     { key: "backupCrossRegionDestination", kind: "string", group: "Backup", terraform: "backup_cross_region_destination",
-      check: v => v === "" || isRegion(v) ? undefined : "must be an AWS region such as us-west-2, or empty",
+      check: v => v === "" || isRegion(v) ? undefined : "must be a region of @pulumi/aws's Region enum, such as us-west-2, or empty",
       description: "Region that receives a copy of every backup (empty = no copy)." },
     { key: "backupColdStorageAfterDays", kind: "integer", group: "Backup", min: 0, max: 36500,
       description: "Days before a recovery point moves to cold storage (0 = never)." },
@@ -278,6 +282,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     // --- Observability
     { key: "enableMonitoring", kind: "boolean", group: "Observability", terraform: "enable_monitoring", default: true,
       description: "Alerts topic, dashboard, alarms, budgets and anomaly detection." },
+    { key: "activateCostAllocationTags", kind: "boolean", group: "Observability", default: false,
+      description: "Activate the Project, Environment, Owner and CostCenter tags for cost allocation (Billing). Off by default: activation fails for a tag key Billing has not yet seen on a billed resource (up to 24 hours after first use) and in an Organizations member account (only the management account may activate); turn it on in the management account once the tags appear in Billing." },
     { key: "alertEmail", kind: "string", group: "Observability", terraform: "alert_email",
       check: v => v === "" || EMAIL_RE.test(v) ? undefined : "must be an e-mail address",
       description: "E-mail subscribed to the alerts topic." },
@@ -413,8 +419,9 @@ function checkValue(spec: SettingSpec, v: unknown): string | undefined {
  * Resolve and validate settings from a flat config map (`namespace:key` → raw string, as the
  * Pulumi engine hands them to a program). Pure: tests call it directly.
  */
-export function resolveSettings(config: Record<string, string>, today: string = isoToday(), secretConfigKeys?: Iterable<string>): Settings {
+export function resolveSettings(config: Record<string, string>, today: string = isoToday(), stack?: string, secretConfigKeys?: Iterable<string>): Settings {
     const problems: string[] = [];
+    if (stack !== undefined) problems.push(...stackNameProblems(stack));
     const known = new Map(SETTINGS.map(s => [s.fullKey ?? `${NAMESPACE}:${s.key}`, s]));
     const secretKeys = new Set<string>(SECRET_KEYS.map(k => `${NAMESPACE}:${k}`));
     const bare = (key: string) => key.slice(key.indexOf(":") + 1);
@@ -497,6 +504,21 @@ export function resolveSettings(config: Record<string, string>, today: string = 
     return Object.freeze(out) as unknown as Settings;
 }
 
+/**
+ * Every physical name starts with `ai-nutritionist-<stack>` (components/naming.ts), so the stack name must fit
+ * the tightest auto-named resource and the characters S3 and ElastiCache accept.
+ */
+export function stackNameProblems(stack: string): string[] {
+    const p: string[] = [];
+    if (stack.length > MAX_STACK_NAME_LENGTH) {
+        p.push(`stack name: must be at most ${MAX_STACK_NAME_LENGTH} characters, the room the tightest name cap leaves it (the scheduler function's auto-name ai-nutritionist-<stack>-schedules-function-function-<7 hex> under Lambda's 64) (got ${show(stack)}, ${stack.length} characters)`);
+    }
+    if (!STACK_NAME_RE.test(stack)) {
+        p.push(`stack name: must be lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen, as S3 bucket and ElastiCache names require (got ${show(stack)})`);
+    }
+    return p;
+}
+
 function isoToday(): string {
     return new Date().toISOString().slice(0, 10);
 }
@@ -561,7 +583,7 @@ export function loadSettings(): { settings: Settings; secrets: Secrets } {
     // runtime/config.js; it reads the PULUMI_CONFIG_SECRET_KEYS the CLI hands the program). Should
     // a later SDK drop it, the plain-text check is skipped rather than failing every stack.
     const isSecret: ((key: string) => boolean) | undefined = (pulumi.runtime as any).isConfigSecret;
-    const settings = resolveSettings(config, isoToday(), isSecret ? Object.keys(config).filter(k => isSecret(k)) : undefined);
+    const settings = resolveSettings(config, isoToday(), pulumi.getStack(), isSecret ? Object.keys(config).filter(k => isSecret(k)) : undefined);
     for (const warning of settingsWarnings(settings)) pulumi.log.warn(warning);
     const cfg = new pulumi.Config(NAMESPACE);
     const secrets: Secrets = {};
