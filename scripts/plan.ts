@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SettingsError } from "../config";
+import { planCostLine, PlanLike } from "./lib/cost-report";
 import { Plan, planJson, REPO_ROOT, runPlan } from "./lib/planner";
 import { renderPlan } from "./lib/render";
 import { planKey, storePlan } from "./lib/plan-cache";
@@ -52,13 +53,14 @@ async function main(): Promise<number> {
         // CI plans every stack before the tests: share the plans with them (scripts/lib/plan-cache).
         if (process.env.PLAN_CACHE_SHARE === "1") storePlan(planKey(opts), plan);
     } catch (e: any) {
-        if (e instanceof SettingsError || e?.name === "SettingsError") {
+        if (e instanceof SettingsError || e?.name === "SettingsError" || e?.name === "NamingError") {
             console.error(e.message);
             return 2;
         }
         throw e;
     }
     console.log(renderPlan(plan));
+    console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : REPO_ROOT, configFile: args.config, mainProject: !args.project }));
     if (args.json) {
         fs.writeFileSync(args.json, JSON.stringify(planJson(plan), null, 2) + "\n");
         console.log(`\nPlan written to ${args.json}`);

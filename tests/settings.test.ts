@@ -101,14 +101,16 @@ describe("settings", () => {
             expect(p).to.include(`${NAMESPACE}:lambdaArchitecture: must be one of arm64, x86_64 (got "arm32")`);
             expect(p).to.include(`${NAMESPACE}:monthlyBudgetLimit: must be at least 1 (got 0)`);
             expect(p).to.include(`${NAMESPACE}:alertEmail: must be an e-mail address (got "not-an-email")`);
-            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must be an AWS region such as us-west-2, or empty (got "mars-1")`);
+            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must be a region of @pulumi/aws's Region enum, such as us-west-2, or empty (got "mars-1")`);
             expect(p.find(x => x.startsWith(`${NAMESPACE}:logRetentionDays: must be one of 1, 3, 5`))).to.match(/\(got 10\)$/);
             expect(p.find(x => x.startsWith(`${NAMESPACE}:elasticacheNodeType:`))).to.match(/\(got "t4g.micro"\)$/);
             expect(p.find(x => x.startsWith(`${NAMESPACE}:vpcCidr:`))).to.match(/\/16 and \/18/);
             expect(p).to.have.length(8);
         });
-        it("rejects a region that is not one", () => {
-            expect(problems({ ...base("dev"), "aws:region": "useast1" })).to.deep.equal(['aws:region: must be an AWS region such as us-east-1 (got "useast1")']);
+        it("rejects a region that is not one of @pulumi/aws's Region enum, well-formed or not", () => {
+            expect(problems({ ...base("dev"), "aws:region": "useast1" })).to.deep.equal(['aws:region: must be a region of @pulumi/aws\'s Region enum, such as us-east-1 (got "useast1")']);
+            expect(problems({ ...base("dev"), "aws:region": "us-east-9" })).to.deep.equal(['aws:region: must be a region of @pulumi/aws\'s Region enum, such as us-east-1 (got "us-east-9")']);
+            expect(resolveSettings({ ...base("dev"), "aws:region": "eu-central-2" }).region).to.equal("eu-central-2");
         });
         it("rejects settings that contradict each other, all at once", () => {
             const p = problems(base("dev", {

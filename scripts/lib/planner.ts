@@ -77,6 +77,15 @@ export interface PlanOptions {
 
 export { REPO_ROOT };
 
+/** Thrown when a physical name cannot fit its type's limits; `problems` lists every one. */
+export class NamingError extends Error {
+    constructor(public readonly problems: string[]) {
+        super(`Names that cannot fit (${problems.length}):\n` + problems.map(p => `  - ${p}`).join("\n"));
+        this.name = "NamingError";
+        this.stack = this.message;
+    }
+}
+
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SIGS = {
     secret: "1b47061264138c4ac30d75fd1eb44270",
@@ -234,6 +243,9 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
         await new Promise(r => setTimeout(r, 5));
         quiet = pending === 0 ? quiet + 1 : 0;
     }
+
+    // What `pulumi preview` (the provider's auto-naming) and `pulumi up` (AWS's name rules) would refuse.
+    if (mocks.namingProblems.length) throw new NamingError(mocks.namingProblems);
 
     const resources = records.filter(r => r.type !== "pulumi:pulumi:Stack");
     const policyConfig = opts.policyConfig ?? (fs.existsSync(DEFAULT_POLICY_CONFIG) ? JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8")) : {});
