@@ -9,7 +9,9 @@
  *         ├─ edge (CdnSite), account security (SecurityBaseline)
  *         └─ observability: dashboard, alarms, budgets, anomaly detection
  */
+import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
+import { fitName, stackPrefix } from "./components/naming";
 import { createProviders, REQUIRED_TAG_KEYS } from "./components/providers";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { SecureVpc } from "./components/secure-vpc";
@@ -28,9 +30,13 @@ import { Observability } from "./components/observability";
 
 const { settings, secrets } = loadSettings();
 const env = settings.environment;
-const prefix = `ai-nutritionist-${env}`;
+// Every physical name and name prefix derives from the stack (two stacks of one environment never collide);
+// the environment picks profiles and the Environment tag.
+const stack = pulumi.getStack();
+const prefix = stackPrefix(stack);
 const isProd = env === "prod";
-const logPrefix = `/ai-nutritionist/${env}/`;
+const logPrefix = `/ai-nutritionist/${stack}/`;
+const metricNamespace = `AiNutritionist/${stack}`;
 const providers = createProviders(settings);
 const inMainRegion = { providers: { aws: providers.main } };
 
@@ -101,7 +107,7 @@ const sms = new SmsMessaging(`${prefix}-sms`, {
     numberType: settings.smsNumberType,
     isoCountryCode: settings.smsIsoCountryCode,
     deletionProtection: isProd,
-    failureAlarm: { namespace: `AiNutritionist/${env}`, threshold: settings.alarmTwilioFailures, topicArn: alerts.warning.arn },
+    failureAlarm: { namespace: metricNamespace, threshold: settings.alarmTwilioFailures, topicArn: alerts.warning.arn },
 }, inMainRegion);
 
 // Request path: queues, secrets, then the API with its functions and cache.
@@ -133,7 +139,8 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     memorySize: settings.lambdaMemorySize,
     reservedConcurrency: settings.lambdaReservedConcurrency,
     vpc: network ? { subnetIds: network.privateSubnetIds, functionSecurityGroupId: network.functionSecurityGroupId, cacheSecurityGroupId: network.cacheSecurityGroupId } : undefined,
-    cache: settings.enableElasticache ? { nodeType: settings.elasticacheNodeType, numNodes: settings.elasticacheNumNodes, snapshotRetentionDays: isProd ? 7 : 1, ttlSeconds: settings.cacheTtlSeconds } : undefined,
+    wafMetricPrefix: `${stack}-api`,
+    cache: settings.enableElasticache ? { replicationGroupId: fitName(`${prefix}-cache`, 40), nodeType: settings.elasticacheNodeType, numNodes: settings.elasticacheNumNodes, snapshotRetentionDays: isProd ? 7 : 1, ttlSeconds: settings.cacheTtlSeconds } : undefined,
     tables: { users: tables.users, conversations: tables.conversations, mealPlans: tables.mealPlans, billingEvents: tables.billingEvents },
     queue: workQueue,
     failureQueue: failedInvocations,
@@ -167,7 +174,7 @@ const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
 // Twilio health from the handlers' logs.
 const twilio = new TwilioMonitoring(`${prefix}-twilio`, {
     logGroupNames: [api.inbound.logGroup.name, api.worker.logGroup.name],
-    namespace: `AiNutritionist/${env}`,
+    namespace: metricNamespace,
     threshold: settings.alarmTwilioFailures,
     alarmTopicArn: alerts.warning.arn,
 }, inMainRegion);
@@ -237,13 +244,14 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     ],
     cache: api.cache ? { memberClusterIds: api.cache.memberClusterIds, numNodes: api.cache.numNodes } : undefined,
     nat: network && network.natGatewayCount > 0 ? { gatewayIds: network.natGatewayIds, count: network.natGatewayCount } : undefined,
-    waf: { name: api.webAcl.name, metricPrefix: `${env}-api` },
+    waf: { name: api.webAcl.name, metricPrefix: `${stack}-api` },
     backupVaultName: backup?.vaultName,
     bedrockModelId: settings.bedrockModelId,
-    customMetrics: { namespace: `AiNutritionist/${env}`, names: [...twilio.metricNames, "SmsDeliveryFailures"] },
+    customMetrics: { namespace: metricNamespace, names: [...twilio.metricNames, "SmsDeliveryFailures"] },
     extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
     budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },
-    costAllocationTags: settings.ownsAccountBaseline ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
+    // Opt-in (activateCostAllocationTags): activation fails for keys Billing has not seen and in member accounts.
+    costAllocationTags: settings.activateCostAllocationTags ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
     tracingSampleRate: isProd ? 0.05 : 1,
 }, inMainRegion) : undefined;
 

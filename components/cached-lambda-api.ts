@@ -15,6 +15,8 @@ import { destinationRegions, parseModelId } from "./bedrock-models";
 export interface CachedLambdaApiArgs {
     /** API stage name (the environment). */
     stageName: string;
+    /** Prefix of the web ACL's CloudWatch metric names (unique in the account). Defaults to `<stageName>-api`. */
+    wafMetricPrefix?: string;
     /** The stack's region (service principals, Bedrock ARNs). */
     region: string;
     /** Key ARNs: data (tables, secrets, environment, Redis), logs, messaging (queues). */
@@ -30,7 +32,7 @@ export interface CachedLambdaApiArgs {
     /** Private subnets and security groups; functions run outside a VPC when absent. Defaults to no VPC. */
     vpc?: { subnetIds: pulumi.Input<string[]>; functionSecurityGroupId: pulumi.Input<string>; cacheSecurityGroupId: pulumi.Input<string> };
     /** Redis in front of Bedrock; needs `vpc`. Defaults to no cache. */
-    cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number };
+    cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number; replicationGroupId?: string };
     /** The tables the functions read and write (grants come from each table's helper). */
     tables: { users: EncryptedTable; conversations: EncryptedTable; mealPlans: EncryptedTable; billingEvents: EncryptedTable };
     /** Work queue consumed by the worker, and the queue for failed asynchronous invocations. */
@@ -145,6 +147,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 subnetIds: args.vpc.subnetIds,
                 securityGroupId: args.vpc.cacheSecurityGroupId,
                 kmsKeyArn: args.keys.data,
+                replicationGroupId: args.cache.replicationGroupId,
                 nodeType: args.cache.nodeType,
                 numNodes: args.cache.numNodes,
                 snapshotRetentionDays: args.cache.snapshotRetentionDays,
@@ -364,7 +367,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         this.webAcl = new ManagedWebAcl(`${name}-waf`, {
             scope: "REGIONAL",
             rateLimit: args.wafRateLimit,
-            metricPrefix: `${args.stageName}-api`,
+            metricPrefix: args.wafMetricPrefix ?? `${args.stageName}-api`,
             logging: { kmsKeyArn: args.keys.logs, retentionInDays: args.logs.retentionInDays, namePrefix: `${args.logs.wafNamePrefix}-api-` },
         }, child);
         new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: this.stage.arn, webAclArn: this.webAcl.arn }, child);

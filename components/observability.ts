@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { fitName } from "./naming";
 
 type Name = pulumi.Input<string>;
 
@@ -154,12 +155,12 @@ export class Observability extends pulumi.ComponentResource {
 
         this.queries();
         new aws.xray.Group(`${name}-slow-requests`, {
-            groupName: `${args.prefix}-slow`,
+            groupName: fitName(`${args.prefix}-slow`, 32), // X-Ray group names: at most 32 (CreateGroup)
             filterExpression: `responsetime > ${t.apiLatencyP95Ms / 1000}`,
             insightsConfiguration: { insightsEnabled: true, notificationsEnabled: true },
         }, { parent: this });
         new aws.xray.SamplingRule(`${name}-sampling`, {
-            ruleName: `${args.prefix}`.slice(-32),
+            ruleName: fitName(args.prefix, 32), // sampling rule names: at most 32 (SamplingRule)
             priority: 1000, version: 1, reservoirSize: 1, fixedRate: args.tracingSampleRate ?? 0.05,
             host: "*", httpMethod: "*", urlPath: "/webhooks/*", serviceName: "*", serviceType: "*", resourceArn: "*",
         }, { parent: this });

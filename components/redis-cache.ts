@@ -5,6 +5,12 @@ import { encryptedLogGroup } from "./log-group";
 import { assertValidArgs } from "./validation";
 
 export interface RedisCacheArgs {
+    /**
+     * Replication group id (1-40 lower-case letters, digits and single hyphens, starting with a letter); its
+     * nodes are `<id>-001`, `<id>-002`, … (the CacheClusterId of their metrics). Defaults to the provider's
+     * auto-name, which only fits logical names of up to 32 characters.
+     */
+    replicationGroupId?: string;
     /** Private subnets of the cache. */
     subnetIds: pulumi.Input<string[]>;
     /** Security group that admits only the functions. */
@@ -37,6 +43,10 @@ export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
     if (!Number.isInteger(n) || n < 1 || n > 6) p.push(`numNodes must be 1-6 (got ${n})`);
     const nodeType = args.nodeType ?? "cache.t4g.micro";
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) p.push(`nodeType must look like cache.t4g.micro (got ${nodeType})`);
+    const id = args.replicationGroupId;
+    if (id !== undefined && !(id.length <= 40 && /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(id))) {
+        p.push(`replicationGroupId must be 1-40 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen (got ${JSON.stringify(id)}, ${id.length} characters)`);
+    }
     const snaps = args.snapshotRetentionDays ?? 7;
     if (snaps < 0 || snaps > 35) p.push(`snapshotRetentionDays must be 0-35 (got ${snaps})`);
     return p;
@@ -84,6 +94,7 @@ export class RedisCache extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
+            replicationGroupId: args.replicationGroupId,
             description: "Bedrock answer cache",
             engine: "redis",
             engineVersion: "7.1",

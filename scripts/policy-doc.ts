@@ -30,6 +30,7 @@ const MAPPING: Record<string, { why: string; matches: string }> = {
     "iam-no-wildcard-admin": { why: "least privilege", matches: "Checkov CKV_AWS_1, CKV_AWS_62; cdk-nag AwsSolutions-IAM5 (stricter)" },
     "lambda-no-public-permission": { why: "functions invoked only by our API and schedules", matches: "Checkov CKV_AWS_301" },
     "s3-bucket-public-access-block": { why: "no public buckets", matches: "Checkov CKV_AWS_53–56; cdk-nag AwsSolutions-S2" },
+    "cost-budget": { why: "budgets alarm only after the money is spent; this stops the preview first (docs/costs.md)", matches: "Infracost policies; no cdk-nag / Checkov rule" },
     "exempted-findings": { why: "every exemption visible in every report", matches: "cdk-nag suppression reports" },
     "data-store-encryption-cmk": { why: "every data store an organisation runs, under keys it controls", matches: "Checkov CKV_AWS_16, CKV_AWS_3, CKV_AWS_42, CKV_AWS_5, CKV_AWS_43, CKV_AWS_136; cdk-nag AwsSolutions-RDS2, EC26, EFS1" },
     "elasticache-auth": { why: "a reachable cache port must not mean a readable cache", matches: "Checkov CKV_AWS_31" },

@@ -45,6 +45,18 @@ describe("IAM documents against AWS's catalogue (actions, condition keys, resour
         }
     });
 
+    it("finds documents in any input: role inline policies, secret and log resource policies", () => {
+        const json = (Statement: any[]) => JSON.stringify(doc(...Statement));
+        const allow = { Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" };
+        const docs = policyDocuments([
+            { type: "aws:iam/role:Role", name: "r", inputs: { assumeRolePolicy: json([{ ...allow, Principal: { Service: "lambda.amazonaws.com" } }]), inlinePolicies: [{ name: "i", policy: json([allow]) }] } },
+            { type: "aws:secretsmanager/secretPolicy:SecretPolicy", name: "s", inputs: { policy: json([{ ...allow, Principal: "*" }]) } },
+            { type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", name: "l", inputs: { policyDocument: json([{ ...allow, Principal: { Service: "events.amazonaws.com" } }]) } },
+            { type: "aws:sqs/queue:Queue", name: "q", inputs: { name: "not a policy", redrivePolicy: "{\"maxReceiveCount\":5}" } },
+        ]);
+        expect(docs.map(d => `${d.name} ${d.property} ${d.kind}`)).to.deep.equal(["r assumeRolePolicy trust", "r inlinePolicies[0].policy identity", "s policy resource", "l policyDocument resource"]);
+    });
+
     it("the worker's AWS SMS statement names only resources SendTextMessage authorises", async () => {
         const plan = await planStack("prod", { smsRequestPhoneNumber: "true" });
         const worker = parse(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find(r => r.name.endsWith("-api-worker-policy"))!.inputs.policy);

@@ -63,6 +63,20 @@ const SCENARIOS: Scenario[] = [
             ];
         },
     },
+    {
+        service: "AWS Config delivering configuration snapshots to the encrypted audit bucket (service principal, and its delivery role)",
+        key: "-keys-logs-key",
+        source: "https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html (aws:SourceAccount)",
+        requests: plan => {
+            const role = maybe(plan, "aws:iam/role:Role", "-config-role");
+            const policy = maybe(plan, "aws:iam/rolePolicy:RolePolicy", "-config-role-delivery");
+            if (!role || !policy) return [];
+            return [
+                ...each(["kms:GenerateDataKey", "kms:Decrypt"], "config.amazonaws.com", { "aws:SourceAccount": MOCK_ACCOUNT }),
+                ...["kms:GenerateDataKey", "kms:Decrypt"].map(action => ({ principal: out(role).arn, action, context: {}, identityPolicy: parse(policy.inputs.policy) })),
+            ];
+        },
+    },
     ...([
         ["CloudWatch alarms", "cloudwatch.amazonaws.com", "aws:cloudwatch/metricAlarm:MetricAlarm", "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services"],
         ["AWS Budgets notifications", "budgets.amazonaws.com", "aws:budgets/budget:Budget", "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html"],
@@ -150,14 +164,16 @@ describe("key policies simulated for every service that uses the key", () => {
         });
     }
 
-    it("the scenarios exercise every key that names a service principal (none is left unsimulated)", async () => {
+    it("every service principal a key policy names is simulated on that key (none is left out)", async () => {
         const plan = await planStack("prod", { smsRequestPhoneNumber: "true" });
         let total = 0;
         for (const s of SCENARIOS) total += (await denied(plan, s)).requests;
         console.log(`      prod with an SMS number: ${total} requests simulated over ${SCENARIOS.length} scenarios`);
+        // Every service principal a key policy names is one a scenario simulates on that key.
         for (const key of ofType(plan, "aws:kms/key:Key")) {
-            const principals = keyPolicy(plan, key).Statement.flatMap((st: any) => [].concat(st.Principal?.Service ?? []));
-            if (principals.length) expect(SCENARIOS.some(s => key.name.endsWith(s.key)), key.name).to.equal(true);
+            const named = new Set<string>(keyPolicy(plan, key).Statement.flatMap((st: any) => [].concat(st.Principal?.Service ?? [])));
+            const simulated = new Set(SCENARIOS.filter(s => key.name.endsWith(s.key)).flatMap(s => s.requests(plan).map(r => r.principal)));
+            expect([...named].filter(p => !simulated.has(p)), key.name).to.deep.equal([]);
         }
     });
 
@@ -182,6 +198,16 @@ describe("key policies simulated for every service that uses the key", () => {
             expect(await simulateRequest({ principal: "events.amazonaws.com", action: "sns:Publish", resourceArn: topic, accountId: MOCK_ACCOUNT, context: { ...source("arn:aws:events:us-east-1:999999999999:rule/x"), "aws:SourceAccount": "999999999999" }, resourcePolicy: policy }), "another account's rule").to.equal("ImplicitlyDenied");
         }
         expect(failures).to.deep.equal([]);
+    });
+
+    it("the work queue's policy admits SNS delivering from the inbound SMS topic only", async () => {
+        const plan = await planStack("prod", { smsRequestPhoneNumber: "true" });
+        const queue = out(one(plan, "aws:sqs/queue:Queue", "-work-queue")).arn;
+        const policy = parse(one(plan, "aws:sqs/queuePolicy:QueuePolicy", "-work-queue-policy").inputs.policy);
+        const topic = out(one(plan, "aws:sns/topic:Topic", "-sms-inbound")).arn;
+        const send = (arn: string) => simulateRequest({ principal: "sns.amazonaws.com", action: "sqs:SendMessage", resourceArn: queue, accountId: MOCK_ACCOUNT, context: { ...source(arn), "aws:SecureTransport": "true" }, resourcePolicy: policy });
+        expect(await send(topic)).to.equal("Allowed");
+        expect(await send(topic.replace(/[^:]+$/, "someone-elses-topic"))).to.equal("ImplicitlyDenied");
     });
 
     describe("each simulation fails on a bad fixture", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ofType, one, out, parse, planStack } from "./harness";
+import { Plan } from "../scripts/lib/planner";
 
 const alarm = (plan: any, suffix: string) => one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", `-observability-${suffix}`);
 
@@ -91,13 +92,18 @@ describe("Observability", () => {
         expect(one(await planStack("dev"), "aws:budgets/budget:Budget", "-observability-budget").inputs.limitAmount).to.equal("50.00");
     });
 
-    it("detects cost anomalies of this environment and alerts the warning topic; activates the cost-allocation tags", async () => {
+    it("activates the cost-allocation tags only when asked (activation fails for unseen keys and in member accounts)", async () => {
+        const tags = (p: Plan) => ofType(p, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(t => t.inputs.tagKey);
+        expect(tags(await planStack("prod"))).to.deep.equal([]);
+        expect(tags(await planStack("prod", { activateCostAllocationTags: "true" }))).to.have.members(["Project", "Environment", "Owner", "CostCenter"]);
+    });
+
+    it("detects cost anomalies of this environment and alerts the warning topic", async () => {
         const plan = await planStack("prod");
         const monitor = one(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "-observability-anomalies");
         expect(parse(monitor.inputs.monitorSpecification).Tags).to.include({ Key: "Environment" });
         const sub = one(plan, "aws:costexplorer/anomalySubscription:AnomalySubscription", "-observability-anomaly-alerts");
         expect(sub.inputs.subscribers).to.deep.equal([{ type: "SNS", address: out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn }]);
-        expect(ofType(plan, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(t => t.inputs.tagKey)).to.have.members(["Project", "Environment", "Owner", "CostCenter"]);
     });
 
     it("saves Logs Insights queries for errors and slow requests, and defines an X-Ray group and sampling rule", async () => {

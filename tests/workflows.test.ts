@@ -144,6 +144,8 @@ describe("GitHub workflows", () => {
                 ["dev", "up", "offline"], ["staging", "up", "dev"], ["prod", "up", "staging"],
             ]);
             expect(wf.on.push.branches).to.deep.equal(["main"]);
+            // workflow_dispatch can start it on any branch: the first job (which all others need) refuses every ref but main.
+            expect(wf.jobs.offline.if).to.equal("github.ref == 'refs/heads/main'");
         });
 
         it("the stacks the workflows use are the bootstrap's default deploy stacks, each with its settings file", () => {

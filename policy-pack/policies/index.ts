@@ -10,6 +10,7 @@ import {
     backupVaultEncryption, dynamodbEncryption, elasticacheEncryption, kmsRotation, lambdaEnvironmentEncryption,
     logGroupEncryption, secretEncryption, snsEncryption, sqsEncryption,
 } from "./encryption";
+import { costBudget } from "./cost-budget";
 import { exemptionReport } from "./exemptions";
 import { allowedRegions, apiNoDataTrace, apiStageAccessLogs, apiStageWaf, dynamodbPitr, lambdaTracing, logRetention, sqsDeadLetter } from "./hygiene";
 import { iamNoAdmin, iamPolicyValid } from "./iam";
@@ -33,6 +34,7 @@ export const FAMILIES: Record<string, Policies> = {
     "network exposure": [noWorldOpenPorts],
     "IAM privilege and validity": [iamNoAdmin, iamPolicyValid],
     "tagging and regions": [requiredTags, allowedRegions],
+    "cost": [costBudget],
     "logging and recovery": [dynamodbPitr, logRetention, lambdaTracing, apiStageAccessLogs, apiStageWaf, apiNoDataTrace, s3Versioning, s3AccessLogging, sqsDeadLetter],
 };
 
