@@ -53,7 +53,7 @@ async function main(): Promise<number> {
         // CI plans every stack before the tests: share the plans with them (scripts/lib/plan-cache).
         if (process.env.PLAN_CACHE_SHARE === "1") storePlan(planKey(opts), plan);
     } catch (e: any) {
-        if (e instanceof SettingsError || e?.name === "SettingsError" || e?.name === "NamingError") {
+        if (e instanceof SettingsError || e?.name === "SettingsError" || e?.name === "NamingError" || e?.name === "RequestError") {
             console.error(e.message);
             return 2;
         }
