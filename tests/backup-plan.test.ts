@@ -103,10 +103,11 @@ describe("BackupPlan", () => {
         let error: any;
         await runPlan({ stack: "dev", program: "tests/programs/bad-requests.ts", policyConfig: false }).catch(e => { error = e; });
         expect(error?.name).to.equal("RequestError");
-        expect(error.problems).to.have.length(3);
+        expect(error.problems).to.have.length(4);
         const text = error.problems.join("\n");
         expect(text).to.contain('"conditions-only": protectedResourceArns: is required: up to 30 ARNs, or ["*"] together with protectedResourceConditions');
         expect(text).to.contain('"conditions-only": validationWindowHours: must be 1-168 (got 200)');
         expect(text).to.contain('"mixed": protectedResourceArns: the wildcard stands alone');
+        expect(text).to.contain('"arns-with-conditions": protectedResourceConditions: apply only with protectedResourceArns ["*"]');
     });
 });

@@ -22,3 +22,12 @@ new aws.backup.RestoreTestingSelection("mixed", {
     iamRoleArn: "arn:aws:iam::123456789012:role/backup",
     protectedResourceArns: ["*", "arn:aws:dynamodb:us-east-1:123456789012:table/t"],
 }, { provider });
+// Tag conditions with explicit ARNs (conditions narrow only the wildcard).
+new aws.backup.RestoreTestingSelection("arns-with-conditions", {
+    name: "narrowed",
+    restoreTestingPlanName: "plan",
+    protectedResourceType: "DynamoDB",
+    iamRoleArn: "arn:aws:iam::123456789012:role/backup",
+    protectedResourceArns: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"],
+    protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/Environment", value: "staging" }] },
+}, { provider });
