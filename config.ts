@@ -13,8 +13,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "@pulumi/aws/types/enums";
 import { checkModel, defaultModelFor } from "./components/bedrock-models";
+import { didYouMean, show } from "./components/messages";
 import { MAX_STACK_NAME_LENGTH, STACK_NAME_RE } from "./components/naming";
 import { DEFAULT_USAGE } from "./policy-pack/cost/usage";
+
+export { show };
 
 export const NAMESPACE = "ai-nutritionist";
 
@@ -378,8 +381,9 @@ export class SettingsError extends Error {
     }
 }
 
-function show(v: unknown): string {
-    return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+/** The command that stores a secret encrypted in the stack's settings file. */
+export function secretCommand(key: string): string {
+    return `pulumi config set --secret ${key} <value>`;
 }
 
 function parseRaw(spec: SettingSpec, raw: string): { value?: unknown; problem?: string } {
@@ -415,16 +419,34 @@ function checkValue(spec: SettingSpec, v: unknown): string | undefined {
  * Resolve and validate settings from a flat config map (`namespace:key` → raw string, as the
  * Pulumi engine hands them to a program). Pure: tests call it directly.
  */
-export function resolveSettings(config: Record<string, string>, today: string = isoToday(), stack?: string): Settings {
+export function resolveSettings(config: Record<string, string>, today: string = isoToday(), stack?: string, secretConfigKeys?: Iterable<string>): Settings {
     const problems: string[] = [];
     if (stack !== undefined) problems.push(...stackNameProblems(stack));
     const known = new Map(SETTINGS.map(s => [s.fullKey ?? `${NAMESPACE}:${s.key}`, s]));
     const secretKeys = new Set<string>(SECRET_KEYS.map(k => `${NAMESPACE}:${k}`));
+    const bare = (key: string) => key.slice(key.indexOf(":") + 1);
+    /** Unknown key → the known key it is likely a misspelling of. */
+    const misspelt = new Map<string, string>();
 
     for (const key of Object.keys(config).sort()) {
         if (key.startsWith(`${NAMESPACE}:`) && !known.has(key) && !secretKeys.has(key)) {
-            const near = [...known.keys(), ...secretKeys].filter(k => k.toLowerCase() === key.toLowerCase());
-            problems.push(`${key}: unknown setting${near.length ? `; did you mean ${near[0]}?` : ""} (got ${show(config[key])})`);
+            const candidates = [...known.keys(), ...secretKeys].filter(k => k.startsWith(`${NAMESPACE}:`));
+            const near = didYouMean(bare(key), candidates.map(bare));
+            const full = near && `${NAMESPACE}:${near}`;
+            if (full) misspelt.set(key, full);
+            // A value meant for a secret is never echoed.
+            const got = full && secretKeys.has(full) ? "a value, not shown" : show(config[key]);
+            problems.push(`${key}: unknown setting${full ? `; did you mean ${full}?` : ""} (got ${got})`);
+        }
+    }
+
+    // A secret must reach the program encrypted (a `secure:` value), never as plain text in the file.
+    if (secretConfigKeys !== undefined) {
+        const encrypted = new Set(secretConfigKeys);
+        for (const key of [...secretKeys].sort()) {
+            if (key in config && !encrypted.has(key)) {
+                problems.push(`${key}: is a secret but the settings file holds it in plain text; delete that line and run \`${secretCommand(key)}\` (got a plain value, not shown)`);
+            }
         }
     }
 
@@ -443,6 +465,10 @@ export function resolveSettings(config: Record<string, string>, today: string = 
     const tierValue = (explicit.securityTier ?? profile.securityTier) as SecurityTier | undefined;
     const tier: Partial<Settings> = tierValue && tierValue in SECURITY_TIERS ? SECURITY_TIERS[tierValue] : {};
 
+    const profileDecided = new Set(Object.values(ENVIRONMENT_PROFILES).flatMap(p => Object.keys(p)));
+    const tierDecided = new Set(Object.values(SECURITY_TIERS).flatMap(p => Object.keys(p)));
+    const tierValid = tierValue !== undefined && tierValue in SECURITY_TIERS;
+    let undecided = 0;
     const out: Record<string, unknown> = {};
     for (const [fullKey, spec] of known) {
         const value = spec.key in explicit ? explicit[spec.key]
@@ -451,7 +477,12 @@ export function resolveSettings(config: Record<string, string>, today: string = 
             : spec.default;
         if (value === undefined) {
             if (!(spec.key in explicit) && !problems.some(p => p.startsWith(`${fullKey}:`))) {
-                problems.push(`${fullKey}: is required${spec.key === "environment" ? " (dev, staging or prod)" : ""} (got nothing)`);
+                // Root cause first: with no valid environment (or tier) there is no profile to decide
+                // this setting; that is reported once below, not as one follow-on problem per setting.
+                if (!env && profileDecided.has(spec.key)) { undecided++; continue; }
+                if (!tierValid && tierDecided.has(spec.key)) { undecided++; continue; }
+                const typo = [...misspelt].find(([, intended]) => intended === fullKey)?.[0];
+                problems.push(`${fullKey}: is required${spec.key === "environment" ? " (dev, staging or prod)" : ""} (got nothing${typo ? `; the file sets ${typo}, a misspelling of it?` : ""})`);
             }
             continue;
         }
@@ -460,6 +491,13 @@ export function resolveSettings(config: Record<string, string>, today: string = 
         out[spec.key] = value;
     }
 
+    if (undecided) {
+        const cause = !env ? `${NAMESPACE}:environment` : `${NAMESPACE}:securityTier`;
+        problems.push(`(${undecided} more settings that the environment profile and security tier decide are not checked until ${cause} is valid)`);
+    }
+    // The settings that select the profile and tier first: every other problem may follow from them.
+    const rank = (p: string) => p.startsWith(`${NAMESPACE}:environment:`) ? 0 : p.startsWith(`${NAMESPACE}:securityTier:`) ? 1 : 2;
+    problems.sort((a, b) => rank(a) - rank(b));
     if (out.bedrockModelId === "" && typeof out.region === "string") out.bedrockModelId = defaultModelFor(out.region) ?? "";
     if (problems.length === 0) problems.push(...crossChecks(out as unknown as Settings, today));
     if (problems.length) throw new SettingsError(problems);
@@ -521,7 +559,7 @@ function crossChecks(s: Settings, today: string): string[] {
         p.push(`${k("siteCertificateArn")}: siteDomain and siteCertificateArn go together (got domain ${show(s.siteDomain)}, certificate ${show(s.siteCertificateArn)})`);
     }
     if (s.enableMonitoring && s.alertEmail === "") {
-        p.push(`${k("alertEmail")}: enableMonitoring sends alerts to this address, so it is required (got "")`);
+        p.push(`${k("alertEmail")}: enableMonitoring sends alerts to this address, so it is required (got '')`);
     }
     if (s.apiThrottleBurstLimit < s.apiThrottleRateLimit) {
         p.push(`${k("apiThrottleBurstLimit")}: must be at least apiThrottleRateLimit ${s.apiThrottleRateLimit} (got ${s.apiThrottleBurstLimit})`);
@@ -530,7 +568,7 @@ function crossChecks(s: Settings, today: string): string[] {
         p.push(`${k("tableMaxCapacity")}: must be at least tableMinCapacity ${s.tableMinCapacity} (got ${s.tableMaxCapacity})`);
     }
     if (s.environment === "prod" && s.securityTier === "basic") {
-        p.push(`${k("securityTier")}: prod handles personal data and needs standard or enterprise (got "basic")`);
+        p.push(`${k("securityTier")}: prod handles personal data and needs standard or enterprise (got basic)`);
     }
     if (s.environment === "prod" && s.corsAllowedOrigins.some(o => o.startsWith("http://"))) {
         p.push(`${k("corsAllowedOrigins")}: prod allows only https origins (got ${show(s.corsAllowedOrigins)})`);
@@ -540,7 +578,12 @@ function crossChecks(s: Settings, today: string): string[] {
 
 /** Read the stack's settings and secrets from the running Pulumi program. */
 export function loadSettings(): { settings: Settings; secrets: Secrets } {
-    const settings = resolveSettings(pulumi.runtime.allConfig(), isoToday(), pulumi.getStack());
+    const config = pulumi.runtime.allConfig();
+    // Which keys hold `secure:` values: the SDK's isConfigSecret (internal in @pulumi/pulumi 3.270,
+    // runtime/config.js; it reads the PULUMI_CONFIG_SECRET_KEYS the CLI hands the program). Should
+    // a later SDK drop it, the plain-text check is skipped rather than failing every stack.
+    const isSecret: ((key: string) => boolean) | undefined = (pulumi.runtime as any).isConfigSecret;
+    const settings = resolveSettings(config, isoToday(), pulumi.getStack(), isSecret ? Object.keys(config).filter(k => isSecret(k)) : undefined);
     for (const warning of settingsWarnings(settings)) pulumi.log.warn(warning);
     const cfg = new pulumi.Config(NAMESPACE);
     const secrets: Secrets = {};

@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as esbuild from "esbuild";
 import * as pulumi from "@pulumi/pulumi";
+import { cachedBundle } from "./bundle-cache";
 
 export const FUNCTIONS_DIR = path.resolve(__dirname, "..", "functions");
 
@@ -13,7 +14,7 @@ export const NODE_RUNTIME = "nodejs22.x";
  * v3 clients come from the runtime (`@aws-sdk/*` stays external), everything else is inlined.
  */
 export function bundleHandler(name: string): { code: string; bytes: number } {
-    const result = esbuild.buildSync({
+    const options: esbuild.BuildOptions = {
         entryPoints: [path.join(FUNCTIONS_DIR, `${name}.ts`)],
         bundle: true,
         platform: "node",
@@ -24,8 +25,8 @@ export function bundleHandler(name: string): { code: string; bytes: number } {
         legalComments: "none",
         external: ["@aws-sdk/*"],
         logLevel: "silent",
-    });
-    const code = result.outputFiles[0].text;
+    };
+    const code = cachedBundle(options);
     return { code, bytes: Buffer.byteLength(code) };
 }
 

@@ -9,6 +9,7 @@ import { markdownTable } from "./settings-doc";
 import { configReference, coverageTable, policyTable } from "./policy-doc";
 import { componentJsDocTables, componentTable } from "./components-doc";
 import { REPO_ROOT } from "./lib/paths";
+import { fail, parseCliArgs, readInput, runCli } from "./lib/cli";
 
 export interface GeneratedSection {
     /** Path from the repository root. */
@@ -36,7 +37,7 @@ export function replaceSection(text: string, name: string, body: string, file = 
     const [start, end] = markers(name);
     const i = text.indexOf(start);
     const j = text.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`${file} has no ${name} markers`);
+    if (i < 0 || j < i) fail(`${file} has no ${name} markers (${start} ... ${end})`);
     return text.slice(0, i + start.length) + "\n" + body + text.slice(j);
 }
 
@@ -54,7 +55,7 @@ export function updateDocs(root = REPO_ROOT, sections = GENERATED_SECTIONS): str
     const changed: string[] = [];
     for (const file of [...new Set(sections.map(s => s.file))]) {
         const full = path.join(root, file);
-        const before = fs.readFileSync(full, "utf8");
+        const before = readInput(full, "generated document");
         let text = before;
         for (const s of sections.filter(x => x.file === file)) text = replaceSection(text, s.name, s.render(), file);
         if (text !== before) {
@@ -66,6 +67,10 @@ export function updateDocs(root = REPO_ROOT, sections = GENERATED_SECTIONS): str
 }
 
 if (require.main === module) {
-    const changed = updateDocs();
-    console.log(changed.length ? `regenerated: ${changed.join(", ")}` : "docs are current");
+    runCli("docs", "usage: npm run docs   (regenerates the generated sections of the docs; exit codes: docs/cli.md)", argv => {
+        parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
+        const changed = updateDocs();
+        console.log(changed.length ? `regenerated: ${changed.join(", ")}` : "docs are current");
+        return 0;
+    });
 }

@@ -54,7 +54,7 @@ describe("Bedrock model lifecycle", () => {
     it("warns on a Legacy model (Claude 3 Haiku before its end of life)", () => {
         const s = settings("us-east-1", "anthropic.claude-3-haiku-20240307-v1:0", "2026-08-01");
         expect(settingsWarnings(s, "2026-08-01")).to.deep.equal([
-            `ai-nutritionist:bedrockModelId: Claude 3 Haiku is Legacy on Bedrock, end of life 2026-09-10: plan the move to anthropic.claude-haiku-4-5-20251001-v1:0 (${BEDROCK_MODELS[2].source}) (got "anthropic.claude-3-haiku-20240307-v1:0")`,
+            `ai-nutritionist:bedrockModelId: Claude 3 Haiku is Legacy on Bedrock, end of life 2026-09-10: plan the move to anthropic.claude-haiku-4-5-20251001-v1:0 (${BEDROCK_MODELS[2].source}) (got anthropic.claude-3-haiku-20240307-v1:0)`,
         ]);
         expect(settingsWarnings(settings("us-east-1"))).to.deep.equal([]);
     });

@@ -24,8 +24,20 @@ function placeholderRegex(pattern: string): RegExp {
     return new RegExp(`^${pattern.split(/\$\{[^}]+\}/).map(p => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
 }
 
+/**
+ * The answers are pure functions of their argument and the pinned catalogue: remember them (every
+ * plan asks about the same few hundred actions, keys and ARNs; a scan of a service's actions costs ms).
+ */
+function remembered(fn: (arg: string) => string | undefined): (arg: string) => string | undefined {
+    const answers = new Map<string, string | undefined>();
+    return arg => {
+        if (!answers.has(arg)) answers.set(arg, fn(arg));
+        return answers.get(arg);
+    };
+}
+
 /** Why an action pattern names nothing in the catalogue, or undefined when it names something. */
-export function actionProblem(pattern: string): string | undefined {
+export const actionProblem = remembered(function actionProblem(pattern: string): string | undefined {
     if (pattern === "*") return undefined;
     const i = pattern.indexOf(":");
     if (i < 1) return `"${pattern}" is not service:action`;
@@ -33,10 +45,10 @@ export function actionProblem(pattern: string): string | undefined {
     if (!services().includes(service)) return `"${pattern}": no service "${service}" in AWS's catalogue`;
     const name = pattern.slice(i + 1);
     return Object.keys(data("actions", `${service}.json`)).some(a => wildcardMatch(name, a)) ? undefined : `"${pattern}": no ${service} action matches`;
-}
+});
 
 /** Why a condition key is not in the catalogue, or undefined when it is (global, a service's, or an identity provider's). */
-export function conditionKeyProblem(key: string): string | undefined {
+export const conditionKeyProblem = remembered(function conditionKeyProblem(key: string): string | undefined {
     const i = key.indexOf(":");
     if (i < 1) return `condition key "${key}" has no service prefix`;
     const prefix = key.slice(0, i).toLowerCase();
@@ -48,7 +60,7 @@ export function conditionKeyProblem(key: string): string | undefined {
     const keys = data("conditionKeys", `${prefix}.json`);
     if (!keys) return `condition key "${key}": no service "${prefix}" in AWS's catalogue`;
     return Object.keys(keys).some(k => k === key.toLowerCase() || (k.includes("${") && placeholderRegex(k).test(key))) ? undefined : `"${key}" is not a condition key of ${prefix}`;
-}
+});
 
 let arnPatterns: Map<string, string[]> | undefined;
 /** ARN service field → the ARN patterns of the resource types that carry it. */
@@ -75,7 +87,7 @@ function prefixRegex(pattern: string): RegExp {
  * Why a Resource ARN names no resource type of the catalogue, or undefined. A wildcard or a policy
  * variable in the ARN stands for anything from there on, so only the part before it must fit.
  */
-export function resourceProblem(arn: string): string | undefined {
+export const resourceProblem = remembered(function resourceProblem(arn: string): string | undefined {
     if (arn === "*") return undefined;
     const parts = arn.split(":");
     if (parts[0] !== "arn" || parts.length < 6) return `"${arn}" is not an ARN or *`;
@@ -85,4 +97,4 @@ export function resourceProblem(arn: string): string | undefined {
     const fixed = wild < 0 ? arn : arn.slice(0, wild);
     const fits = patterns.some(p => (wild < 0 ? placeholderRegex(p).test(fixed) : prefixRegex(p).test(fixed)));
     return fits ? undefined : `"${arn}" matches no ${parts[2]} resource type`;
-}
+});

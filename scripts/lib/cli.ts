@@ -22,6 +22,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 
+export { didYouMean, editDistance } from "../../components/messages";
+
 export const EXIT = { ok: 0, check: 1, settings: 2, usage: 3, internal: 4 } as const;
 
 /** A usage or file problem: printed as one line, exit 3. */
@@ -29,6 +31,14 @@ export class UsageError extends Error {
     constructor(message: string) {
         super(message.replace(/\s*\n\s*/g, " ").trim());
         this.name = "UsageError";
+    }
+}
+
+/** Invalid settings other than the stack's (e.g. the policy pack config): every problem listed, exit 2. */
+export class InvalidSettings extends Error {
+    constructor(what: string, problems: string[]) {
+        super(`Invalid ${what} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map(p => `  - ${p}`).join("\n")}`);
+        this.name = "SettingsError";
     }
 }
 
@@ -115,50 +125,13 @@ export function checkWritable(file: string, what: string): void {
     }
 }
 
-/** Levenshtein distance (insertions, deletions, substitutions; case-insensitive). */
-export function editDistance(a: string, b: string): number {
-    const s = a.toLowerCase();
-    const t = b.toLowerCase();
-    let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= s.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= t.length; j++) {
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
-        }
-        prev = cur;
-    }
-    return prev[t.length];
-}
-
-/**
- * The candidate closest to `word` by edit distance, if close enough to be a likely typo (at most a
- * third of the word's length: 1 to 4 edits); else a candidate that the word starts with or that
- * starts with the word (`production` → `prod`, `stag` → `staging`), at least 3 letters.
- */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
-    const list = [...candidates];
-    const limit = Math.min(4, Math.max(1, Math.floor(word.length / 3)));
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const c of list) {
-        const d = editDistance(word, c);
-        if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    if (bestDistance <= limit) return best;
-    const w = word.toLowerCase();
-    return list.find(c => Math.min(c.length, w.length) >= 3 && (w.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(w)));
-}
-
 /** What a failure prints and its exit code. */
 export function describeFailure(command: string, err: unknown, verbose: boolean): { lines: string[]; code: number } {
     const e = err as any;
     const trace = verbose && e?.stack ? [String(e.stack)] : [];
     if (err instanceof UsageError) return { lines: [`${command}: ${e.message}`, ...trace], code: EXIT.usage };
     // By name and marker, so that a usage error is reported without loading config.ts and the Pulumi SDK.
-    if (e?.name === "SettingsError") return { lines: [e.message], code: EXIT.settings };
+    if (e?.name === "SettingsError" || e?.name === "NamingError" || e?.name === "RequestError") return { lines: [e.message], code: EXIT.settings };
     if (e?.__pulumResourceError === true) {
         // A component refused its arguments (they come from the settings): every problem, no trace.
         return { lines: [`${command}: ${e.message}`, ...trace], code: EXIT.settings };

@@ -267,13 +267,9 @@ export async function checkResources(resources: { type: string; name: string; in
  * service really sends.
  */
 const simulateDir = path.dirname(require.resolve("@cloud-copilot/iam-simulate"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const core = require(path.join(simulateDir, "core_engine", "CoreSimulatorEngine.js"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AwsRequestImpl } = require(path.join(simulateDir, "request", "request.js"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RequestContextImpl } = require(path.join(simulateDir, "requestContext.js"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { DiscoveryContextKeyConstraints } = require(path.join(simulateDir, "context_keys", "discoveryContextKeyConstraints.js"));
 
 export interface SimulatedRequest {

@@ -150,11 +150,15 @@ function propertyDependencies(req: any): Record<string, string[]> {
     return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Forget the program's modules so the next plan runs it afresh (the planner's own modules stay). */
+/**
+ * Forget the program's modules so the next plan runs it afresh. The planner's own modules and the
+ * policy pack stay (the pack is not part of the program; evaluatePolicies resets its per-run state,
+ * and its catalogue lookups are worth keeping between the plans of one process).
+ */
 function forgetProgram(projectDir: string): void {
     for (const file of Object.keys(require.cache)) {
         if (file.startsWith(projectDir) && !file.includes(`${path.sep}node_modules${path.sep}`) &&
-            !file.startsWith(path.join(REPO_ROOT, "scripts"))) {
+            !file.startsWith(path.join(REPO_ROOT, "scripts")) && !file.startsWith(path.join(REPO_ROOT, "policy-pack"))) {
             delete require.cache[file];
         }
     }
@@ -169,7 +173,11 @@ export function runPlan(opts: PlanOptions): Promise<Plan> {
     return next;
 }
 
+/** Where offline plans share the Lambda bundles (components/bundle-cache.ts). */
+const BUNDLE_CACHE_DIR = path.join(REPO_ROOT, ".build", "bundle-cache");
+
 async function planOnce(opts: PlanOptions): Promise<Plan> {
+    process.env.BUNDLE_CACHE_DIR ??= BUNDLE_CACHE_DIR;
     const limit = Error.stackTraceLimit;
     if (!opts.stackTraces) Error.stackTraceLimit = 0;
     try {
