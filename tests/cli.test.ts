@@ -118,6 +118,7 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
         { name: "bench: unknown option", command: "bench", args: ["--runs", "3"], code: 3, line: /^bench: unknown option --runs$/ },
         { name: "bench-plan: bad --runs", command: "bench-plan", args: ["--runs", "0"], code: 3, line: /^bench-plan: --runs 0: must be a whole number of at least 1$/ },
         { name: "cost: unknown stack", command: "cost", args: ["qa"], code: 3, line: /^cost: .*qa/ },
+        { name: "build:functions: unknown handler", command: "build:functions", args: ["workr"], code: 3, line: /^build:functions: no handler workr; did you mean worker\? \(handlers: billing, inbound, scheduler, worker\)$/ },
     ];
     const settingsCases: Case[] = [
         { name: "plan: a secret in plain text", command: "plan", args: ["dev", "--config", plainSecret], code: 2, line: /^  - ai-nutritionist:twilioAuthToken: is a secret but the settings file holds it in plain text; delete that line and run `pulumi config set --secret ai-nutritionist:twilioAuthToken <value>` \(got a plain value, not shown\)$/ },
@@ -127,7 +128,7 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
     ];
     const SCRIPTS: Record<string, string> = {
         plan: "scripts/plan.ts", policy: "scripts/policy.ts", "new-stack": "scripts/new-stack.ts", docs: "scripts/update-readme.ts",
-        bench: "scripts/bench.ts", "bench-plan": "scripts/bench-plan.ts", cost: "scripts/cost.ts",
+        bench: "scripts/bench.ts", "bench-plan": "scripts/bench-plan.ts", cost: "scripts/cost.ts", "build:functions": "scripts/build-functions.ts",
     };
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
 
@@ -175,5 +176,16 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
         expect(r.status).to.equal(4);
         expect(r.stderr).to.match(/^plan: unexpected error: /);
         expect(r.stderr).to.match(/\n\s+at .*broken-project[\\/]index\.ts:2:/);
+    });
+
+    it("npm run build:functions writes every handler's bundle, each exporting its handler", () => {
+        const out = path.join(dir, "functions");
+        const r = runScript("scripts/build-functions.ts", ["--out", out]);
+        expect(r.status, r.stderr).to.equal(0);
+        for (const name of ["billing", "inbound", "scheduler", "worker"]) {
+            const file = path.join(out, name, "index.js");
+            expect(r.stdout).to.match(new RegExp(`^${name} +[\\d.]+ KB`, "m"));
+            expect(typeof require(file).handler, name).to.equal("function");
+        }
     });
 });
