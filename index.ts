@@ -21,7 +21,7 @@ import { ServiceSecrets } from "./components/service-secrets";
 import { CachedLambdaApi, WORKER_TIMEOUT_SECONDS } from "./components/cached-lambda-api";
 import { MealPlanSchedules } from "./components/meal-plan-schedules";
 import { SmsMessaging } from "./components/sms-messaging";
-import { TwilioMonitoring } from "./components/twilio-monitoring";
+import { handlerMetrics, TwilioMonitoring } from "./components/twilio-monitoring";
 import { CdnSite } from "./components/cdn-site";
 import { SecurityBaseline } from "./components/security-baseline";
 import { Observability } from "./components/observability";
@@ -32,6 +32,8 @@ const prefix = `ai-nutritionist-${env}`;
 const isProd = env === "prod";
 const logPrefix = `/ai-nutritionist/${env}/`;
 const providers = createProviders(settings);
+/** Namespace of the handlers' own metrics (Embedded Metric Format through Powertools Metrics). */
+const metricsNamespace = `AiNutritionist/${env}`;
 const inMainRegion = { providers: { aws: providers.main } };
 
 // Keys: one customer-managed key per purpose.
@@ -134,7 +136,8 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     reservedConcurrency: settings.lambdaReservedConcurrency,
     vpc: network ? { subnetIds: network.privateSubnetIds, functionSecurityGroupId: network.functionSecurityGroupId, cacheSecurityGroupId: network.cacheSecurityGroupId } : undefined,
     cache: settings.enableElasticache ? { nodeType: settings.elasticacheNodeType, numNodes: settings.elasticacheNumNodes, snapshotRetentionDays: isProd ? 7 : 1, ttlSeconds: settings.cacheTtlSeconds } : undefined,
-    tables: { users: tables.users, conversations: tables.conversations, mealPlans: tables.mealPlans, billingEvents: tables.billingEvents },
+    tables: { users: tables.users, conversations: tables.conversations, mealPlans: tables.mealPlans, billingEvents: tables.billingEvents, idempotency: tables.idempotency },
+    metricsNamespace,
     queue: workQueue,
     failureQueue: failedInvocations,
     secrets: { twilioAuthTokenArn: serviceSecrets.twilioAuthToken.arn, stripeWebhookSecretArn: serviceSecrets.stripeWebhookSecret.arn },
@@ -158,15 +161,17 @@ const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
     logs: functionLogs,
     architecture: settings.lambdaArchitecture,
     users: tables.users,
+    idempotency: tables.idempotency,
+    metricsNamespace,
     queue: workQueue,
     failureQueue: failedInvocations,
     vpc: vpcPlacement,
 }, inMainRegion);
 
-// Twilio health from the handlers' logs.
+// Twilio health from the handlers' Embedded Metric Format metrics.
 const twilio = new TwilioMonitoring(`${prefix}-twilio`, {
-    logGroupNames: [api.inbound.logGroup.name, api.worker.logGroup.name],
-    namespace: `AiNutritionist/${env}`,
+    namespace: metricsNamespace,
+    services: { inbound: api.inbound.serviceName, worker: api.worker.serviceName },
     threshold: settings.alarmTwilioFailures,
     alarmTopicArn: alerts.warning.arn,
 }, inMainRegion);
@@ -239,7 +244,13 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     waf: { name: api.webAcl.name, metricPrefix: `${env}-api` },
     backupVaultName: backup?.vaultName,
     bedrockModelId: settings.bedrockModelId,
-    customMetrics: { namespace: `AiNutritionist/${env}`, names: [...twilio.metricNames, "SmsDeliveryFailures"] },
+    customMetrics: [
+        ...twilio.metrics,
+        ...handlerMetrics(metricsNamespace, api.worker.serviceName, ["AwsSmsSendFailures", "BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred"]),
+        ...handlerMetrics(metricsNamespace, api.inbound.serviceName, ["InboundRecordFailures"]),
+        ...handlerMetrics(metricsNamespace, api.billing.serviceName, ["StripeSignatureFailures", "StripeEventsTrimmed"]),
+        ...(sms.failureMetric ? [sms.failureMetric] : []),
+    ],
     extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
     budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },
     costAllocationTags: settings.ownsAccountBaseline ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
@@ -248,6 +259,7 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
 
 export const webhookUrl = api.webhookUrl;
 export const statusCallbackUrl = api.statusCallbackUrl;
+export const fallbackUrl = api.fallbackUrl;
 export const billingWebhookUrl = api.billingWebhookUrl;
 export const healthUrl = api.healthUrl;
 export const cloudwatchDashboardUrl = observability?.dashboardUrl;

@@ -4,17 +4,20 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const FUNCTIONS_DIR = path.resolve(__dirname, "..", "functions");
 
+/** Every handler module in functions/. */
+export const HANDLERS = ["inbound", "billing", "worker", "scheduler"] as const;
+
 /** The Lambda runtime every function uses; it ships AWS SDK v3, which is therefore not bundled. */
 export const NODE_RUNTIME = "nodejs22.x";
 
 /**
  * Bundle one handler (functions/<name>.ts) into a single minified CommonJS file. The code is
  * plain JavaScript with no native modules, so one bundle serves arm64 and x86_64 alike; AWS SDK
- * v3 clients come from the runtime (`@aws-sdk/*` stays external), everything else is inlined.
+ * v3 clients come from the runtime (`@aws-sdk/client-*` stays external), everything else is inlined.
  */
-export function bundleHandler(name: string): { code: string; bytes: number } {
+export function bundleHandler(name: string, entry = path.join(FUNCTIONS_DIR, `${name}.ts`)): { code: string; bytes: number } {
     const result = esbuild.buildSync({
-        entryPoints: [path.join(FUNCTIONS_DIR, `${name}.ts`)],
+        entryPoints: [entry],
         bundle: true,
         platform: "node",
         target: "node22",
@@ -22,7 +25,8 @@ export function bundleHandler(name: string): { code: string; bytes: number } {
         minify: true,
         write: false,
         legalComments: "none",
-        external: ["@aws-sdk/*"],
+        // The runtime ships the AWS SDK v3 clients; small helpers such as util-dynamodb (Powertools Idempotency) are bundled.
+        external: ["@aws-sdk/client-*"],
         logLevel: "silent",
     });
     const code = result.outputFiles[0].text;
