@@ -9,7 +9,9 @@
  *         ├─ edge (CdnSite), account security (SecurityBaseline)
  *         └─ observability: dashboard, alarms, budgets, anomaly detection
  */
+import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
+import { fitName, stackPrefix } from "./components/naming";
 import { createProviders, REQUIRED_TAG_KEYS } from "./components/providers";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { SecureVpc } from "./components/secure-vpc";
@@ -28,12 +30,14 @@ import { Observability } from "./components/observability";
 
 const { settings, secrets } = loadSettings();
 const env = settings.environment;
-const prefix = `ai-nutritionist-${env}`;
+// Every physical name and name prefix derives from the stack (two stacks of one environment never collide);
+// the environment picks profiles and the Environment tag.
+const stack = pulumi.getStack();
+const prefix = stackPrefix(stack);
 const isProd = env === "prod";
-const logPrefix = `/ai-nutritionist/${env}/`;
+const logPrefix = `/ai-nutritionist/${stack}/`;
+const metricNamespace = `AiNutritionist/${stack}`;
 const providers = createProviders(settings);
-/** Namespace of the handlers' own metrics (Embedded Metric Format through Powertools Metrics). */
-const metricsNamespace = `AiNutritionist/${env}`;
 const inMainRegion = { providers: { aws: providers.main } };
 
 // Keys: one customer-managed key per purpose.
@@ -103,7 +107,7 @@ const sms = new SmsMessaging(`${prefix}-sms`, {
     numberType: settings.smsNumberType,
     isoCountryCode: settings.smsIsoCountryCode,
     deletionProtection: isProd,
-    failureAlarm: { namespace: `AiNutritionist/${env}`, threshold: settings.alarmTwilioFailures, topicArn: alerts.warning.arn },
+    failureAlarm: { namespace: metricNamespace, threshold: settings.alarmTwilioFailures, topicArn: alerts.warning.arn },
 }, inMainRegion);
 
 // Request path: queues, secrets, then the API with its functions and cache.
@@ -135,13 +139,15 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     memorySize: settings.lambdaMemorySize,
     reservedConcurrency: settings.lambdaReservedConcurrency,
     vpc: network ? { subnetIds: network.privateSubnetIds, functionSecurityGroupId: network.functionSecurityGroupId, cacheSecurityGroupId: network.cacheSecurityGroupId } : undefined,
-    cache: settings.enableElasticache ? { nodeType: settings.elasticacheNodeType, numNodes: settings.elasticacheNumNodes, snapshotRetentionDays: isProd ? 7 : 1, ttlSeconds: settings.cacheTtlSeconds } : undefined,
+    wafMetricPrefix: `${stack}-api`,
+    cache: settings.enableElasticache ? { replicationGroupId: fitName(`${prefix}-cache`, 40), nodeType: settings.elasticacheNodeType, numNodes: settings.elasticacheNumNodes, snapshotRetentionDays: isProd ? 7 : 1, ttlSeconds: settings.cacheTtlSeconds } : undefined,
     tables: { users: tables.users, conversations: tables.conversations, mealPlans: tables.mealPlans, billingEvents: tables.billingEvents, idempotency: tables.idempotency },
-    metricsNamespace,
+    metricsNamespace: metricNamespace,
     queue: workQueue,
     failureQueue: failedInvocations,
     secrets: { twilioAuthTokenArn: serviceSecrets.twilioAuthToken.arn, stripeWebhookSecretArn: serviceSecrets.stripeWebhookSecret.arn },
     bedrockModelId: settings.bedrockModelId,
+    accountId: keys.accountId,
     conversationRetentionDays: settings.conversationRetentionDays,
     billingRetentionDays: settings.billingRetentionDays,
     throttle: { rateLimit: settings.apiThrottleRateLimit, burstLimit: settings.apiThrottleBurstLimit, quotaPerDay: settings.apiQuotaPerDay },
@@ -162,7 +168,7 @@ const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
     architecture: settings.lambdaArchitecture,
     users: tables.users,
     idempotency: tables.idempotency,
-    metricsNamespace,
+    metricsNamespace: metricNamespace,
     queue: workQueue,
     failureQueue: failedInvocations,
     vpc: vpcPlacement,
@@ -170,7 +176,7 @@ const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
 
 // Twilio health from the handlers' Embedded Metric Format metrics.
 const twilio = new TwilioMonitoring(`${prefix}-twilio`, {
-    namespace: metricsNamespace,
+    namespace: metricNamespace,
     services: { inbound: api.inbound.serviceName, worker: api.worker.serviceName },
     threshold: settings.alarmTwilioFailures,
     alarmTopicArn: alerts.warning.arn,
@@ -239,21 +245,22 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
         { label: "failed-invocations", name: failedInvocations.name, deadLetter: true },
         { label: "schedule-dlq", name: schedules.deadLetterQueue.name, deadLetter: true },
     ],
-    cache: api.cache ? { replicationGroupId: api.cache.replicationGroupId, numNodes: api.cache.numNodes } : undefined,
+    cache: api.cache ? { memberClusterIds: api.cache.memberClusterIds, numNodes: api.cache.numNodes } : undefined,
     nat: network && network.natGatewayCount > 0 ? { gatewayIds: network.natGatewayIds, count: network.natGatewayCount } : undefined,
-    waf: { name: api.webAcl.name, metricPrefix: `${env}-api` },
+    waf: { name: api.webAcl.name, metricPrefix: `${stack}-api` },
     backupVaultName: backup?.vaultName,
     bedrockModelId: settings.bedrockModelId,
     customMetrics: [
         ...twilio.metrics,
-        ...handlerMetrics(metricsNamespace, api.worker.serviceName, ["AwsSmsSendFailures", "BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred"]),
-        ...handlerMetrics(metricsNamespace, api.inbound.serviceName, ["InboundRecordFailures"]),
-        ...handlerMetrics(metricsNamespace, api.billing.serviceName, ["StripeSignatureFailures", "StripeEventsTrimmed"]),
+        ...handlerMetrics(metricNamespace, api.worker.serviceName, ["AwsSmsSendFailures", "BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred"]),
+        ...handlerMetrics(metricNamespace, api.inbound.serviceName, ["InboundRecordFailures"]),
+        ...handlerMetrics(metricNamespace, api.billing.serviceName, ["StripeSignatureFailures", "StripeEventsTrimmed"]),
         ...(sms.failureMetric ? [sms.failureMetric] : []),
     ],
     extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
     budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },
-    costAllocationTags: settings.ownsAccountBaseline ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
+    // Opt-in (activateCostAllocationTags): activation fails for keys Billing has not seen and in member accounts.
+    costAllocationTags: settings.activateCostAllocationTags ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
     tracingSampleRate: isProd ? 0.05 : 1,
 }, inMainRegion) : undefined;
 

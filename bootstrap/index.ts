@@ -1,14 +1,16 @@
 /**
- * Bootstrap: the encrypted, versioned home of the ai-nutritionist stacks' state and the KMS key
- * of their secrets provider. Run once per account with the local file backend; see README,
- * "State and secrets".
+ * Bootstrap: the encrypted, versioned home of the ai-nutritionist stacks' state, the KMS key of
+ * their secrets provider and, when `githubRepository` is set, the GitHub OIDC provider with one
+ * deploy role per stack for the workflows. Run once per account with the local file backend; see
+ * docs/state-backend.md and docs/ci-cd.md.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext } from "../components/iam";
 import { ManagedKey } from "../components/managed-key";
 import { SecureBucket } from "../components/secure-bucket";
-import { resolveBootstrapSettings } from "./settings";
+import { GithubDeployAccess } from "./github-deploy-access";
+import { APP_PROJECT, resolveBootstrapSettings } from "./settings";
 
 const settings = resolveBootstrapSettings(pulumi.runtime.allConfig());
 const provider = new aws.Provider("aws-bootstrap", {
@@ -39,8 +41,27 @@ const secretsKey = new ManagedKey("secrets-key", {
     partition,
 }, opts);
 
+// GitHub Actions: the OIDC provider and a deploy role per stack, trusted only from that stack's environment.
+const github = settings.githubRepository ? new GithubDeployAccess("ai-nutritionist-deploy", {
+    repository: settings.githubRepository,
+    stacks: settings.deployStacks,
+    project: APP_PROJECT,
+    existingOidcProviderArn: settings.githubOidcProviderArn || undefined,
+    stateBucketArn: stateBucket.arn,
+    stateKeyArn: stateKey.arn,
+    secretsKeyArn: secretsKey.arn,
+    accountId,
+    partition,
+    region: settings.region,
+    deployManagedPolicies: settings.deployManagedPolicies,
+}, { provider }) : undefined;
+
 export const stateBucketName = stateBucket.name;
 export const loginUrl = pulumi.interpolate`s3://${stateBucket.name}?region=${settings.region}&awssdk=v2`;
 export const secretsProvider = pulumi.interpolate`awskms://${secretsKey.aliasName}?region=${settings.region}`;
 export const stateKeyArn = stateKey.arn;
 export const secretsKeyArn = secretsKey.arn;
+/** Set each as the variable AWS_ROLE_ARN of the GitHub environment with the stack's name (docs/ci-cd.md). */
+const disabled = "disabled: set ai-nutritionist-bootstrap:githubRepository";
+export const deployRoleArns = github ? github.roleArns : disabled;
+export const githubOidcProviderArn = github ? github.oidcProviderArn : disabled;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { fitName } from "./naming";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { ManagedKey } from "./managed-key";
 import { assertValidArgs } from "./validation";
@@ -95,7 +96,9 @@ export class BackupPlan extends pulumi.ComponentResource {
                 accountId: args.copyTo.accountId,
                 deletionWindowInDays: args.copyTo.deletionWindowInDays,
             }, copyOpts);
-            this.copyVault = new aws.backup.Vault(`${name}-copy-vault`, { kmsKeyArn: this.copyKey.arn }, copyOpts);
+            // Logical name kept short: the vault is auto-named and AWS caps vault names at 50 (CreateBackupVault).
+            this.copyVault = new aws.backup.Vault(`${name}-copy`, { kmsKeyArn: this.copyKey.arn },
+                { ...copyOpts, aliases: [{ name: `${name}-copy-vault` }] });
             copyActions = [{ destinationVaultArn: this.copyVault.arn, lifecycle }];
         }
 
@@ -145,6 +148,8 @@ export class BackupPlan extends pulumi.ComponentResource {
         }, { parent: this });
 
         new aws.backup.Selection(`${name}-selection`, {
+            // Unique only inside its plan; AWS caps selection names at 50 (BackupSelection).
+            name: "tagged-tables",
             planId: this.plan.id,
             iamRoleArn: this.role.arn,
             resources: ["arn:aws:dynamodb:*:*:table/*"],
@@ -158,7 +163,8 @@ export class BackupPlan extends pulumi.ComponentResource {
 
         if (args.restoreTesting ?? true) {
             const testPlan = new aws.backup.RestoreTestingPlan(`${name}-restore-test`, {
-                name: `${args.namePrefix.replace(/[^A-Za-z0-9]/g, "_")}_monthly_restore_test`,
+                // Letters, digits and underscores, at most 50 (RestoreTestingPlanForCreate).
+                name: fitName(`${args.namePrefix.replace(/[^A-Za-z0-9]/g, "_")}_monthly_restore_test`, 50, "_"),
                 scheduleExpression: "cron(0 6 1 * ? *)",
                 startWindowHours: 24,
                 recoveryPointSelection: {

@@ -10,10 +10,13 @@ import { ServiceFunction } from "./service-function";
 import { AwsSmsChannel } from "./sms-messaging";
 import { ManagedWebAcl } from "./web-acl";
 import { assertValidArgs } from "./validation";
+import { destinationRegions, parseModelId } from "./bedrock-models";
 
 export interface CachedLambdaApiArgs {
     /** API stage name (the environment). */
     stageName: string;
+    /** Prefix of the web ACL's CloudWatch metric names (unique in the account). Defaults to `<stageName>-api`. */
+    wafMetricPrefix?: string;
     /** The stack's region (service principals, Bedrock ARNs). */
     region: string;
     /** Key ARNs: data (tables, secrets, environment, Redis), logs, messaging (queues). */
@@ -29,7 +32,7 @@ export interface CachedLambdaApiArgs {
     /** Private subnets and security groups; functions run outside a VPC when absent. Defaults to no VPC. */
     vpc?: { subnetIds: pulumi.Input<string[]>; functionSecurityGroupId: pulumi.Input<string>; cacheSecurityGroupId: pulumi.Input<string> };
     /** Redis in front of Bedrock; needs `vpc`. Defaults to no cache. */
-    cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number };
+    cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number; replicationGroupId?: string };
     /** The tables the functions read and write (grants come from each table's helper). */
     tables: { users: EncryptedTable; conversations: EncryptedTable; mealPlans: EncryptedTable; billingEvents: EncryptedTable; idempotency: EncryptedTable };
     /** CloudWatch namespace of the functions' Embedded Metric Format metrics. */
@@ -40,8 +43,10 @@ export interface CachedLambdaApiArgs {
     failureQueue: EncryptedQueue;
     /** Secrets Manager ARNs (values are read at run time). */
     secrets: { twilioAuthTokenArn: pulumi.Input<string>; stripeWebhookSecretArn: pulumi.Input<string> };
-    /** Bedrock model (or inference profile) the worker may invoke; nothing else. */
+    /** Bedrock model or geographic inference profile id the worker may invoke; nothing else. */
     bedrockModelId: string;
+    /** Account of the inference profile ARN. */
+    accountId: pulumi.Input<string>;
     /** Days a conversation is kept (the worker sets its TTL). */
     conversationRetentionDays: number;
     /** Days a Stripe event is kept in the ledger (the billing function sets its TTL). Defaults to 400. */
@@ -58,7 +63,7 @@ export interface CachedLambdaApiArgs {
     twilioPhoneNumber?: string;
     /** Create the account-level API Gateway CloudWatch role (one per account and region). Defaults to true. */
     manageAccountLogRole?: boolean;
-    /** Topic for ElastiCache events. Defaults to none. */
+    /** Topic for ElastiCache failure events (through EventBridge). Defaults to none. */
     alertTopicArn?: pulumi.Input<string>;
     /** AWS End User Messaging two-way channel: the worker answers SMS that arrived on our number. Defaults to none. */
     awsSms?: AwsSmsChannel;
@@ -153,6 +158,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 subnetIds: args.vpc.subnetIds,
                 securityGroupId: args.vpc.cacheSecurityGroupId,
                 kmsKeyArn: args.keys.data,
+                replicationGroupId: args.cache.replicationGroupId,
                 nodeType: args.cache.nodeType,
                 numNodes: args.cache.numNodes,
                 snapshotRetentionDays: args.cache.snapshotRetentionDays,
@@ -185,8 +191,8 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         }, child);
 
         const model = args.bedrockModelId;
-        const isProfile = /^(us|eu|apac|global)\./.test(model);
-        const baseModel = isProfile ? model.slice(model.indexOf(".") + 1) : model;
+        const { geography, foundationModelId } = parseModelId(model);
+        const profileArn = pulumi.interpolate`arn:aws:bedrock:${args.region}:${args.accountId}:inference-profile/${model}`;
         const workerSecrets: pulumi.Input<string>[] = [args.secrets.twilioAuthTokenArn, ...(this.cache ? [this.cache.authSecret.arn] : [])];
         this.worker = new ServiceFunction(`${name}-worker`, {
             ...common,
@@ -212,12 +218,19 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 // What the SQS event source mapping calls with this role (AWS managed policy AWSLambdaSQSQueueExecutionRole).
                 { Sid: "ConsumeWork", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: args.queue.arn },
                 { Sid: "DecryptWork", Effect: "Allow", Action: "kms:Decrypt", Resource: args.keys.messaging },
-                {
-                    Sid: "InvokeModel", Effect: "Allow", Action: ["bedrock:InvokeModel"],
-                    Resource: isProfile
-                        ? [pulumi.interpolate`arn:aws:bedrock:${args.region}:*:inference-profile/${model}`, `arn:aws:bedrock:*::foundation-model/${baseModel}`]
-                        : [`arn:aws:bedrock:${args.region}::foundation-model/${model}`],
-                },
+                // A geographic cross-Region profile routes each request to one of its destination Regions: the
+                // role needs the profile and the foundation model in every one of them, the latter only through
+                // this profile. https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html
+                ...(geography ? [
+                    { Sid: "InvokeThroughProfile", Effect: "Allow" as const, Action: "bedrock:InvokeModel", Resource: profileArn },
+                    {
+                        Sid: "InvokeModelInProfileRegions", Effect: "Allow" as const, Action: "bedrock:InvokeModel",
+                        Resource: destinationRegions(model, args.region).map(r => `arn:aws:bedrock:${r}::foundation-model/${foundationModelId}`),
+                        Condition: { StringEquals: { "bedrock:InferenceProfileArn": profileArn } },
+                    },
+                ] : [
+                    { Sid: "InvokeModel", Effect: "Allow" as const, Action: "bedrock:InvokeModel", Resource: `arn:aws:bedrock:${args.region}::foundation-model/${model}` },
+                ]),
                 ...args.tables.conversations.grantActions(["dynamodb:PutItem"]),
                 // Meal plans and summaries are written whole; the weekly summary reads the week's plan.
                 ...args.tables.mealPlans.grantActions(["dynamodb:PutItem", "dynamodb:GetItem"]),
@@ -225,7 +238,9 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 ...readSecrets("WorkerSecrets", workerSecrets),
                 ...(args.awsSms ? [{
                     Sid: "ReplyOverAwsSms", Effect: "Allow" as const, Action: "sms-voice:SendTextMessage",
-                    Resource: [args.awsSms.phoneNumberArn, args.awsSms.configurationSetArn, args.awsSms.optOutListArn],
+                    // SendTextMessage authorises phone numbers, pools, sender ids, configuration sets and protect
+                    // configurations; an opt-out list is none of these (listing it granted nothing).
+                    Resource: [args.awsSms.phoneNumberArn, args.awsSms.configurationSetArn],
                 }] : []),
             ],
         }, child);
@@ -368,7 +383,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         this.webAcl = new ManagedWebAcl(`${name}-waf`, {
             scope: "REGIONAL",
             rateLimit: args.wafRateLimit,
-            metricPrefix: `${args.stageName}-api`,
+            metricPrefix: args.wafMetricPrefix ?? `${args.stageName}-api`,
             logging: { kmsKeyArn: args.keys.logs, retentionInDays: args.logs.retentionInDays, namePrefix: `${args.logs.wafNamePrefix}-api-` },
         }, child);
         new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: this.stage.arn, webAclArn: this.webAcl.arn }, child);

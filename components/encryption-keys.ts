@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext } from "./iam";
-import { logsStatement, ManagedKey, servicePublishStatement } from "./managed-key";
+import { logsStatements, ManagedKey, servicePublishStatement } from "./managed-key";
 
 export interface EncryptionKeysArgs {
     /** Prefix of every alias, e.g. `ai-nutritionist-prod`. */
@@ -12,6 +12,16 @@ export interface EncryptionKeysArgs {
     /** Waiting period before a scheduled deletion, 7-30 days. Defaults to 30. */
     deletionWindowInDays?: number;
 }
+
+/**
+ * AWS services that publish into our encrypted topics and queues and send aws:SourceAccount with
+ * their KMS requests: alarms, budgets, cost anomaly alerts, backup events, SMS events, and SNS
+ * delivering inbound SMS into the work queue. EventBridge is admitted by a statement of its own.
+ */
+export const MESSAGING_PUBLISHERS_WITH_SOURCE = [
+    "cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com",
+    "backup.amazonaws.com", "sms-voice.amazonaws.com", "sns.amazonaws.com",
+];
 
 /**
  * The stack's customer-managed keys, one per purpose, each rotated yearly:
@@ -48,23 +58,38 @@ export class EncryptionKeys extends pulumi.ComponentResource {
             alias: `${args.aliasPrefix}-data`,
         }, { parent: this });
 
+        const trailArns = pulumi.interpolate`arn:${partition}:cloudtrail:*:${accountId}:trail/*`;
         const logGroupArns = args.logGroupPrefixes.map(p => pulumi.interpolate`arn:${partition}:logs:${args.region}:${accountId}:log-group:${p}*`);
         this.logs = new ManagedKey(`${name}-logs`, {
             ...common,
             description: "Logs and audit: CloudWatch Logs, CloudTrail, AWS Config",
             alias: `${args.aliasPrefix}-logs`,
             serviceStatements: [
-                logsStatement(args.region, logGroupArns),
+                ...logsStatements(args.region, logGroupArns),
+                // As AWS documents for trails: encryption under the trail's encryption context, and
+                // DescribeKey (which carries no encryption context) in a statement of its own; both scoped
+                // by aws:SourceArn, the key CloudTrail recommends.
+                // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
                 {
                     Sid: "CloudTrailEncryptsTrailsOfThisAccount",
                     Effect: "Allow",
                     Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: ["kms:GenerateDataKey*", "kms:DescribeKey"],
+                    Action: "kms:GenerateDataKey*",
                     Resource: "*",
                     Condition: {
-                        StringEquals: { "aws:SourceAccount": accountId },
-                        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": pulumi.interpolate`arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
+                        StringLike: {
+                            "kms:EncryptionContext:aws:cloudtrail:arn": trailArns,
+                            "aws:SourceArn": trailArns,
+                        },
                     },
+                },
+                {
+                    Sid: "CloudTrailDescribesKey",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "kms:DescribeKey",
+                    Resource: "*",
+                    Condition: { StringLike: { "aws:SourceArn": trailArns } },
                 },
                 servicePublishStatement("AwsConfigDelivers", ["config.amazonaws.com"], accountId),
             ],
@@ -75,12 +100,11 @@ export class EncryptionKeys extends pulumi.ComponentResource {
             description: "Messaging: SNS topics and SQS queues",
             alias: `${args.aliasPrefix}-messaging`,
             serviceStatements: [
-                servicePublishStatement("AwsServicesPublishAlerts", [
-                    "cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com",
-                    "costalerts.amazonaws.com", "backup.amazonaws.com", "sms-voice.amazonaws.com",
-                    // SNS delivers inbound SMS into the encrypted work queue.
-                    "sns.amazonaws.com",
-                ], accountId),
+                servicePublishStatement("AwsServicesPublishAlerts", MESSAGING_PUBLISHERS_WITH_SOURCE, accountId),
+                // EventBridge's KMS requests for an encrypted topic carry no aws:SourceAccount/aws:SourceArn
+                // (AWS documents those keys as unsupported there), so a source condition would drop every event.
+                // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+                { Sid: "EventBridgePublishesAlerts", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
             ],
         }, { parent: this });
 

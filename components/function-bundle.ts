@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as esbuild from "esbuild";
 import * as pulumi from "@pulumi/pulumi";
+import { cachedBundle } from "./bundle-cache";
 
 export const FUNCTIONS_DIR = path.resolve(__dirname, "..", "functions");
 
@@ -16,7 +17,7 @@ export const NODE_RUNTIME = "nodejs22.x";
  * v3 clients come from the runtime (`@aws-sdk/client-*` stays external), everything else is inlined.
  */
 export function bundleHandler(name: string, entry = path.join(FUNCTIONS_DIR, `${name}.ts`)): { code: string; bytes: number } {
-    const result = esbuild.buildSync({
+    const options: esbuild.BuildOptions = {
         entryPoints: [entry],
         bundle: true,
         platform: "node",
@@ -28,8 +29,8 @@ export function bundleHandler(name: string, entry = path.join(FUNCTIONS_DIR, `${
         // The runtime ships the AWS SDK v3 clients; small helpers such as util-dynamodb (Powertools Idempotency) are bundled.
         external: ["@aws-sdk/client-*"],
         logLevel: "silent",
-    });
-    const code = result.outputFiles[0].text;
+    };
+    const code = cachedBundle(options);
     return { code, bytes: Buffer.byteLength(code) };
 }
 

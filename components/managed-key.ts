@@ -84,16 +84,25 @@ export class ManagedKey extends pulumi.ComponentResource {
     }
 }
 
-/** CloudWatch Logs may use the key only for log groups whose ARN matches one of the prefixes. */
-export function logsStatement(region: pulumi.Input<string>, logGroupArnPatterns: pulumi.Input<string>[]): Statement {
-    return {
-        Sid: "CloudWatchLogsForOurLogGroups",
-        Effect: "Allow",
-        Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArnPatterns } },
-    };
+/**
+ * CloudWatch Logs may use the key only for log groups whose ARN matches one of the prefixes.
+ * The cryptographic actions carry the log group's ARN as encryption context; DescribeKey carries
+ * no encryption context, so it is its own statement (metadata only, no use of the key).
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+export function logsStatements(region: pulumi.Input<string>, logGroupArnPatterns: pulumi.Input<string>[]): Statement[] {
+    const principal = { Service: pulumi.interpolate`logs.${region}.amazonaws.com` };
+    return [
+        {
+            Sid: "CloudWatchLogsForOurLogGroups",
+            Effect: "Allow",
+            Principal: principal,
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArnPatterns } },
+        },
+        { Sid: "CloudWatchLogsDescribesKey", Effect: "Allow", Principal: principal, Action: "kms:DescribeKey", Resource: "*" },
+    ];
 }
 
 /** AWS services that publish to or deliver into resources encrypted with the key, from this account only. */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { fitName } from "./naming";
 
 type Name = pulumi.Input<string>;
 
@@ -41,8 +42,12 @@ export interface ObservabilityArgs {
     tables: { label: string; name: Name }[];
     /** Queues: depth alarms on dead-letter queues, age alarms on work queues. */
     queues: { label: string; name: Name; deadLetter: boolean }[];
-    /** Redis replication group and node count: CPU, memory, evictions, hit-rate alarms. Defaults to none. */
-    cache?: { replicationGroupId: Name; numNodes: number };
+    /**
+     * Redis member cluster ids (the replication group's memberClusters: ElastiCache publishes node
+     * metrics per member cluster, CacheClusterId `<group id>-001`…, never under the group's id) and
+     * their count: CPU, memory, evictions, hit-rate alarms. Defaults to none.
+     */
+    cache?: { memberClusterIds: pulumi.Input<string[]>; numNodes: number };
     /** NAT gateway ids and count: error and drop alarms. Defaults to none. */
     nat?: { gatewayIds: pulumi.Output<string[]>; count: number };
     /** The API's web ACL: blocked-request spike alarm. Defaults to none. */
@@ -107,7 +112,8 @@ export class Observability extends pulumi.ComponentResource {
                 metricQueries: [
                     { id: "r", metric: { namespace: "AWS/DynamoDB", metricName: "ReadThrottleEvents", dimensions: { TableName: table.name }, period: 300, stat: "Sum" } },
                     { id: "w", metric: { namespace: "AWS/DynamoDB", metricName: "WriteThrottleEvents", dimensions: { TableName: table.name }, period: 300, stat: "Sum" } },
-                    { id: "throttles", expression: "r + w", label: "Throttle events", returnData: true },
+                    // DynamoDB publishes each metric only when it has events: fill the absent one with 0.
+                    { id: "throttles", expression: "FILL(r, 0) + FILL(w, 0)", label: "Throttle events", returnData: true },
                 ],
             }, warning);
         }
@@ -121,7 +127,7 @@ export class Observability extends pulumi.ComponentResource {
         }
         if (args.cache) {
             for (let i = 1; i <= args.cache.numNodes; i++) {
-                const dims = { CacheClusterId: pulumi.interpolate`${args.cache.replicationGroupId}-00${i}` };
+                const dims = { CacheClusterId: pulumi.output(args.cache.memberClusterIds).apply(ids => ids[i - 1]) };
                 this.alarm(`redis-${i}-cpu`, { alarmDescription: `Redis node ${i}: engine CPU above 80%`, namespace: "AWS/ElastiCache", metricName: "EngineCPUUtilization", dimensions: dims, statistic: "Average", threshold: 80, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 3 }, warning);
                 this.alarm(`redis-${i}-memory`, { alarmDescription: `Redis node ${i}: memory above 80%`, namespace: "AWS/ElastiCache", metricName: "DatabaseMemoryUsagePercentage", dimensions: dims, statistic: "Average", threshold: 80, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 3 }, warning);
                 this.alarm(`redis-${i}-evictions`, { alarmDescription: `Redis node ${i}: evictions`, namespace: "AWS/ElastiCache", metricName: "Evictions", dimensions: dims, statistic: "Sum", threshold: 100, comparisonOperator: "GreaterThanThreshold" }, warning);
@@ -142,17 +148,19 @@ export class Observability extends pulumi.ComponentResource {
         if (args.bedrockModelId) {
             const dims = { ModelId: args.bedrockModelId };
             this.alarm("bedrock-throttles", { alarmDescription: "Bedrock: throttled invocations (the worker retries them through the queue)", namespace: "AWS/Bedrock", metricName: "InvocationThrottles", dimensions: dims, statistic: "Sum", threshold: 10, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 2 }, warning);
-            this.alarm("bedrock-errors", { alarmDescription: "Bedrock: server and client errors", namespace: "AWS/Bedrock", metricName: "InvocationServerErrors", dimensions: dims, statistic: "Sum", threshold: 5, comparisonOperator: "GreaterThanThreshold" }, critical);
+            this.alarm("bedrock-errors", { alarmDescription: "Bedrock: server errors", namespace: "AWS/Bedrock", metricName: "InvocationServerErrors", dimensions: dims, statistic: "Sum", threshold: 5, comparisonOperator: "GreaterThanThreshold" }, critical);
+            // Model not found or past end of life, access denied, validation: every request fails, none is a server error.
+            this.alarm("bedrock-client-errors", { alarmDescription: "Bedrock: client errors (model not found or end of life, access denied, validation): the worker cannot answer", namespace: "AWS/Bedrock", metricName: "InvocationClientErrors", dimensions: dims, statistic: "Sum", threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold" }, critical);
         }
 
         this.queries();
         new aws.xray.Group(`${name}-slow-requests`, {
-            groupName: `${args.prefix}-slow`,
+            groupName: fitName(`${args.prefix}-slow`, 32), // X-Ray group names: at most 32 (CreateGroup)
             filterExpression: `responsetime > ${t.apiLatencyP95Ms / 1000}`,
             insightsConfiguration: { insightsEnabled: true, notificationsEnabled: true },
         }, { parent: this });
         new aws.xray.SamplingRule(`${name}-sampling`, {
-            ruleName: `${args.prefix}`.slice(-32),
+            ruleName: fitName(args.prefix, 32), // sampling rule names: at most 32 (SamplingRule)
             priority: 1000, version: 1, reservoirSize: 1, fixedRate: args.tracingSampleRate ?? 0.05,
             host: "*", httpMethod: "*", urlPath: "/webhooks/*", serviceName: "*", serviceType: "*", resourceArn: "*",
         }, { parent: this });
@@ -222,7 +230,7 @@ export class Observability extends pulumi.ComponentResource {
             metricQueries: [
                 { id: "part", metric: { namespace, metricName: part, dimensions, period: 300, stat: "Sum" } },
                 { id: "total", metric: { namespace, metricName: total, dimensions, period: 300, stat: "Sum" } },
-                { id: "rate", expression: "IF(total > 0, 100 * part / total, 0)", label: `${part} %`, returnData: true },
+                { id: "rate", expression: "IF(FILL(total, 0) > 0, 100 * FILL(part, 0) / FILL(total, 1), 0)", label: `${part} %`, returnData: true },
             ],
         }, topic);
     }
@@ -273,7 +281,7 @@ export class Observability extends pulumi.ComponentResource {
             pulumi.output(a.api?.name ?? ""),
             pulumi.all(a.tables.map(t => t.name)),
             pulumi.all(a.queues.map(q => q.name)),
-            pulumi.output(a.cache?.replicationGroupId ?? ""),
+            pulumi.output(a.cache?.memberClusterIds ?? []),
             a.nat ? a.nat.gatewayIds : pulumi.output([] as string[]),
             pulumi.output(a.waf?.name ?? ""),
             pulumi.output(a.backupVaultName ?? ""),
@@ -281,7 +289,7 @@ export class Observability extends pulumi.ComponentResource {
         ];
         return pulumi.all(parts).apply(values => {
             const [fns, api, tables, queues, cache, nats, waf, vault, alarms] =
-                values as unknown as [string[], string, string[], string[], string, string[], string, string, string[]];
+                values as unknown as [string[], string, string[], string[], string[], string[], string, string, string[]];
             const v = { fns, api, tables, queues, cache, nats, waf, vault, alarms };
             const widgets: object[] = [];
             let y = 0;
@@ -307,8 +315,8 @@ export class Observability extends pulumi.ComponentResource {
 
             header("Infrastructure health");
             chart("Queues and dead-letter queues (visible)", v.queues.map(q => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q, { stat: "Maximum" }]));
-            if (v.cache) {
-                const nodes = Array.from({ length: a.cache!.numNodes }, (_, i) => `${v.cache}-00${i + 1}`);
+            if (v.cache.length) {
+                const nodes = v.cache;
                 chart("Redis CPU and memory (%)", nodes.flatMap(n => [["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", n, { stat: "Average" }], ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", n, { stat: "Average" }]]));
                 chart("Redis cache hit rate (%, target 80)", nodes.map(n => ["AWS/ElastiCache", "CacheHitRate", "CacheClusterId", n, { stat: "Average" }]), { annotations: { horizontal: [{ value: 80, label: "target" }] } });
             }

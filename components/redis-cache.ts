@@ -5,6 +5,12 @@ import { encryptedLogGroup } from "./log-group";
 import { assertValidArgs } from "./validation";
 
 export interface RedisCacheArgs {
+    /**
+     * Replication group id (1-40 lower-case letters, digits and single hyphens, starting with a letter); its
+     * nodes are `<id>-001`, `<id>-002`, … (the CacheClusterId of their metrics). Defaults to the provider's
+     * auto-name, which only fits logical names of up to 32 characters.
+     */
+    replicationGroupId?: string;
     /** Private subnets of the cache. */
     subnetIds: pulumi.Input<string[]>;
     /** Security group that admits only the functions. */
@@ -19,9 +25,17 @@ export interface RedisCacheArgs {
     snapshotRetentionDays?: number;
     /** Slow log to an encrypted log group. */
     slowLog: { kmsKeyArn: pulumi.Input<string>; retentionInDays: number; namePrefix: string };
-    /** Topic for ElastiCache events (failover, maintenance). Defaults to none. */
+    /**
+     * Topic for ElastiCache failure events, delivered by an EventBridge rule: ElastiCache cannot
+     * publish to an encrypted topic itself (its notification topic "cannot be encrypted", and its
+     * policy must admit aws:SourceOwner), so the replication group's own notification topic stays
+     * unset. Defaults to none.
+     */
     notificationTopicArn?: pulumi.Input<string>;
 }
+
+/** ElastiCache's EventBridge detail types that need an operator. */
+export const ELASTICACHE_ALERT_EVENTS = ["Cache Creation Failed", "Cache Update Failed", "Cache Limit Approaching", "Snapshot Creation Failed", "Snapshot Export Failed", "Snapshot Copy Failed"];
 
 export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
     const p: string[] = [];
@@ -29,6 +43,10 @@ export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
     if (!Number.isInteger(n) || n < 1 || n > 6) p.push(`numNodes must be 1-6 (got ${n})`);
     const nodeType = args.nodeType ?? "cache.t4g.micro";
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) p.push(`nodeType must look like cache.t4g.micro (got ${nodeType})`);
+    const id = args.replicationGroupId;
+    if (id !== undefined && !(id.length <= 40 && /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(id))) {
+        p.push(`replicationGroupId must be 1-40 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen (got ${JSON.stringify(id)}, ${id.length} characters)`);
+    }
     const snaps = args.snapshotRetentionDays ?? 7;
     if (snaps < 0 || snaps > 35) p.push(`snapshotRetentionDays must be 0-35 (got ${snaps})`);
     return p;
@@ -45,6 +63,8 @@ export class RedisCache extends pulumi.ComponentResource {
     public readonly endpoint: pulumi.Output<string>;
     public readonly port: pulumi.Output<number>;
     public readonly replicationGroupId: pulumi.Output<string>;
+    /** Member cluster ids (`<group id>-001`…): the CacheClusterId of the node metrics. */
+    public readonly memberClusterIds: pulumi.Output<string[]>;
     public readonly numNodes: number;
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -74,6 +94,7 @@ export class RedisCache extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
+            replicationGroupId: args.replicationGroupId,
             description: "Bedrock answer cache",
             engine: "redis",
             engineVersion: "7.1",
@@ -92,7 +113,6 @@ export class RedisCache extends pulumi.ComponentResource {
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:05:00-sun:06:00",
             autoMinorVersionUpgrade: true,
-            notificationTopicArn: args.notificationTopicArn,
             logDeliveryConfigurations: [{
                 destination: slowLog.name,
                 destinationType: "cloudwatch-logs",
@@ -101,9 +121,21 @@ export class RedisCache extends pulumi.ComponentResource {
             }],
         }, { parent: this });
 
+        if (args.notificationTopicArn) {
+            // Events ElastiCache sends to EventBridge directly (source aws.elasticache):
+            // https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-elasticache.html
+            // Why not the group's notification topic: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html
+            const rule = new aws.cloudwatch.EventRule(`${name}-events`, {
+                description: "ElastiCache failures and limits (EventBridge; ElastiCache cannot publish to an encrypted topic)",
+                eventPattern: JSON.stringify({ source: ["aws.elasticache"], "detail-type": ELASTICACHE_ALERT_EVENTS }),
+            }, { parent: this });
+            new aws.cloudwatch.EventTarget(`${name}-events-alert`, { rule: rule.name, arn: args.notificationTopicArn }, { parent: this });
+        }
+
         this.endpoint = this.replicationGroup.primaryEndpointAddress;
         this.port = this.replicationGroup.port.apply(p => p ?? 6379);
         this.replicationGroupId = this.replicationGroup.id;
+        this.memberClusterIds = this.replicationGroup.memberClusters;
         this.registerOutputs({ endpoint: this.endpoint, port: this.port, authSecretArn: this.authSecret.arn });
     }
 }

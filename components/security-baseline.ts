@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyDocument, Statement } from "./iam";
 import { encryptedLogGroup } from "./log-group";
+import { fitName } from "./naming";
 import { SecureBucket } from "./secure-bucket";
 import { assertValidArgs } from "./validation";
 
@@ -239,10 +240,14 @@ export class SecurityBaseline extends pulumi.ComponentResource {
 
     private findingsRule(id: string, source: string, detailType: string, detail: object, topicArn: pulumi.Input<string>): void {
         const rule = new aws.cloudwatch.EventRule(`${this.ruleName(id)}`, {
+            // Rule names are capped at 64 (PutRule): the logical name plus an auto-name suffix would not fit long stack names.
+            name: fitName(this.ruleName(id), 64),
             description: `${detailType} to the alerts topic`,
             eventPattern: JSON.stringify({ source: [source], "detail-type": [detailType], detail }),
         }, { parent: this });
-        new aws.cloudwatch.EventTarget(`${this.ruleName(id)}-target`, { rule: rule.name, arn: topicArn }, { parent: this });
+        // A target id is unique only inside its rule and AWS caps it at 64 (auto-naming from the logical name
+        // went over): name it after the destination.
+        new aws.cloudwatch.EventTarget(`${this.ruleName(id)}-target`, { rule: rule.name, targetId: "alerts-topic", arn: topicArn }, { parent: this });
     }
 
     private ruleName(id: string): string {

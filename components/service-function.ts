@@ -45,6 +45,16 @@ export interface ServiceFunctionArgs {
     tracing?: boolean;
 }
 
+/**
+ * EC2 actions of the AWS managed policy AWSLambdaVPCAccessExecutionRole, which Lambda needs to
+ * manage a VPC function's network interfaces (ec2:DescribeSubnets included).
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html
+ */
+export const VPC_ACCESS_ACTIONS = [
+    "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+] as const;
+
 const FORBIDDEN_ENV = /secret|token|password|api_?key/i;
 
 /** Pure validation; returns every problem. */
@@ -108,8 +118,9 @@ export class ServiceFunction extends pulumi.ComponentResource {
             statements.push({ Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" });
         }
         if (args.vpc) {
-            // ENI management for VPC placement has no resource-level permissions either.
-            statements.push({ Sid: "VpcNetworkInterfaces", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: "*" });
+            // ENI management for VPC placement: the EC2 actions of AWS's AWSLambdaVPCAccessExecutionRole
+            // (no resource-level permissions, so "*"). VPC_ACCESS_ACTIONS says where they come from.
+            statements.push({ Sid: "VpcNetworkInterfaces", Effect: "Allow", Action: [...VPC_ACCESS_ACTIONS], Resource: "*" });
         }
         if (args.onFailure) {
             statements.push({ Sid: "SendFailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.onFailure.queueArn });

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { bundleHandler, HANDLERS } from "../components/function-bundle";
+import { parseCliArgs, runCli } from "./lib/cli";
 
 const RUNS = Math.max(15, Number(process.env.BENCH_RUNS ?? 15));
 const MAX_KB = 150;
@@ -23,26 +24,8 @@ function quantile(xs: number[], q: number): number {
     return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
-const probe = "const t=process.hrtime.bigint();const m=require(process.argv[1]);if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))";
-let failed = false;
-console.log(`Cold module initialisation, ${RUNS} fresh processes per handler (budget ${MAX_KB} KB, ${MAX_MS} ms median)\n`);
-console.log("handler     bundle (KB)   init median (ms)   min-max (ms)     IQR (ms)");
-for (const name of HANDLERS) {
-    const { code, bytes } = bundleHandler(name);
-    const file = path.join(dir, name, "index.js");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, code);
-    const times = Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ["-e", probe, file], { encoding: "utf8" })));
-    const kb = bytes / 1024;
-    const ms = quantile(times, 0.5);
-    const ok = kb <= MAX_KB && ms <= MAX_MS;
-    failed ||= !ok;
-    console.log(`${name.padEnd(10)}  ${kb.toFixed(1).padStart(11)}   ${ms.toFixed(2).padStart(16)}   ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(12)}   ${(quantile(times, 0.75) - quantile(times, 0.25)).toFixed(2).padStart(9)}   ${ok ? "ok" : "OVER BUDGET"}`);
-}
-
-// What each Powertools utility adds: a bundle of just the import, minus an empty bundle.
-const utilities: Record<string, string> = {
+/** What each Powertools utility adds: a bundle of just the import, minus an empty bundle. */
+const UTILITIES: Record<string, string> = {
     "logger": "import { Logger } from '@aws-lambda-powertools/logger'; export const x = Logger;",
     "metrics": "import { Metrics } from '@aws-lambda-powertools/metrics'; export const x = Metrics;",
     "batch": "import { BatchProcessor, processPartialResponse } from '@aws-lambda-powertools/batch'; export const x = [BatchProcessor, processPartialResponse];",
@@ -50,19 +33,40 @@ const utilities: Record<string, string> = {
     "parameters/secrets": "import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets'; export const x = SecretsProvider;",
     "all five together": "import { Logger } from '@aws-lambda-powertools/logger'; import { Metrics } from '@aws-lambda-powertools/metrics'; import { BatchProcessor } from '@aws-lambda-powertools/batch'; import { makeIdempotent } from '@aws-lambda-powertools/idempotency'; import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'; import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets'; export const x = [Logger, Metrics, BatchProcessor, makeIdempotent, DynamoDBPersistenceLayer, SecretsProvider];",
 };
-const scratch = fs.mkdtempSync(path.join(ROOT, ".bench-"));
-try {
-    const size = (src: string) => {
-        const entry = path.join(scratch, "entry.ts");
-        fs.writeFileSync(entry, `${src}\nexport const handler = () => undefined;\n`);
-        return bundleHandler("entry", entry).bytes;
-    };
-    const base = size("");
-    console.log("\nPowertools utility (2.35.0)                              adds (KB, minified, AWS SDK clients external)");
-    for (const [u, src] of Object.entries(utilities)) console.log(`${u.padEnd(56)} ${((size(src) - base) / 1024).toFixed(1).padStart(6)}`);
-} finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-    fs.rmSync(dir, { recursive: true, force: true });
-}
-console.log(`\nNode ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown"}). AWS SDK v3 clients come from the Lambda runtime and are loaded on first use, not at init.`);
-process.exit(failed ? 1 : 0);
+
+runCli("bench", "usage: npm run bench   (BENCH_RUNS=<n> runs per handler, at least 15; exits 1 when a bundle breaks its budget; codes: docs/cli.md)", argv => {
+    parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+    const scratch = fs.mkdtempSync(path.join(ROOT, ".bench-"));
+    const probe = "const t=process.hrtime.bigint();const m=require(process.argv[1]);if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))";
+    let failed = false;
+    try {
+        console.log(`Cold module initialisation, ${RUNS} fresh processes per handler (budget ${MAX_KB} KB, ${MAX_MS} ms median)\n`);
+        console.log("handler     bundle (KB)   init median (ms)   min-max (ms)     IQR (ms)");
+        for (const name of HANDLERS) {
+            const { code, bytes } = bundleHandler(name);
+            const file = path.join(dir, name, "index.js");
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, code);
+            const times = Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ["-e", probe, file], { encoding: "utf8" })));
+            const kb = bytes / 1024;
+            const ms = quantile(times, 0.5);
+            const ok = kb <= MAX_KB && ms <= MAX_MS;
+            failed ||= !ok;
+            console.log(`${name.padEnd(10)}  ${kb.toFixed(1).padStart(11)}   ${ms.toFixed(2).padStart(16)}   ${`${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`.padStart(12)}   ${(quantile(times, 0.75) - quantile(times, 0.25)).toFixed(2).padStart(9)}   ${ok ? "ok" : "OVER BUDGET"}`);
+        }
+        const size = (src: string) => {
+            const entry = path.join(scratch, "entry.ts");
+            fs.writeFileSync(entry, `${src}\nexport const handler = () => undefined;\n`);
+            return bundleHandler("entry", entry).bytes;
+        };
+        const base = size("");
+        console.log("\nPowertools utility (2.35.0)                              adds (KB, minified, AWS SDK clients external)");
+        for (const [u, src] of Object.entries(UTILITIES)) console.log(`${u.padEnd(56)} ${((size(src) - base) / 1024).toFixed(1).padStart(6)}`);
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+    console.log(`\nNode ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown"}). AWS SDK v3 clients come from the Lambda runtime and are loaded on first use, not at init.`);
+    return failed ? 1 : 0;
+});

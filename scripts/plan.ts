@@ -1,68 +1,61 @@
 /**
- * The offline plan: `npm run plan -- <stack> [--json <file>] [--config <file>]`.
+ * The offline plan: `npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--show <name>] [--verbose]`.
  * Runs index.ts under recording mocks and prints what `pulumi preview` would create.
+ * Exit codes (scripts/lib/cli.ts, docs/cli.md): 0 ok, 1 mandatory policy violation, 2 invalid
+ * settings, 3 usage or file problem, 4 unexpected error.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { SettingsError } from "../config";
-import { Plan, planJson, REPO_ROOT, runPlan } from "./lib/planner";
-import { renderPlan } from "./lib/render";
+import { checkWritable, fail, parseCliArgs, readInput, runCli } from "./lib/cli";
+import { REPO_ROOT } from "./lib/paths";
+import type { PlanLike } from "./lib/cost-report";
 
-const USAGE = "usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>]\n" +
-    "  <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state\n" +
-    "  --project <dir>  plan another Pulumi project of this repository, e.g. bootstrap";
+const USAGE = `usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--show <name>] [--verbose]
+  <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state
+  --json <file>    also write the plan contract (checked to be writable before planning)
+  --config <file>  use this settings file (Pulumi.<stack>.yaml format) instead of Pulumi.<stack>.yaml
+  --project <dir>  plan another Pulumi project of this repository, e.g. bootstrap
+  --show <name>    print one resource (logical name, a unique suffix of one, or a URN): its inputs and
+                   mocked outputs, instead of the whole plan
+  --verbose        stack traces for unexpected errors
+Exit codes: 0 ok, 1 mandatory policy violation, 2 invalid settings, 3 usage or file problem, 4 unexpected error (docs/cli.md).`;
 
-function parseArgs(argv: string[]): { stack: string; json?: string; config?: string; project?: string } {
-    const rest: string[] = [];
-    let json: string | undefined;
-    let config: string | undefined;
-    let project: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json" || a === "--config" || a === "--project") {
-            const v = argv[++i];
-            if (!v) throw new Error(`${a} needs a value\n${USAGE}`);
-            if (a === "--json") json = v; else if (a === "--config") config = v; else project = v;
-        } else if (a === "-h" || a === "--help") {
-            console.log(USAGE);
-            process.exit(0);
-        } else if (a.startsWith("-")) {
-            throw new Error(`unknown option ${a}\n${USAGE}`);
-        } else {
-            rest.push(a);
-        }
-    }
-    if (rest.length !== 1) throw new Error(USAGE);
-    return { stack: rest[0], json, config, project };
-}
+runCli("plan", USAGE, async (argv, verbose) => {
+    const { values, positionals } = parseCliArgs(argv, {
+        json: { type: "string" }, config: { type: "string" }, project: { type: "string" }, show: { type: "string" },
+    }, { min: 1, max: 1, names: "<stack> (dev, staging or prod)" });
+    const stack = positionals[0];
+    // Every usage and file problem is found before the (seconds-long) plan runs.
+    const projectDir = values.project ? path.resolve(REPO_ROOT, values.project) : undefined;
+    if (projectDir && !fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${values.project}: no Pulumi.yaml in ${projectDir}`);
+    if (values.config) readInput(values.config, "--config file");
+    if (values.json) checkWritable(values.json, "--json file");
+    const { loadStackConfig } = await import("./lib/stack-config");
+    loadStackConfig(projectDir ?? REPO_ROOT, stack, values.config); // unknown stack, YAML syntax (exit 3)
 
-async function main(): Promise<number> {
-    let args;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (e: any) {
-        console.error(e.message);
-        return 2;
+    const { planJson, runPlan } = await import("./lib/planner");
+    const { renderPlan, renderResource, findResource } = await import("./lib/render");
+    const opts = { stack, configFile: values.config, projectDir, stackTraces: verbose };
+    const plan = await runPlan(opts);
+    // CI plans every stack before the tests: share the plans with them (scripts/lib/plan-cache).
+    if (process.env.PLAN_CACHE_SHARE === "1") {
+        const { planKey, storePlan } = await import("./lib/plan-cache");
+        storePlan(planKey(opts), plan);
     }
-    let plan: Plan;
-    try {
-        plan = await runPlan({ stack: args.stack, configFile: args.config, projectDir: args.project ? path.resolve(REPO_ROOT, args.project) : undefined });
-    } catch (e: any) {
-        if (e instanceof SettingsError || e?.name === "SettingsError") {
-            console.error(e.message);
-            return 2;
-        }
-        throw e;
+    const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory").length;
+    if (values.show !== undefined) {
+        console.log(renderResource(plan, findResource(plan, values.show)));
+        if (mandatory) console.log(`\n${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} in the plan (npm run plan -- ${stack} shows them)`);
+    } else {
+        console.log(renderPlan(plan));
     }
-    console.log(renderPlan(plan));
-    if (args.json) {
-        fs.writeFileSync(args.json, JSON.stringify(planJson(plan), null, 2) + "\n");
-        console.log(`\nPlan written to ${args.json}`);
+    if (values.show === undefined) {
+        const { planCostLine } = await import("./lib/cost-report");
+        console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: projectDir ?? REPO_ROOT, configFile: values.config, mainProject: !values.project }));
     }
-    return plan.violations.some(v => v.enforcementLevel === "mandatory") ? 1 : 0;
-}
-
-main().then(code => process.exit(code), err => {
-    console.error(err?.stack ?? String(err));
-    process.exit(1);
+    if (values.json) {
+        fs.writeFileSync(values.json, JSON.stringify(planJson(plan), null, 2) + "\n");
+        console.log(`\nPlan written to ${values.json}`);
+    }
+    return mandatory > 0 ? 1 : 0;
 });

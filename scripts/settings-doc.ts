@@ -1,6 +1,6 @@
 /**
  * Renders the settings declared in config.ts as Pulumi.yaml's `config:` block (`--yaml`) or as
- * the README's settings table (`--markdown`). tests/settings.test.ts checks both stay in step.
+ * docs/settings.md's settings table (`--markdown`). tests/settings.test.ts checks both stay in step.
  */
 import { ENVIRONMENT_PROFILES, NAMESPACE, SECRET_KEYS, SECURITY_TIERS, SETTINGS, Settings, SettingSpec } from "../config";
 

@@ -1,28 +1,76 @@
 /**
- * Regenerates the README's generated sections (settings table, policy table) between their
- * markers. tests check that the README holds the current versions: run `npm run docs` after
- * changing config.ts or the policies.
+ * `npm run docs`: regenerates the reference tables of docs/ between their markers
+ * (`<!-- <name>:start -->` … `<!-- <name>:end -->`). tests/docs.test.ts checks that every file
+ * holds the current version: run `npm run docs` after changing config.ts, a policy or a component.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { markdownTable } from "./settings-doc";
-import { policyTable } from "./policy-doc";
+import { configReference, coverageTable, policyTable } from "./policy-doc";
+import { componentJsDocTables, componentTable } from "./components-doc";
 import { REPO_ROOT } from "./lib/paths";
+import { fail, parseCliArgs, readInput, runCli } from "./lib/cli";
 
-export function replaceSection(text: string, name: string, body: string): string {
-    const start = `<!-- ${name}:start -->`;
-    const end = `<!-- ${name}:end -->`;
+export interface GeneratedSection {
+    /** Path from the repository root. */
+    file: string;
+    /** Marker name. */
+    name: string;
+    render: () => string;
+}
+
+/** Every generated section of the documentation: add a row here to generate a new one. */
+export const GENERATED_SECTIONS: GeneratedSection[] = [
+    { file: "docs/settings.md", name: "settings-table", render: markdownTable },
+    { file: "docs/policy-pack.md", name: "policy-table", render: policyTable },
+    { file: "docs/policy-pack.md", name: "policy-coverage", render: coverageTable },
+    { file: "docs/policy-pack.md", name: "policy-config", render: configReference },
+    { file: "docs/components.md", name: "components-table", render: () => componentTable() },
+    { file: "docs/components.md", name: "access-patterns", render: () => componentJsDocTables() },
+];
+
+function markers(name: string): [string, string] {
+    return [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+}
+
+export function replaceSection(text: string, name: string, body: string, file = "README"): string {
+    const [start, end] = markers(name);
     const i = text.indexOf(start);
     const j = text.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`README has no ${name} markers`);
+    if (i < 0 || j < i) fail(`${file} has no ${name} markers (${start} ... ${end})`);
     return text.slice(0, i + start.length) + "\n" + body + text.slice(j);
 }
 
+/** The text between a section's markers (without the newline after the start marker), or undefined. */
+export function readSection(text: string, name: string): string | undefined {
+    const [start, end] = markers(name);
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i < 0 || j < i) return undefined;
+    return text.slice(i + start.length + 1, j);
+}
+
+/** Regenerate every section; returns the files whose text changed. */
+export function updateDocs(root = REPO_ROOT, sections = GENERATED_SECTIONS): string[] {
+    const changed: string[] = [];
+    for (const file of [...new Set(sections.map(s => s.file))]) {
+        const full = path.join(root, file);
+        const before = readInput(full, "generated document");
+        let text = before;
+        for (const s of sections.filter(x => x.file === file)) text = replaceSection(text, s.name, s.render(), file);
+        if (text !== before) {
+            fs.writeFileSync(full, text);
+            changed.push(file);
+        }
+    }
+    return changed;
+}
+
 if (require.main === module) {
-    const file = path.join(REPO_ROOT, "README.md");
-    let text = fs.readFileSync(file, "utf8");
-    text = replaceSection(text, "settings-table", markdownTable());
-    text = replaceSection(text, "policy-table", policyTable());
-    fs.writeFileSync(file, text);
-    console.log("README.md sections regenerated");
+    runCli("docs", "usage: npm run docs   (regenerates the generated sections of the docs; exit codes: docs/cli.md)", argv => {
+        parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
+        const changed = updateDocs();
+        console.log(changed.length ? `regenerated: ${changed.join(", ")}` : "docs are current");
+        return 0;
+    });
 }

@@ -24,7 +24,7 @@ describe("BackupPlan", () => {
 
     it("in prod copies every recovery point to a vault in us-west-2 with its own key there", async () => {
         const plan = await planStack("prod");
-        const copyVault = one(plan, "aws:backup/vault:Vault", "-backup-copy-vault");
+        const copyVault = one(plan, "aws:backup/vault:Vault", "-backup-copy");
         const copyKey = one(plan, "aws:kms/key:Key", "-backup-copy-key-key");
         const provider = plan.resources.find(r => r.urn === copyVault.provider)!;
         expect(provider.inputs.region).to.equal("us-west-2");

@@ -2,14 +2,14 @@ import * as path from "path";
 import { expect } from "chai";
 import { resolveBootstrapSettings } from "../bootstrap/settings";
 import { SettingsError } from "../config";
-import { Plan, runPlan } from "../scripts/lib/planner";
+import { Plan } from "../scripts/lib/planner";
 import { REPO_ROOT } from "../scripts/lib/paths";
-import { mandatory, ofType, one, out, parse } from "./harness";
+import { mandatory, ofType, one, out, parse, planWith } from "./harness";
 
 describe("bootstrap (state backend and secrets provider)", () => {
     let plan: Plan;
     before(async () => {
-        plan = await runPlan({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
+        plan = await planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
     });
 
     it("plans offline with no mandatory policy violation", () => {

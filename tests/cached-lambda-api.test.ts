@@ -140,8 +140,13 @@ describe("CachedLambdaApi", () => {
         expect(esm.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
         expect(esm.inputs.eventSourceArn).to.equal(out(one(plan, "aws:sqs/queue:Queue", "-work-queue")).arn);
         const doc = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-api-worker-policy").inputs.policy);
-        const invoke = doc.Statement.find((s: any) => s.Sid === "InvokeModel");
-        expect(invoke.Resource).to.deep.equal(["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"]);
+        // The default: Claude Haiku 4.5 through the us. geographic profile, and the model in each destination Region of it, only through it.
+        const profile = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0";
+        expect(doc.Statement.find((s: any) => s.Sid === "InvokeThroughProfile")).to.deep.include({ Action: "bedrock:InvokeModel", Resource: profile });
+        const model = doc.Statement.find((s: any) => s.Sid === "InvokeModelInProfileRegions");
+        expect(model.Resource).to.deep.equal(["us-east-1", "us-east-2", "us-west-1", "us-west-2"].map(r => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0`));
+        expect(model.Condition).to.deep.equal({ StringEquals: { "bedrock:InferenceProfileArn": profile } });
+        expect(one(plan, "aws:lambda/function:Function", "-api-worker-function").inputs.environment.variables.BEDROCK_MODEL_ID).to.equal("us.anthropic.claude-haiku-4-5-20251001-v1:0");
     });
 
     describe("Redis", () => {
@@ -164,6 +169,16 @@ describe("CachedLambdaApi", () => {
             const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function");
             expect(worker.inputs.environment.variables.REDIS_ENDPOINT).to.equal(out(rg).primaryEndpointAddress);
             expect(worker.inputs.environment.variables.REDIS_AUTH_SECRET_ARN).to.equal(out(secret).arn);
+        });
+
+        it("routes ElastiCache failures through EventBridge to the warning topic (ElastiCache cannot publish to an encrypted topic)", async () => {
+            const plan = await planStack("prod");
+            const rg = one(plan, "aws:elasticache/replicationGroup:ReplicationGroup", "-api-cache-redis");
+            expect(rg.inputs.notificationTopicArn).to.equal(undefined);
+            const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "-api-cache-events");
+            expect(JSON.parse(rule.inputs.eventPattern)).to.deep.include({ source: ["aws.elasticache"] });
+            const target = one(plan, "aws:cloudwatch/eventTarget:EventTarget", "-api-cache-events-alert");
+            expect(target.inputs.arn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn);
         });
 
         it("staging: one node, no failover", async () => {

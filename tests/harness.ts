@@ -1,9 +1,16 @@
 /**
  * The test harness: plans a stack through the same code path as `npm run plan` (scripts/lib/planner)
- * and offers small queries over the recorded resources. Plans are cached per stack and overrides.
+ * and offers small queries over the recorded resources.
+ *
+ * Plans are cached per stack and overrides in this process and on disk (scripts/lib/plan-cache):
+ * mocha runs the test files in 2 parallel workers (.mocharc.json), and each stack configuration is
+ * planned once for all of them (and not at all when `npm run plan` already planned the same sources).
  */
+import * as path from "path";
+import { spawnSync, SpawnSyncReturns } from "child_process";
 import { expect } from "chai";
-import { Plan, PlannedResource, runPlan } from "../scripts/lib/planner";
+import { Plan, PlannedResource, PlanOptions, REPO_ROOT, runPlan } from "../scripts/lib/planner";
+import { cachedPlan } from "../scripts/lib/plan-cache";
 
 const cache = new Map<string, Promise<Plan>>();
 
@@ -11,8 +18,33 @@ const cache = new Map<string, Promise<Plan>>();
 export function planStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Plan> {
     const full = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k.includes(":") ? k : `ai-nutritionist:${k}`, v]));
     const key = `${stack}|${JSON.stringify(full)}`;
-    if (!cache.has(key)) cache.set(key, runPlan({ stack, overrides: full }));
+    if (!cache.has(key)) {
+        const opts: PlanOptions = { stack, overrides: full };
+        cache.set(key, cachedPlan(opts, () => runPlan(opts)));
+    }
     return cache.get(key)!;
+}
+
+/** Plan any project or program (see PlanOptions), through the same caches as planStack. */
+export function planWith(opts: PlanOptions): Promise<Plan> {
+    const key = JSON.stringify(opts);
+    if (!cache.has(key)) cache.set(key, cachedPlan(opts, () => runPlan(opts)));
+    return cache.get(key)!;
+}
+
+/** The loader every npm script uses (esbuild, no type check, no source maps). */
+export const REGISTER = path.join(REPO_ROOT, "scripts", "lib", "register.js");
+
+/**
+ * Run a TypeScript command as `npm run` does (scripts/plan.ts, scripts/policy.ts, ...), in a child
+ * process from the repository root, and return its exit code and output.
+ */
+export function runScript(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+    return spawnSync(process.execPath, ["-r", REGISTER, path.resolve(REPO_ROOT, script), ...args], {
+        cwd: options.cwd ?? REPO_ROOT,
+        env: options.env ?? process.env,
+        encoding: "utf8",
+    });
 }
 
 export function ofType(plan: Plan, type: string): PlannedResource[] {

@@ -37,14 +37,19 @@ describe("EncryptionKeys", () => {
     it("lets CloudWatch Logs use the logs key only for this stack's log groups", async () => {
         const plan = await planStack("prod");
         const st = parse(one(plan, "aws:kms/key:Key", "-keys-logs-key").inputs.policy).Statement;
-        const logs = st.find((s: any) => s.Principal?.Service === "logs.us-east-1.amazonaws.com");
+        const logs = st.find((s: any) => s.Sid === "CloudWatchLogsForOurLogGroups");
         expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.deep.equal([
             "arn:aws:logs:us-east-1:123456789012:log-group:/ai-nutritionist/prod/*",
             "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-ai-nutritionist-prod*",
             "arn:aws:logs:us-east-1:123456789012:log-group:API-Gateway-Execution-Logs_*",
         ]);
-        const trail = st.find((s: any) => s.Principal?.Service === "cloudtrail.amazonaws.com");
-        expect(trail.Condition.StringEquals["aws:SourceAccount"]).to.equal("123456789012");
+        // DescribeKey carries no encryption context: it has statements of its own (AWS's CloudTrail and Logs key policies).
+        expect(logs.Action).to.not.include("kms:Describe*");
+        expect(st.find((s: any) => s.Sid === "CloudWatchLogsDescribesKey")).to.deep.include({ Action: "kms:DescribeKey", Principal: { Service: "logs.us-east-1.amazonaws.com" } });
+        const trail = st.find((s: any) => s.Sid === "CloudTrailEncryptsTrailsOfThisAccount");
+        expect(trail.Action).to.equal("kms:GenerateDataKey*");
+        expect(trail.Condition.StringLike["aws:SourceArn"]).to.equal("arn:aws:cloudtrail:*:123456789012:trail/*");
+        expect(st.find((s: any) => s.Sid === "CloudTrailDescribesKey")).to.deep.include({ Action: "kms:DescribeKey", Condition: { StringLike: { "aws:SourceArn": "arn:aws:cloudtrail:*:123456789012:trail/*" } } });
     });
 
     it("every log group the stack creates falls under the logs key's allowed prefixes and uses that key", async () => {
@@ -57,12 +62,15 @@ describe("EncryptionKeys", () => {
         }
     });
 
-    it("lets the AWS services that publish alerts use the messaging key, from this account only", async () => {
+    it("lets the AWS services that publish alerts use the messaging key, from this account where they say so", async () => {
         const plan = await planStack("prod");
-        const st = parse(one(plan, "aws:kms/key:Key", "-keys-messaging-key").inputs.policy).Statement[1];
-        expect(st.Principal.Service).to.include.members(["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com", "backup.amazonaws.com", "sms-voice.amazonaws.com"]);
+        const [, st, events] = parse(one(plan, "aws:kms/key:Key", "-keys-messaging-key").inputs.policy).Statement;
+        expect(st.Principal.Service).to.include.members(["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com", "backup.amazonaws.com", "sms-voice.amazonaws.com"]);
         expect(st.Action).to.deep.equal(["kms:GenerateDataKey*", "kms:Decrypt"]);
         expect(st.Condition.StringEquals["aws:SourceAccount"]).to.equal("123456789012");
+        // EventBridge sends no aws:SourceAccount on these KMS calls: no condition that would drop its events.
+        expect(events).to.deep.include({ Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"] });
+        expect(events.Condition).to.equal(undefined);
     });
 
     it("the data and backup keys admit no service principal (used through the callers' IAM grants)", async () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ofType, one, out, parse, planStack } from "./harness";
+import { Plan } from "../scripts/lib/planner";
 
 const alarm = (plan: any, suffix: string) => one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", `-observability-${suffix}`);
 
@@ -36,7 +37,7 @@ describe("Observability", () => {
         for (const fn of ["inbound", "billing", "worker", "scheduler"]) {
             const rate = alarm(plan, `${fn}-error-rate`);
             expect(rate.inputs.threshold).to.equal(1);
-            expect(rate.inputs.metricQueries.find((q: any) => q.id === "rate").expression).to.equal("IF(total > 0, 100 * part / total, 0)");
+            expect(rate.inputs.metricQueries.find((q: any) => q.id === "rate").expression).to.equal("IF(FILL(total, 0) > 0, 100 * FILL(part, 0) / FILL(total, 1), 0)");
             expect(alarm(plan, `${fn}-throttles`).inputs.metricName).to.equal("Throttles");
             expect(alarm(plan, `${fn}-duration-p95`).inputs.extendedStatistic).to.equal("p95");
         }
@@ -72,10 +73,12 @@ describe("Observability", () => {
         expect(alarm(plan, "waf-blocked-spike").inputs.dimensions.WebACL).to.equal(out(one(plan, "aws:wafv2/webAcl:WebAcl", "-api-waf-acl")).name);
     });
 
-    it("alarms on Bedrock throttling and errors for the configured model", async () => {
+    it("alarms on Bedrock throttling, server and client errors for the configured model", async () => {
         const plan = await planStack("prod");
-        expect(alarm(plan, "bedrock-throttles").inputs.dimensions).to.deep.equal({ ModelId: "anthropic.claude-3-5-haiku-20241022-v1:0" });
+        expect(alarm(plan, "bedrock-throttles").inputs.dimensions).to.deep.equal({ ModelId: "us.anthropic.claude-haiku-4-5-20251001-v1:0" });
         expect(alarm(plan, "bedrock-errors").inputs.metricName).to.equal("InvocationServerErrors");
+        // Model not found, end of life, access denied: client errors, which must page too.
+        expect(alarm(plan, "bedrock-client-errors").inputs).to.include({ metricName: "InvocationClientErrors", threshold: 1 });
     });
 
     it("budgets the month at monthlyBudgetLimit with 50/80/100% actual and 100% forecast notifications", async () => {
@@ -89,13 +92,18 @@ describe("Observability", () => {
         expect(one(await planStack("dev"), "aws:budgets/budget:Budget", "-observability-budget").inputs.limitAmount).to.equal("50.00");
     });
 
-    it("detects cost anomalies of this environment and alerts the warning topic; activates the cost-allocation tags", async () => {
+    it("activates the cost-allocation tags only when asked (activation fails for unseen keys and in member accounts)", async () => {
+        const tags = (p: Plan) => ofType(p, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(t => t.inputs.tagKey);
+        expect(tags(await planStack("prod"))).to.deep.equal([]);
+        expect(tags(await planStack("prod", { activateCostAllocationTags: "true" }))).to.have.members(["Project", "Environment", "Owner", "CostCenter"]);
+    });
+
+    it("detects cost anomalies of this environment and alerts the warning topic", async () => {
         const plan = await planStack("prod");
         const monitor = one(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "-observability-anomalies");
         expect(parse(monitor.inputs.monitorSpecification).Tags).to.include({ Key: "Environment" });
         const sub = one(plan, "aws:costexplorer/anomalySubscription:AnomalySubscription", "-observability-anomaly-alerts");
         expect(sub.inputs.subscribers).to.deep.equal([{ type: "SNS", address: out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn }]);
-        expect(ofType(plan, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(t => t.inputs.tagKey)).to.have.members(["Project", "Environment", "Owner", "CostCenter"]);
     });
 
     it("saves Logs Insights queries for errors and slow requests, and defines an X-Ray group and sampling rule", async () => {

@@ -111,7 +111,7 @@ describe("offline plan", () => {
 
     it("npm run plan -- <stack> --json <file> writes the contract and exits 0", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "dev.json");
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--json", file], { cwd: REPO_ROOT, encoding: "utf8" });
+        const r = spawnSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", "dev", "--json", file], { cwd: REPO_ROOT, encoding: "utf8" });
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stdout).to.contain("+ pulumi:pulumi:Stack  ai-nutritionist-dev");
         expect(r.stdout).to.match(/Resources by type:/);

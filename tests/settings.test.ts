@@ -81,15 +81,15 @@ describe("settings", () => {
         });
         it("rejects an unknown key in our namespace and suggests the right spelling", () => {
             const p = problems(base("dev", { enableVPC: "true" }));
-            expect(p).to.deep.equal([`${NAMESPACE}:enableVPC: unknown setting; did you mean ${NAMESPACE}:enableVpc? (got "true")`]);
+            expect(p).to.deep.equal([`${NAMESPACE}:enableVPC: unknown setting; did you mean ${NAMESPACE}:enableVpc? (got 'true')`]);
         });
         it("ignores keys of other namespaces", () => {
             expect(() => resolveSettings(base("dev", { "aws:profile": "x", "random:foo": "1" }))).not.to.throw();
         });
         it("checks types: booleans and whole numbers", () => {
             const p = problems(base("dev", { enableVpc: "yes", elasticacheNumNodes: "two" }));
-            expect(p).to.include(`${NAMESPACE}:enableVpc: must be true or false (got "yes")`);
-            expect(p).to.include(`${NAMESPACE}:elasticacheNumNodes: must be a whole number (got "two")`);
+            expect(p).to.include(`${NAMESPACE}:enableVpc: must be true or false (got 'yes')`);
+            expect(p).to.include(`${NAMESPACE}:elasticacheNumNodes: must be a whole number (got two)`);
         });
         it("checks ranges, enums and formats", () => {
             const p = problems(base("dev", {
@@ -98,17 +98,19 @@ describe("settings", () => {
                 elasticacheNodeType: "t4g.micro", vpcCidr: "10.0.0.0/8",
             }));
             expect(p).to.include(`${NAMESPACE}:elasticacheNumNodes: must be at most 6 (got 7)`);
-            expect(p).to.include(`${NAMESPACE}:lambdaArchitecture: must be one of arm64, x86_64 (got "arm32")`);
+            expect(p).to.include(`${NAMESPACE}:lambdaArchitecture: must be one of arm64, x86_64 (got arm32)`);
             expect(p).to.include(`${NAMESPACE}:monthlyBudgetLimit: must be at least 1 (got 0)`);
-            expect(p).to.include(`${NAMESPACE}:alertEmail: must be an e-mail address (got "not-an-email")`);
-            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must be an AWS region such as us-west-2, or empty (got "mars-1")`);
+            expect(p).to.include(`${NAMESPACE}:alertEmail: must be an e-mail address (got not-an-email)`);
+            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must be a region of @pulumi/aws's Region enum, such as us-west-2, or empty (got mars-1)`);
             expect(p.find(x => x.startsWith(`${NAMESPACE}:logRetentionDays: must be one of 1, 3, 5`))).to.match(/\(got 10\)$/);
-            expect(p.find(x => x.startsWith(`${NAMESPACE}:elasticacheNodeType:`))).to.match(/\(got "t4g.micro"\)$/);
+            expect(p.find(x => x.startsWith(`${NAMESPACE}:elasticacheNodeType:`))).to.match(/\(got t4g.micro\)$/);
             expect(p.find(x => x.startsWith(`${NAMESPACE}:vpcCidr:`))).to.match(/\/16 and \/18/);
             expect(p).to.have.length(8);
         });
-        it("rejects a region that is not one", () => {
-            expect(problems({ ...base("dev"), "aws:region": "useast1" })).to.deep.equal(['aws:region: must be an AWS region such as us-east-1 (got "useast1")']);
+        it("rejects a region that is not one of @pulumi/aws's Region enum, well-formed or not", () => {
+            expect(problems({ ...base("dev"), "aws:region": "useast1" })).to.deep.equal(['aws:region: must be a region of @pulumi/aws\'s Region enum, such as us-east-1 (got useast1)']);
+            expect(problems({ ...base("dev"), "aws:region": "us-east-9" })).to.deep.equal(['aws:region: must be a region of @pulumi/aws\'s Region enum, such as us-east-1 (got us-east-9)']);
+            expect(resolveSettings({ ...base("dev"), "aws:region": "eu-central-2" }).region).to.equal("eu-central-2");
         });
         it("rejects settings that contradict each other, all at once", () => {
             const p = problems(base("dev", {
@@ -117,7 +119,7 @@ describe("settings", () => {
             }));
             expect(p).to.include(`${NAMESPACE}:enableElasticache: Redis lives in private subnets and needs enableVpc (got true with enableVpc false)`);
             expect(p.some(x => x.startsWith(`${NAMESPACE}:enableSecurityHub: Security Hub controls are evaluated by AWS Config`))).to.equal(true);
-            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must differ from the stack's region us-east-1 (got "us-east-1")`);
+            expect(p).to.include(`${NAMESPACE}:backupCrossRegionDestination: must differ from the stack's region us-east-1 (got us-east-1)`);
             expect(p.some(x => x.startsWith(`${NAMESPACE}:backupCrossRegionDestination: copies backups, so it needs enableAwsBackup`))).to.equal(true);
             expect(p.some(x => x.startsWith(`${NAMESPACE}:siteCertificateArn: siteDomain and siteCertificateArn go together`))).to.equal(true);
         });
@@ -131,14 +133,14 @@ describe("settings", () => {
         });
         it("keeps prod at the standard tier or above", () => {
             const p = problems(base("prod", { securityTier: "basic", enableElasticache: "false" }));
-            expect(p).to.include(`${NAMESPACE}:securityTier: prod handles personal data and needs standard or enterprise (got "basic")`);
+            expect(p).to.include(`${NAMESPACE}:securityTier: prod handles personal data and needs standard or enterprise (got basic)`);
             // The basic tier turns backups off, so prod's cross-region copy and vault lock are flagged too.
             expect(p).to.have.length(3);
         });
         it("needs an alert address when monitoring is on", () => {
             const config: Record<string, string> = base("dev");
             delete config[`${NAMESPACE}:alertEmail`];
-            expect(problems(config)).to.deep.equal([`${NAMESPACE}:alertEmail: enableMonitoring sends alerts to this address, so it is required (got "")`]);
+            expect(problems(config)).to.deep.equal([`${NAMESPACE}:alertEmail: enableMonitoring sends alerts to this address, so it is required (got '')`]);
         });
         it("prints no stack trace for a settings error", () => {
             try {
@@ -170,9 +172,9 @@ describe("settings", () => {
                 if (decided.has(k)) expect(decl, k).not.to.have.property("default");
             }
         });
-        it("README's settings table is the generated one", () => {
-            const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-            expect(readme).to.contain(markdownTable());
+        it("docs/settings.md's settings table is the generated one", () => {
+            const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "settings.md"), "utf8");
+            expect(doc).to.contain(markdownTable());
         });
         for (const stack of ["dev", "staging", "prod"]) {
             it(`Pulumi.${stack}.yaml sets every setting the CLI requires, resolves without problems and names its environment`, () => {
@@ -197,7 +199,7 @@ describe("settings", () => {
     });
 
     describe("the plan command", () => {
-        const planCli = (...args: string[]) => spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+        const planCli = (...args: string[]) => spawnSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
         const devFile = () => fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
         const tmpFile = (text: string) => {
             const file = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "settings-")), "bad.yaml");
@@ -211,7 +213,7 @@ describe("settings", () => {
                 .replace("ai-nutritionist:elasticacheNumNodes: 1", "ai-nutritionist:elasticacheNumNodes: 9") + "  ai-nutritionist:enableVCP: true\n");
             const r = planCli("dev", "--config", bad);
             expect(r.status).to.equal(2);
-            expect(r.stderr).to.contain(`${NAMESPACE}:environment: must be one of dev, staging, prod (got "qa")`);
+            expect(r.stderr).to.contain(`${NAMESPACE}:environment: must be one of dev, staging, prod (got qa)`);
             expect(r.stderr).to.contain(`${NAMESPACE}:elasticacheNumNodes: must be at most 6 (got 9)`);
             expect(r.stderr).to.contain(`${NAMESPACE}:enableVCP: unknown setting`);
             expect(r.stderr).not.to.match(/\n\s+at /);
@@ -221,10 +223,10 @@ describe("settings", () => {
             const r = planCli("dev", "--config", bad);
             expect(r.status).to.equal(2);
             expect(r.stderr).to.contain(`${NAMESPACE}:natStrategy: Pulumi.yaml types it without a default, so the Pulumi CLI requires every stack to set it`);
-            expect(r.stderr).to.contain(`${NAMESPACE}:availabilityZoneCount: must be of type integer, as Pulumi.yaml declares it (got "two")`);
+            expect(r.stderr).to.contain(`${NAMESPACE}:availabilityZoneCount: must be of type integer, as Pulumi.yaml declares it (got two)`);
         });
         it("rejects an unknown option", () => {
-            expect(() => execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
+            expect(() => execFileSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
         });
     });
 });

@@ -1,23 +1,27 @@
 /** Encryption at rest with customer-managed KMS keys, and key rotation. */
-import { isSet, linked, read, resourcePolicy, stackPolicy, UNKNOWN } from "./helpers";
+import { asList, customerKey, isTrue, read, resourcePolicy, UNKNOWN } from "./helpers";
 
-const AWS_MANAGED_ALIAS = /^alias\/aws\//;
-
-/** A key reference that names a customer-managed key (an unknown ARN will be one of ours). */
-function customerKey(v: unknown): boolean {
-    if (v === UNKNOWN) return true;
-    return typeof v === "string" && v !== "" && !AWS_MANAGED_ALIAS.test(v);
+/** A table's replicas (`replicas` of a Table) with where they are, for messages. */
+export function replicasOf(props: any): { at: string; replica: any }[] {
+    return asList(read(props, "replicas")).map((replica, i) => ({ at: `replicas[${i}] (${read(replica, "regionName") ?? "?"})`, replica }));
 }
 
 export const dynamodbEncryption = resourcePolicy({
     name: "dynamodb-encryption-cmk",
-    description: "DynamoDB tables are encrypted with a customer-managed KMS key, not the AWS-owned key.",
-    types: ["aws:dynamodb/table:Table"],
-    check: (props, violation) => {
+    description: "DynamoDB tables and their replicas (inline `replicas` or TableReplica) are encrypted with a customer-managed KMS key, not the AWS-owned or AWS-managed key.",
+    types: ["aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica"],
+    check: (props, violation, args) => {
+        if (args.type === "aws:dynamodb/tableReplica:TableReplica") {
+            if (!customerKey(read(props, "kmsKeyArn"))) violation("kmsKeyArn must name a customer-managed key (without it the replica uses the AWS-managed key alias/aws/dynamodb).");
+            return;
+        }
         const enabled = read(props, "serverSideEncryption", "enabled");
         const key = read(props, "serverSideEncryption", "kmsKeyArn");
-        if (enabled !== true && enabled !== UNKNOWN) violation("serverSideEncryption.enabled must be true: without it the table uses the AWS-owned key.");
+        if (!isTrue(enabled)) violation("serverSideEncryption.enabled must be true: without it the table uses the AWS-owned key.");
         else if (!customerKey(key)) violation("serverSideEncryption.kmsKeyArn must name a customer-managed key.");
+        for (const { at, replica } of replicasOf(props)) {
+            if (!customerKey(read(replica, "kmsKeyArn"))) violation(`${at}.kmsKeyArn must name a customer-managed key in the replica's region (without it the replica uses alias/aws/dynamodb).`);
+        }
     },
 });
 
@@ -48,13 +52,22 @@ export const logGroupEncryption = resourcePolicy({
     },
 });
 
+export const ELASTICACHE_TYPES = {
+    cluster: "aws:elasticache/cluster:Cluster",
+    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    serverless: "aws:elasticache/serverlessCache:ServerlessCache",
+} as const;
+
 export const elasticacheEncryption = resourcePolicy({
     name: "elasticache-encryption-at-rest-cmk",
-    description: "ElastiCache replication groups are encrypted at rest with a customer-managed KMS key.",
-    types: ["aws:elasticache/replicationGroup:ReplicationGroup"],
-    check: (props, violation) => {
-        const atRest = read(props, "atRestEncryptionEnabled");
-        if (atRest !== true && atRest !== "true" && atRest !== UNKNOWN) violation("atRestEncryptionEnabled must be true.");
+    description: "ElastiCache replication groups and serverless caches are encrypted at rest with a customer-managed KMS key; a standalone cache cluster (no replication group), which cannot encrypt at rest, is refused.",
+    types: Object.values(ELASTICACHE_TYPES),
+    check: (props, violation, args) => {
+        if (args.type === ELASTICACHE_TYPES.cluster) {
+            if (!read(props, "replicationGroupId")) violation("a standalone cache cluster cannot encrypt at rest: create a replication group (or a serverless cache) with atRestEncryptionEnabled and kmsKeyId.");
+            return;
+        }
+        if (args.type === ELASTICACHE_TYPES.replicationGroup && !isTrue(read(props, "atRestEncryptionEnabled"))) violation("atRestEncryptionEnabled must be true.");
         else if (!customerKey(read(props, "kmsKeyId"))) violation("kmsKeyId must name a customer-managed key.");
     },
 });
@@ -74,7 +87,7 @@ export const lambdaEnvironmentEncryption = resourcePolicy({
     types: ["aws:lambda/function:Function"],
     check: (props, violation) => {
         const vars = read(props, "environment", "variables");
-        const hasVars = vars === UNKNOWN || (vars && typeof vars === "object" && Object.keys(vars).length > 0);
+        const hasVars = vars === UNKNOWN || (!!vars && typeof vars === "object" && Object.keys(vars).length > 0);
         if (hasVars && !customerKey(read(props, "kmsKeyArn"))) violation("kmsKeyArn must name a customer-managed key when the function has environment variables.");
     },
 });
@@ -96,32 +109,6 @@ export const kmsRotation = resourcePolicy({
         const spec = read(props, "customerMasterKeySpec");
         const usage = read(props, "keyUsage");
         if ((spec && spec !== "SYMMETRIC_DEFAULT" && spec !== UNKNOWN) || (usage && usage !== "ENCRYPT_DECRYPT" && usage !== UNKNOWN)) return;
-        const rotation = read(props, "enableKeyRotation");
-        if (rotation !== true && rotation !== UNKNOWN) violation("enableKeyRotation must be true (automatic yearly rotation).");
-    },
-});
-
-export const s3Encryption = stackPolicy({
-    name: "s3-bucket-encryption-cmk",
-    description: "Every S3 bucket has default encryption with a customer-managed KMS key (its BucketServerSideEncryptionConfiguration).",
-    check: (resources, violation) => {
-        const configs = resources.filter(r => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
-        for (const bucket of resources.filter(r => r.type === "aws:s3/bucket:Bucket")) {
-            const mine = configs.filter(c => linked(c, "bucket", bucket, "bucket"));
-            if (mine.length === 0) {
-                violation("no BucketServerSideEncryptionConfiguration targets this bucket.", bucket.urn);
-                continue;
-            }
-            const rules = mine.flatMap(c => {
-                const r = read(c.props, "rules");
-                return Array.isArray(r) ? r : [];
-            });
-            const kms = rules.some(r => {
-                const algo = read(r, "applyServerSideEncryptionByDefault", "sseAlgorithm");
-                const key = read(r, "applyServerSideEncryptionByDefault", "kmsMasterKeyId");
-                return (algo === "aws:kms" || algo === "aws:kms:dsse") && isSet(key) && (key === UNKNOWN || !/^alias\/aws\//.test(key));
-            });
-            if (!kms) violation("default encryption must be aws:kms with a customer-managed kmsMasterKeyId.", bucket.urn);
-        }
+        if (!isTrue(read(props, "enableKeyRotation"))) violation("enableKeyRotation must be true (automatic yearly rotation).");
     },
 });

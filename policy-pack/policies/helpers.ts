@@ -35,36 +35,26 @@ export function isSet(v: unknown): boolean {
     return v === UNKNOWN || (v !== undefined && v !== null && v !== "");
 }
 
-/** Parse a policy document given as a JSON string or an object; UNKNOWN when it cannot be known. */
-export function parseDocument(v: unknown): any {
-    if (v === UNKNOWN) return UNKNOWN;
-    if (typeof v === "string") {
-        try {
-            return JSON.parse(v);
-        } catch {
-            return undefined;
-        }
-    }
-    return v && typeof v === "object" ? v : undefined;
-}
-
-export function statementsOf(doc: any): any[] {
-    if (!doc || doc === UNKNOWN) return [];
-    const s = read(doc, "Statement");
-    return Array.isArray(s) ? s : s && typeof s === "object" ? [s] : [];
-}
-
+/** A value as a list: arrays as they are, nothing as [], anything else as [it]. */
 export function asList(v: unknown): unknown[] {
-    return Array.isArray(v) ? v : v === undefined ? [] : [v];
+    return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
 }
 
-/** Whether a resource policy denies requests made without TLS. */
-export function deniesInsecureTransport(doc: any): boolean {
-    return statementsOf(doc).some(s => {
-        if (read(s, "Effect") !== "Deny") return false;
-        const cond = read(s, "Condition", "Bool", "aws:SecureTransport");
-        return cond === false || cond === "false" || (Array.isArray(cond) && cond.some(c => c === false || c === "false"));
-    });
+/** Whether a boolean input is true, or will be once known (the engine may pass "true" strings). */
+export function isTrue(v: unknown): boolean {
+    return v === true || v === "true" || v === UNKNOWN;
+}
+
+/** An AWS-managed key named by alias, bare or as an ARN: `alias/aws/sqs`, `arn:aws:kms:…:alias/aws/sqs`. */
+export const AWS_MANAGED_KEY = /(^|:)alias\/aws\//i;
+
+/**
+ * A key reference that names a customer-managed KMS key: set, and not an AWS-managed key's alias
+ * (bare or as an ARN). An unknown value (an ARN of a key created in this update) counts as one.
+ */
+export function customerKey(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    return typeof v === "string" && v !== "" && !AWS_MANAGED_KEY.test(v);
 }
 
 /**
@@ -137,6 +127,9 @@ function exemptingReporter(policy: string, exemptions: Exemption[] | undefined, 
 
 // --- Factories --------------------------------------------------------------------------------
 
+/** The resource types each policy judges (the pack's coverage, shown in docs/policy-pack.md and checked against @pulumi/aws). */
+export const COVERAGE = new Map<string, readonly string[]>();
+
 type Schema = Record<string, any>;
 
 function withDefaults(schema: Schema, config: object): any {
@@ -156,6 +149,7 @@ export interface ResourcePolicySpec {
 
 export function resourcePolicy(spec: ResourcePolicySpec): ResourceValidationPolicy {
     const schema = { ...EXEMPTIONS_SCHEMA, ...spec.config };
+    if (typeof spec.types !== "function") COVERAGE.set(spec.name, spec.types);
     const applies = typeof spec.types === "function" ? spec.types : (t: string) => (spec.types as readonly string[]).includes(t);
     return {
         name: spec.name,
@@ -163,7 +157,7 @@ export function resourcePolicy(spec: ResourcePolicySpec): ResourceValidationPoli
         enforcementLevel: spec.enforcementLevel ?? "mandatory",
         configSchema: { properties: schema as any },
         validateResource: (args, report) => {
-            if (!applies(args.type)) args.notApplicable(`applies to ${typeof spec.types === "function" ? "other types" : spec.types.join(", ")}`);
+            if (!applies(args.type)) args.notApplicable();
             const config = withDefaults(schema, args.getConfig());
             spec.check(args.props, exemptingReporter(spec.name, config.exemptions, report, args.urn), args, config);
         },
@@ -174,12 +168,15 @@ export interface StackPolicySpec {
     name: string;
     description: string;
     enforcementLevel?: EnforcementLevel;
+    /** The resource types the policy judges (documentation and coverage; the check selects them itself). */
+    types: readonly string[];
     config?: Schema;
     check: (resources: PolicyResource[], violation: Violation, args: StackValidationArgs, config: any) => void;
 }
 
 export function stackPolicy(spec: StackPolicySpec): StackValidationPolicy {
     const schema = { ...EXEMPTIONS_SCHEMA, ...spec.config };
+    COVERAGE.set(spec.name, spec.types);
     return {
         name: spec.name,
         description: spec.description,

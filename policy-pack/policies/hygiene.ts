@@ -1,13 +1,22 @@
-/** Operational guardrails: recovery, retention, tracing, logging, WAF, least privilege, no public access. */
-import { asList, linked, parseDocument, read, resourcePolicy, stackPolicy, statementsOf, UNKNOWN } from "./helpers";
+/** Operational guardrails: recovery, retention, tracing, logging, WAF, dead-letter queues, regions. */
+import { PolicyResource } from "@pulumi/policy";
+import { parseDocument } from "./documents";
+import { replicasOf } from "./encryption";
+import { asList, isTrue, linked, read, resourcePolicy, stackPolicy, UNKNOWN } from "./helpers";
 
 export const dynamodbPitr = resourcePolicy({
     name: "dynamodb-pitr",
-    description: "DynamoDB tables keep point-in-time recovery on.",
-    types: ["aws:dynamodb/table:Table"],
-    check: (props, violation) => {
-        const pitr = read(props, "pointInTimeRecovery", "enabled");
-        if (pitr !== true && pitr !== UNKNOWN) violation("pointInTimeRecovery.enabled must be true (35-day restore window).");
+    description: "DynamoDB tables and their replicas (inline `replicas` or TableReplica) keep point-in-time recovery on.",
+    types: ["aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica"],
+    check: (props, violation, args) => {
+        if (args.type === "aws:dynamodb/tableReplica:TableReplica") {
+            if (!isTrue(read(props, "pointInTimeRecovery"))) violation("pointInTimeRecovery must be true (a replica's PITR is its own; the default is off).");
+            return;
+        }
+        if (!isTrue(read(props, "pointInTimeRecovery", "enabled"))) violation("pointInTimeRecovery.enabled must be true (35-day restore window).");
+        for (const { at, replica } of replicasOf(props)) {
+            if (!isTrue(read(replica, "pointInTimeRecovery"))) violation(`${at}.pointInTimeRecovery must be true (a replica's PITR is its own; the default is off).`);
+        }
     },
 });
 
@@ -27,7 +36,7 @@ export const lambdaTracing = resourcePolicy({
     types: ["aws:lambda/function:Function"],
     check: (props, violation) => {
         const mode = read(props, "tracingConfig", "mode");
-        if (mode !== "Active" && mode !== UNKNOWN) violation("tracingConfig.mode must be Active.");
+        if (mode !== "Active" && mode !== UNKNOWN) violation(`tracingConfig.mode must be Active (got ${mode ?? "nothing"}).`);
     },
 });
 
@@ -44,6 +53,7 @@ export const apiStageAccessLogs = resourcePolicy({
 export const apiStageWaf = stackPolicy({
     name: "apigateway-stage-waf",
     description: "Every REST API stage is associated with a WAF web ACL.",
+    types: ["aws:apigateway/stage:Stage", "aws:wafv2/webAclAssociation:WebAclAssociation"],
     check: (resources, violation) => {
         const associations = resources.filter(r => r.type === "aws:wafv2/webAclAssociation:WebAclAssociation");
         for (const stage of resources.filter(r => r.type === "aws:apigateway/stage:Stage")) {
@@ -52,59 +62,72 @@ export const apiStageWaf = stackPolicy({
     },
 });
 
-const POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
-const ADMIN_POLICIES = /:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+export const apiNoDataTrace = resourcePolicy({
+    name: "apigateway-no-data-trace",
+    description: "API Gateway does not log full requests and responses (dataTraceEnabled): REST method settings, HTTP/WebSocket stage default and route settings. Bodies carry personal data (phone numbers, messages) and secrets.",
+    types: ["aws:apigateway/methodSettings:MethodSettings", "aws:apigatewayv2/stage:Stage"],
+    check: (props, violation, args) => {
+        const settings = args.type === "aws:apigateway/methodSettings:MethodSettings"
+            ? [{ where: "settings", s: read(props, "settings") }]
+            : [{ where: "defaultRouteSettings", s: read(props, "defaultRouteSettings") }, ...asList(read(props, "routeSettings")).map((s, i) => ({ where: `routeSettings[${i}]`, s }))];
+        for (const { where, s } of settings) {
+            if (read(s, "dataTraceEnabled") === true) violation(`${where}.dataTraceEnabled logs full request and response bodies: turn it off (use access logs).`);
+        }
+    },
+});
 
-function grantsEverything(doc: any): boolean {
-    return statementsOf(doc).some(s => read(s, "Effect") === "Allow" &&
-        asList(read(s, "Action")).some(a => a === "*" || a === "*:*") &&
-        asList(read(s, "Resource")).some(r => r === "*"));
+const QUEUE = "aws:sqs/queue:Queue";
+const DEAD_LETTER_KEY = /deadLetter|onFailure/i;
+
+/** Whether a value holds, at any depth, a key such as deadLetterConfig or onFailure. */
+function hasDeadLetterKey(v: any, depth = 0): boolean {
+    if (!v || typeof v !== "object" || depth > 6) return false;
+    return Object.keys(v).some(k => DEAD_LETTER_KEY.test(k) || hasDeadLetterKey(read(v, k), depth + 1));
 }
 
-export const iamNoAdmin = resourcePolicy({
-    name: "iam-no-wildcard-admin",
-    description: "No IAM policy allows every action on every resource, and no role gets an administrator managed policy.",
-    types: [...POLICY_TYPES, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"],
-    check: (props, violation, args) => {
-        if (args.type.endsWith("Attachment")) {
-            const arn = read(props, "policyArn");
-            if (typeof arn === "string" && ADMIN_POLICIES.test(arn)) violation(`attaches ${arn}: grant the actions the role needs instead.`);
-            return;
-        }
-        const doc = parseDocument(read(props, "policy"));
-        if (doc !== UNKNOWN && grantsEverything(doc)) violation("a statement allows \"*\" actions on \"*\" resources.");
-    },
-});
+/**
+ * Whether another service sends its failures to the queue: a resource's input that depends on the
+ * queue holds a dead-letter or on-failure setting (a function's deadLetterConfig, an invoke
+ * config's onFailure destination, a schedule's or rule target's deadLetterConfig).
+ */
+function namedAsDeadLetter(resources: PolicyResource[], queue: PolicyResource): boolean {
+    return resources.some(r => Object.entries(r.propertyDependencies ?? {}).some(([prop, deps]) =>
+        deps.some(d => d.urn === queue.urn) && (DEAD_LETTER_KEY.test(prop) || hasDeadLetterKey(read(r.props, prop)))));
+}
+const REDRIVE_POLICY = "aws:sqs/redrivePolicy:RedrivePolicy";
 
-export const lambdaNotPublic = resourcePolicy({
-    name: "lambda-no-public-permission",
-    description: "No Lambda permission lets anyone invoke a function: a wildcard principal needs a source ARN, account or organisation.",
-    types: ["aws:lambda/permission:Permission"],
-    check: (props, violation) => {
-        const principal = read(props, "principal");
-        if (principal !== "*") return;
-        const scoped = ["sourceArn", "sourceAccount", "principalOrgId"].some(k => {
-            const v = read(props, k);
-            return v === UNKNOWN || (typeof v === "string" && v !== "");
-        });
-        if (!scoped || read(props, "functionUrlAuthType") === "NONE") violation("principal \"*\" without sourceArn, sourceAccount or principalOrgId makes the function public.");
-    },
-});
-
-export const s3PublicAccessBlock = stackPolicy({
-    name: "s3-bucket-public-access-block",
-    description: "Every S3 bucket has a public access block with all four settings on.",
+export const sqsDeadLetter = stackPolicy({
+    name: "sqs-queue-dead-letter",
+    description: "Every SQS queue that is not itself a dead-letter queue (of a queue, or of a function, invoke config, schedule or rule target) sends failed messages to one (inline redrivePolicy or a RedrivePolicy resource), so a poison message is set aside, not retried until it expires (advisory by default).",
+    enforcementLevel: "advisory",
+    types: [QUEUE, REDRIVE_POLICY],
     check: (resources, violation) => {
-        const blocks = resources.filter(r => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
-        for (const bucket of resources.filter(r => r.type === "aws:s3/bucket:Bucket")) {
-            const mine = blocks.filter(b => linked(b, "bucket", bucket, "bucket"));
-            if (mine.length === 0) {
-                violation("no BucketPublicAccessBlock targets this bucket.", bucket.urn);
-                continue;
-            }
-            const off = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]
-                .filter(k => !mine.some(b => read(b.props, k) === true || read(b.props, k) === UNKNOWN));
-            if (off.length) violation(`public access block settings off: ${off.join(", ")}.`, bucket.urn);
+        const queues = resources.filter(r => r.type === QUEUE);
+        const redrives = resources.filter(r => r.type === REDRIVE_POLICY);
+        const sources = [...queues, ...redrives];
+        const isDeadLetterQueue = (q: PolicyResource) => read(q.props, "redriveAllowPolicy") !== undefined || namedAsDeadLetter(resources, q) || sources.some(s => {
+            if ((s.propertyDependencies?.redrivePolicy ?? []).some(d => d.urn === q.urn)) return true;
+            const target = read(parseDocument(read(s.props, "redrivePolicy")), "deadLetterTargetArn");
+            const name = read(q.props, "name");
+            return typeof target === "string" && typeof name === "string" && target.endsWith(`:${name}`);
+        });
+        for (const queue of queues) {
+            const redrive = read(queue.props, "redrivePolicy") !== undefined || redrives.some(r => linked(r, "queueUrl", queue, "url"));
+            if (!redrive && !isDeadLetterQueue(queue)) violation("no dead-letter queue: set redrivePolicy (deadLetterTargetArn, maxReceiveCount) or add a RedrivePolicy.", queue.urn);
         }
+    },
+});
+
+export const allowedRegions = resourcePolicy({
+    name: "allowed-regions",
+    description: "AWS providers and resources (v7's per-resource `region`) deploy only to the allowed regions (empty list: any region).",
+    types: t => t === "pulumi:providers:aws" || t.startsWith("aws:"),
+    config: {
+        allowedRegions: { type: "array", items: { type: "string" }, default: [], description: "Regions resources may be deployed to; empty allows every region." },
+    },
+    check: (props, violation, _args, config) => {
+        const region = read(props, "region");
+        const allowed = config.allowedRegions as string[];
+        if (typeof region === "string" && allowed.length > 0 && !allowed.includes(region)) violation(`region ${region} is not one of the allowed regions ${allowed.join(", ")}.`);
     },
 });

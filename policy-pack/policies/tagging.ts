@@ -6,6 +6,7 @@ const TAGGABLE = new Set<string>(taggable.types);
 
 export const DEFAULT_REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"];
 export const DEFAULT_ENVIRONMENTS = ["dev", "staging", "prod"];
+export const DEFAULT_ALLOWED_TAG_VALUES: Record<string, string[]> = { Environment: DEFAULT_ENVIRONMENTS };
 
 /** The provider's `defaultTags.tags`: an object, or (as provider inputs travel) a JSON string. */
 function providerTags(provider: { props: Record<string, any> } | undefined): Record<string, unknown> | typeof UNKNOWN {
@@ -26,11 +27,14 @@ function providerTags(provider: { props: Record<string, any> } | undefined): Rec
 
 export const requiredTags = resourcePolicy({
     name: "required-tags",
-    description: "Every taggable AWS resource carries the required tags (set on it or by its provider's defaultTags), with an allowed Environment.",
+    description: "Every taggable AWS resource carries the required tags (set on it or by its provider's defaultTags), each with an allowed value where the config lists them (Environment by default).",
     types: t => TAGGABLE.has(t),
     config: {
         requiredTags: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS, description: "Tag keys every taggable resource must carry." },
-        allowedEnvironments: { type: "array", items: { type: "string" }, default: DEFAULT_ENVIRONMENTS, description: "Allowed values of the Environment tag." },
+        allowedTagValues: {
+            type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: DEFAULT_ALLOWED_TAG_VALUES,
+            description: "Tag key → its allowed values (a tag not listed takes any value).",
+        },
     },
     check: (props, violation, args, config) => {
         const fromProvider = providerTags(args.provider);
@@ -46,10 +50,9 @@ export const requiredTags = resourcePolicy({
             return v !== UNKNOWN && (v === undefined || v === null || v === "");
         });
         if (missing.length) violation(`missing required tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (neither on the resource nor in its provider's defaultTags).`);
-        const env = value("Environment");
-        const allowed = config.allowedEnvironments as string[];
-        if (typeof env === "string" && env !== "" && allowed.length && !allowed.includes(env)) {
-            violation(`tag Environment=${env} is not one of ${allowed.join(", ")}.`);
+        for (const [key, allowed] of Object.entries(config.allowedTagValues as Record<string, string[]>)) {
+            const v = value(key);
+            if (typeof v === "string" && v !== "" && !allowed.includes(v)) violation(`tag ${key}=${v} is not one of ${allowed.join(", ")}.`);
         }
     },
 });

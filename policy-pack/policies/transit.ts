@@ -1,15 +1,33 @@
-/** Encryption in transit: TLS-only resource policies, ElastiCache TLS, CloudFront HTTPS. */
-import { deniesInsecureTransport, linked, parseDocument, read, resourcePolicy, stackPolicy, UNKNOWN } from "./helpers";
+/** Encryption in transit: ElastiCache TLS and AUTH, CloudFront viewers and origins, TLS-only queue policies. */
+import { deniesInsecureTransport, parseDocument } from "./documents";
+import { ELASTICACHE_TYPES } from "./encryption";
+import { asList, isSet, isTrue, linked, read, resourcePolicy, stackPolicy, UNKNOWN } from "./helpers";
 
 export const elasticacheTransit = resourcePolicy({
     name: "elasticache-encryption-in-transit",
-    description: "ElastiCache replication groups require TLS.",
-    types: ["aws:elasticache/replicationGroup:ReplicationGroup"],
-    check: (props, violation) => {
-        const transit = read(props, "transitEncryptionEnabled");
-        if (transit !== true && transit !== "true" && transit !== UNKNOWN) violation("transitEncryptionEnabled must be true.");
-        const mode = read(props, "transitEncryptionMode");
-        if (mode === "preferred") violation("transitEncryptionMode must be required, not preferred.");
+    description: "ElastiCache replication groups and cache clusters require TLS (transitEncryptionEnabled, and transitEncryptionMode required: `preferred` still accepts plaintext). Serverless caches always use TLS.",
+    types: [ELASTICACHE_TYPES.replicationGroup, ELASTICACHE_TYPES.cluster],
+    check: (props, violation, args) => {
+        if (args.type === ELASTICACHE_TYPES.cluster && read(props, "replicationGroupId")) return; // a member takes its group's settings
+        if (!isTrue(read(props, "transitEncryptionEnabled"))) violation("transitEncryptionEnabled must be true.");
+        else if (read(props, "transitEncryptionMode") === "preferred") violation("transitEncryptionMode must be required: preferred still accepts plaintext connections.");
+    },
+});
+
+export const elasticacheAuth = resourcePolicy({
+    name: "elasticache-auth",
+    description: "Redis and Valkey caches authenticate clients: a replication group has an AUTH token or RBAC user groups, a serverless cache a user group; a standalone Redis/Valkey cluster (no AUTH possible) is refused.",
+    types: Object.values(ELASTICACHE_TYPES),
+    check: (props, violation, args) => {
+        const engine = read(props, "engine");
+        if (engine === "memcached") return; // Memcached has no AUTH token or RBAC
+        if (args.type === ELASTICACHE_TYPES.cluster) {
+            if (!read(props, "replicationGroupId")) violation("a standalone cache cluster cannot require AUTH: create a replication group with authToken or userGroupIds.");
+        } else if (args.type === ELASTICACHE_TYPES.serverless) {
+            if (!isSet(read(props, "userGroupId"))) violation("userGroupId must name an RBAC user group: without one, the default user connects without a password.");
+        } else if (![read(props, "authToken"), read(props, "authTokenWo")].some(isSet) && asList(read(props, "userGroupIds")).length === 0) {
+            violation("set authToken (or authTokenWo) or userGroupIds: without AUTH any client that reaches the port reads the cache.");
+        }
     },
 });
 
@@ -18,10 +36,10 @@ const MODERN_TLS = /^TLSv1\.2_(2018|2019|2021)$|^TLSv1\.3_2025$/;
 
 export const cloudfrontHttps = resourcePolicy({
     name: "cloudfront-viewer-https",
-    description: "CloudFront viewers use HTTPS only, with TLS 1.2 or newer when a custom certificate is used.",
+    description: "CloudFront viewers use HTTPS only, with TLS 1.2 or newer and SNI when a custom certificate is used.",
     types: ["aws:cloudfront/distribution:Distribution"],
     check: (props, violation) => {
-        const behaviours = [read(props, "defaultCacheBehavior"), ...(read(props, "orderedCacheBehaviors") || [])];
+        const behaviours = [read(props, "defaultCacheBehavior"), ...asList(read(props, "orderedCacheBehaviors"))];
         behaviours.forEach((b, i) => {
             const policy = read(b, "viewerProtocolPolicy");
             if (policy !== UNKNOWN && !HTTPS_ONLY.includes(policy)) {
@@ -29,39 +47,55 @@ export const cloudfrontHttps = resourcePolicy({
             }
         });
         const cert = read(props, "viewerCertificate");
-        const custom = read(cert, "acmCertificateArn") || read(cert, "iamCertificateId");
-        if (custom) {
+        if (isSet(read(cert, "acmCertificateArn")) || isSet(read(cert, "iamCertificateId"))) {
             const min = read(cert, "minimumProtocolVersion");
             if (min !== UNKNOWN && !MODERN_TLS.test(String(min))) violation(`viewerCertificate.minimumProtocolVersion must be TLSv1.2_2021 or newer (got ${min}).`);
             const method = read(cert, "sslSupportMethod");
-            if (method !== UNKNOWN && method !== "sni-only") violation("viewerCertificate.sslSupportMethod must be sni-only.");
+            if (method !== UNKNOWN && method !== "sni-only") violation(`viewerCertificate.sslSupportMethod must be sni-only (got ${method}).`);
         }
     },
 });
 
-export const s3TlsOnly = stackPolicy({
-    name: "s3-bucket-tls-only",
-    description: "Every S3 bucket has a bucket policy that denies requests without TLS (aws:SecureTransport false).",
-    check: (resources, violation) => {
-        const policies = resources.filter(r => r.type === "aws:s3/bucketPolicy:BucketPolicy");
-        for (const bucket of resources.filter(r => r.type === "aws:s3/bucket:Bucket")) {
-            const mine = policies.filter(p => linked(p, "bucket", bucket, "bucket"));
-            const docs = mine.map(p => parseDocument(read(p.props, "policy")));
-            if (docs.includes(UNKNOWN)) continue;
-            if (!docs.some(deniesInsecureTransport)) violation("no bucket policy denies requests without TLS.", bucket.urn);
+const OLD_ORIGIN_PROTOCOLS = ["SSLv3", "TLSv1", "TLSv1.1"];
+
+export const cloudfrontOriginHttps = resourcePolicy({
+    name: "cloudfront-origin-https",
+    description: "CloudFront reaches custom origins over HTTPS (originProtocolPolicy not http-only) with TLS 1.2 (no SSLv3, TLSv1 or TLSv1.1 in originSslProtocols).",
+    types: ["aws:cloudfront/distribution:Distribution"],
+    check: (props, violation) => {
+        asList(read(props, "origins")).forEach((origin, i) => {
+            const custom = read(origin, "customOriginConfig");
+            if (!custom) return;
+            const where = `origins[${i}] (${read(origin, "originId")})`;
+            if (read(custom, "originProtocolPolicy") === "http-only") violation(`${where}: originProtocolPolicy http-only sends every request to the origin in plaintext; use https-only.`);
+            const old = asList(read(custom, "originSslProtocols")).filter(p => OLD_ORIGIN_PROTOCOLS.includes(p as string));
+            if (old.length) violation(`${where}: originSslProtocols must be TLSv1.2 only (got ${old.join(", ")}).`);
+        });
+    },
+});
+
+export const cloudfrontDefaultCertificate = resourcePolicy({
+    name: "cloudfront-default-certificate-tls",
+    description: "A distribution on the default *.cloudfront.net certificate admits TLS 1.0 (its minimum protocol is fixed at TLSv1): advisory, since only a custom domain with an ACM certificate can raise it.",
+    enforcementLevel: "advisory",
+    types: ["aws:cloudfront/distribution:Distribution"],
+    check: (props, violation) => {
+        if (read(props, "viewerCertificate", "cloudfrontDefaultCertificate") === true) {
+            violation("viewerCertificate.cloudfrontDefaultCertificate admits TLS 1.0 and 1.1 (CloudFront fixes the default certificate's minimum at TLSv1); serve a custom domain with an ACM certificate and minimumProtocolVersion TLSv1.2_2021 to raise it.");
         }
     },
 });
 
 export const sqsTlsOnly = stackPolicy({
     name: "sqs-queue-tls-only",
-    description: "Every SQS queue has a policy (inline or QueuePolicy) that denies requests without TLS.",
+    description: "Every SQS queue has a policy (inline or QueuePolicy) that denies every action (`sqs:*`) to everyone without TLS.",
+    types: ["aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy"],
     check: (resources, violation) => {
         const policies = resources.filter(r => r.type === "aws:sqs/queuePolicy:QueuePolicy");
         for (const queue of resources.filter(r => r.type === "aws:sqs/queue:Queue")) {
             const docs = [parseDocument(read(queue.props, "policy")), ...policies.filter(p => linked(p, "queueUrl", queue, "url")).map(p => parseDocument(read(p.props, "policy")))];
             if (docs.includes(UNKNOWN)) continue;
-            if (!docs.some(deniesInsecureTransport)) violation("no queue policy denies requests without TLS.", queue.urn);
+            if (!docs.some(d => deniesInsecureTransport(d, "sqs"))) violation("no queue policy denies every action (sqs:*) to everyone without TLS (aws:SecureTransport false).", queue.urn);
         }
     },
 });

@@ -7,6 +7,7 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { AUTO_SUFFIX_LENGTH, NAME_RULES, PREFIX_SUFFIX_LENGTH, fieldProblems, valuesAt } from "../../components/naming";
 
 /** The fixed account every offline plan runs in. */
 export const MOCK_ACCOUNT = "123456789012";
@@ -38,15 +39,66 @@ interface Ctx {
     region: string;
     account: string;
     seed: string;
+    /** Physical names the provider would use, by input property (see nameResource). */
+    names: Record<string, string>;
 }
 
 type StateFn = (c: Ctx) => { id: string; state: Record<string, any> };
 
-/** Physical name as Pulumi's auto-naming makes it: logical name plus a random suffix. */
-function physical(c: Ctx, key = "name", maxLen = 256): string {
-    if (c.inputs[key]) return c.inputs[key];
-    if (c.inputs[`${key}Prefix`]) return `${c.inputs[`${key}Prefix`]}${hex(c.seed, 26)}`.slice(0, maxLen);
-    return `${c.name}-${hex(c.seed, 7)}`.slice(-maxLen);
+/**
+ * Name a resource as the Pulumi AWS provider does (components/naming.ts): the explicit value, or
+ * `<prefix>` + 26 characters for a name prefix, or the logical name (lower-cased where the provider
+ * lowers it) + "-" + 7 hex characters. Every name-like input is checked against AWS's constraints.
+ * Whatever cannot fit is a problem naming the resource, the limit and the computed length — the
+ * plan fails with all of them (as `pulumi preview` and `pulumi up` would), never a truncated name.
+ */
+export function nameResource(type: string, name: string, inputs: any, seed: string): { names: Record<string, string>; problems: string[] } {
+    const rule = NAME_RULES[type];
+    const names: Record<string, string> = {};
+    const problems: string[] = [];
+    const where = `${type} "${name}"`;
+    const refused = new Set<string>();
+    if (!rule) return { names, problems };
+    if (rule.auto) {
+        const { property, maxLength, lower, prefix } = rule.auto;
+        const explicit = inputs[property];
+        const namePrefix = rule.namePrefix ? inputs[`${property}Prefix`] : undefined;
+        if (typeof explicit === "string") {
+            names[property] = explicit;
+        } else if (typeof namePrefix === "string") {
+            names[property] = `${namePrefix}${hex(seed, PREFIX_SUFFIX_LENGTH)}`;
+            const field = rule.fields[property];
+            if (field && namePrefix.length + PREFIX_SUFFIX_LENGTH > field.max) {
+                refused.add(property);
+                problems.push(`${where}: ${property}Prefix ${JSON.stringify(namePrefix)} plus ${PREFIX_SUFFIX_LENGTH} unique chars is ${namePrefix.length + PREFIX_SUFFIX_LENGTH} characters; AWS allows at most ${field.max} (${field.source})`);
+            }
+        } else if (explicit === undefined) {
+            const head = `${lower ? name.toLowerCase() : name}-`;
+            const length = head.length + AUTO_SUFFIX_LENGTH - 1;
+            if (length > maxLength) {
+                refused.add(property);
+                problems.push(`${where}: ${property}: name '${head}' plus 7 random chars is longer than maximum length ${maxLength} (computed ${length}; ${rule.auto.source})`);
+            }
+            names[property] = `${prefix ?? ""}${head}${hex(seed, AUTO_SUFFIX_LENGTH - 1)}`;
+        }
+    }
+    for (const [path, field] of Object.entries(rule.fields)) {
+        if (refused.has(path)) continue; // the provider already refused it at preview
+        const values = path in names ? [names[path]] : valuesAt(inputs, path);
+        for (const v of values) {
+            if (typeof v !== "string" || v === UNKNOWN_INPUT) continue;
+            for (const p of fieldProblems(v, field)) problems.push(`${where}: ${path}: ${p}`);
+        }
+    }
+    return { names, problems };
+}
+
+/** What an input not known at plan time looks like to the mocks. */
+const UNKNOWN_INPUT = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The physical name of a resource's name property (computed by nameResource). */
+function physical(c: Ctx, key = "name"): string {
+    return c.names[key] ?? c.inputs[key] ?? `${c.name}-${hex(c.seed, AUTO_SUFFIX_LENGTH - 1)}`;
 }
 
 const named = (service: string, resource: (n: string, c: Ctx) => string, key = "name"): StateFn => c => {
@@ -66,30 +118,35 @@ const STATE: Record<string, StateFn> = {
         const id = uuid(c.seed);
         return { id, state: { keyId: id, arn: `arn:aws:kms:${c.region}:${c.account}:key/${id}` } };
     },
-    "aws:kms/alias:Alias": c => ({ id: c.inputs.name, state: { arn: `arn:aws:kms:${c.region}:${c.account}:${c.inputs.name}`, targetKeyArn: c.inputs.targetKeyId } }),
+    "aws:kms/alias:Alias": c => ({ id: physical(c), state: { name: physical(c), arn: `arn:aws:kms:${c.region}:${c.account}:${physical(c)}`, targetKeyArn: c.inputs.targetKeyId } }),
     "aws:dynamodb/table:Table": c => {
         const n = physical(c);
         const arn = `arn:aws:dynamodb:${c.region}:${c.account}:table/${n}`;
         return { id: n, state: { name: n, arn, streamArn: c.inputs.streamEnabled ? `${arn}/stream/2026-01-01T00:00:00.000` : undefined } };
     },
     "aws:sqs/queue:Queue": c => {
-        const n = physical(c, "name", 80);
+        const n = physical(c);
         return { id: `https://sqs.${c.region}.amazonaws.com/${c.account}/${n}`, state: { name: n, arn: `arn:aws:sqs:${c.region}:${c.account}:${n}`, url: `https://sqs.${c.region}.amazonaws.com/${c.account}/${n}` } };
     },
     "aws:sns/topic:Topic": named("sns", n => n),
     "aws:lambda/function:Function": c => {
-        const n = physical(c, "name", 64);
+        const n = physical(c);
         const arn = `arn:aws:lambda:${c.region}:${c.account}:function:${n}`;
         return { id: n, state: { name: n, arn, qualifiedArn: `${arn}:$LATEST`, version: "$LATEST",
             invokeArn: `arn:aws:apigateway:${c.region}:lambda:path/2015-03-31/functions/${arn}/invocations` } };
     },
     "aws:iam/role:Role": c => {
-        const n = physical(c, "name", 64);
+        const n = physical(c);
         return { id: n, state: { name: n, arn: `arn:aws:iam::${c.account}:role/${c.inputs.path ?? "/"}${n}`.replace(/\/\//g, "/").replace("role//", "role/"), uniqueId: `AROA${alnum(c.seed, 17).toUpperCase()}` } };
     },
     "aws:iam/policy:Policy": c => {
-        const n = physical(c, "name", 128);
+        const n = physical(c);
         return { id: `arn:aws:iam::${c.account}:policy/${n}`, state: { name: n, arn: `arn:aws:iam::${c.account}:policy/${n}` } };
+    },
+    // IAM names an OIDC provider by its URL without the scheme (IAM API Reference, CreateOpenIDConnectProvider).
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": c => {
+        const arn = `arn:aws:iam::${c.account}:oidc-provider/${String(c.inputs.url).replace(/^https:\/\//, "")}`;
+        return { id: arn, state: { arn } };
     },
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": c => ({ id: `slr-${hex(c.seed, 8)}`, state: { arn: `arn:aws:iam::${c.account}:role/aws-service-role/${c.inputs.awsServiceName}/AWSServiceRole` } }),
     "aws:cloudwatch/logGroup:LogGroup": named("logs", n => `log-group:${n}`),
@@ -97,10 +154,12 @@ const STATE: Record<string, StateFn> = {
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": c => ({ id: physical(c, "alarmName"), state: { arn: `arn:aws:cloudwatch:${c.region}:${c.account}:alarm:${physical(c, "alarmName")}` } }),
     "aws:cloudwatch/dashboard:Dashboard": c => ({ id: c.inputs.dashboardName, state: { dashboardArn: `arn:aws:cloudwatch::${c.account}:dashboard/${c.inputs.dashboardName}` } }),
     "aws:cloudwatch/eventRule:EventRule": named("events", n => `rule/${n}`),
+    "aws:cloudwatch/eventTarget:EventTarget": c => ({ id: `${c.inputs.rule}-${physical(c, "targetId")}`, state: { targetId: physical(c, "targetId") } }),
+    "aws:lambda/permission:Permission": c => ({ id: physical(c, "statementId"), state: { statementId: physical(c, "statementId") } }),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": c => ({ id: physical(c), state: {} }),
     "aws:cloudwatch/queryDefinition:QueryDefinition": c => ({ id: uuid(c.seed), state: { queryDefinitionId: uuid(c.seed) } }),
     "aws:s3/bucket:Bucket": c => {
-        const b = c.inputs.bucket ?? `${c.name}-${hex(c.seed, 7)}`.toLowerCase().slice(-63);
+        const b = physical(c, "bucket");
         return { id: b, state: { bucket: b, arn: `arn:aws:s3:::${b}`, region: c.region,
             bucketDomainName: `${b}.s3.amazonaws.com`, bucketRegionalDomainName: `${b}.s3.${c.region}.amazonaws.com` } };
     },
@@ -127,7 +186,7 @@ const STATE: Record<string, StateFn> = {
         return { id, state: { arn: `arn:aws:apigateway:${c.region}::/apikeys/${id}`, value: "[secret]" } };
     },
     "aws:wafv2/webAcl:WebAcl": c => {
-        const n = physical(c, "name", 128);
+        const n = physical(c);
         const id = uuid(c.seed);
         const scope = c.inputs.scope === "CLOUDFRONT" ? "global" : "regional";
         return { id, state: { name: n, arn: `arn:aws:wafv2:${c.region}:${c.account}:${scope}/webacl/${n}/${id}` } };
@@ -139,8 +198,7 @@ const STATE: Record<string, StateFn> = {
     "aws:cloudfront/originAccessControl:OriginAccessControl": c => ({ id: `E${alnum(c.seed, 13).toUpperCase()}`, state: {} }),
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": c => ({ id: uuid(c.seed), state: { arn: `arn:aws:cloudfront::${c.account}:response-headers-policy/${uuid(c.seed)}` } }),
     "aws:elasticache/replicationGroup:ReplicationGroup": c => {
-        // Replication group ids are at most 40 characters: the name is cut, the random suffix kept.
-        const id = c.inputs.replicationGroupId ?? `${c.name.slice(0, 32)}-${hex(c.seed, 7)}`;
+        const id = physical(c, "replicationGroupId");
         const host = `${id}.${alnum(c.seed, 6)}.${shortRegion(c.region)}.cache.amazonaws.com`;
         return { id, state: { arn: `arn:aws:elasticache:${c.region}:${c.account}:replicationgroup:${id}`,
             primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}`, port: c.inputs.port ?? 6379,
@@ -220,19 +278,26 @@ export interface RecordingMocks extends pulumi.runtime.Mocks {
     providerRegions: Map<string, string>;
     /** Mock state (outputs, and the id) of each resource, keyed by `type::name`. */
     states: Map<string, Record<string, any>>;
+    /** Names that cannot fit (nameResource): the plan fails with every one. */
+    namingProblems: string[];
 }
 
 export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): RecordingMocks {
     const providerRegions = new Map<string, string>();
     const states = new Map<string, Record<string, any>>();
+    const namingProblems: string[] = [];
     const regionOf = (provider?: string) => (provider && providerRegions.get(provider)) || defaultRegion;
 
     return {
         providerRegions,
         states,
+        namingProblems,
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const region = args.type === "pulumi:providers:aws" ? (args.inputs.region ?? defaultRegion) : regionOf(args.provider);
-            const c: Ctx = { type: args.type, name: args.name, inputs: args.inputs, region, account, seed: `${args.type}|${args.name}|${region}` };
+            const seed = `${args.type}|${args.name}|${region}`;
+            const { names, problems } = nameResource(args.type, args.name, args.inputs, seed);
+            namingProblems.push(...problems);
+            const c: Ctx = { type: args.type, name: args.name, inputs: args.inputs, region, account, seed, names };
             const { id, state } = (STATE[args.type] ?? genericState)(c);
             const full = { ...args.inputs, ...Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) };
             states.set(`${args.type}::${args.name}`, { ...full, id });

@@ -1,5 +1,52 @@
 /** Text rendering of a plan, shaped like `pulumi preview`: the resource tree, counts, outputs, policies. */
+import * as yaml from "js-yaml";
+import { didYouMean } from "../../components/messages";
+import { isRegion } from "../../config";
+import { fail } from "./cli";
+import { MOCK_ACCOUNT } from "./mocks";
 import { Plan, PlannedResource, Violation } from "./planner";
+
+/** What the mark after a mocked value means. */
+export const MOCKED_LEGEND = "[mocked] ids, ARNs, names and URLs the offline mocks invented (account " + MOCK_ACCOUNT +
+    "): AWS assigns the real ones at `pulumi up`; a preview shows them as unknown.";
+
+/**
+ * The strings the mocks invented: every output of a resource that is not one of its inputs (ids,
+ * ARNs, URLs, auto-names with their random suffix), and the mock account. A value that contains one
+ * is mocked.
+ */
+export function mockedTokens(plan: Plan): string[] {
+    const tokens = new Set<string>([MOCK_ACCOUNT]);
+    for (const r of plan.resources) {
+        const given = new Set(strings(r.inputs));
+        for (const v of Object.values(r.outputs ?? {})) {
+            if (typeof v === "string" && v.length >= 6 && !given.has(v) && !isRegion(v) && !/^(true|false|\d+)$/.test(v)) tokens.add(v);
+        }
+    }
+    return [...tokens];
+}
+
+/** Every string in a value, at any depth. */
+function strings(v: unknown): string[] {
+    if (typeof v === "string") return [v];
+    if (Array.isArray(v)) return v.flatMap(strings);
+    if (v && typeof v === "object") return Object.values(v).flatMap(strings);
+    return [];
+}
+
+/** Whether a value (any depth) contains a mocked string. */
+function isMocked(v: unknown, tokens: string[]): boolean {
+    if (typeof v === "string") return tokens.some(t => v.includes(t));
+    if (Array.isArray(v)) return v.some(x => isMocked(x, tokens));
+    if (v && typeof v === "object") return Object.values(v).some(x => isMocked(x, tokens));
+    return false;
+}
+
+/** A value as YAML lines, each line holding a mocked string marked `# [mocked]`. */
+function yamlWithMarks(value: unknown, tokens: string[], indent: string): string[] {
+    const text = yaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: false }).trimEnd();
+    return text.split("\n").map(line => `${indent}${line}${tokens.some(t => line.includes(t)) ? "  # [mocked]" : ""}`);
+}
 
 function label(r: PlannedResource): string {
     return `${r.type}  ${r.name}${r.protect ? "  [protected]" : ""}`;
@@ -33,9 +80,15 @@ export function renderPlan(plan: Plan): string {
     out.push(`    ${String(plan.resources.length).padStart(4)}  to create (${custom} AWS resources, ${plan.resources.length - custom} components and providers)`);
 
     out.push("", "Outputs:");
+    const tokens = mockedTokens(plan);
+    let anyMocked = false;
     for (const [k, v] of Object.entries(plan.outputs)) {
-        out.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+        const mocked = isMocked(v, tokens);
+        anyMocked ||= mocked;
+        if (v !== null && typeof v === "object") out.push(`    ${k}:`, ...yamlWithMarks(v, tokens, "        "));
+        else out.push(`    ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}${mocked ? "  [mocked]" : ""}`);
     }
+    if (anyMocked) out.push(`    ${MOCKED_LEGEND}`);
 
     out.push("", "Policies (ai-nutritionist-guardrails):", renderViolations(plan.violations));
     return out.join("\n");
@@ -48,4 +101,38 @@ export function renderViolations(violations: Violation[]): string {
         .sort((a, b) => (a.enforcementLevel === "mandatory" ? 0 : 1) - (b.enforcementLevel === "mandatory" ? 0 : 1) || a.policy.localeCompare(b.policy))
         .map(v => `    [${v.enforcementLevel}] ${v.policy}: ${v.message}\n        ${v.urn}`)
         .join("\n");
+}
+
+/** The resource `--show` names: an exact logical name or URN, else the one whose name ends with it. */
+export function findResource(plan: Plan, name: string): PlannedResource {
+    const exact = plan.resources.filter(r => r.name === name || r.urn === name);
+    if (exact.length === 1) return exact[0];
+    if (exact.length > 1) fail(`--show ${name}: ${exact.length} resources have that name (${exact.map(r => r.type).join(", ")}); give the URN`);
+    const suffix = plan.resources.filter(r => r.name.endsWith(name));
+    if (suffix.length === 1) return suffix[0];
+    if (suffix.length > 1) fail(`--show ${name}: ${suffix.length} resources end with it, e.g. ${suffix.slice(0, 3).map(r => r.name).join(", ")}; give more of the name`);
+    const near = didYouMean(name, plan.resources.map(r => r.name));
+    return fail(`--show ${name}: no resource of the ${plan.stack} plan has that name${near ? `; did you mean ${near}?` : ""}`);
+}
+
+/** One resource, as `--show` prints it: identity, then inputs and mocked outputs as YAML. */
+export function renderResource(plan: Plan, r: PlannedResource): string {
+    const tokens = mockedTokens(plan);
+    const added = Object.fromEntries(Object.entries(r.outputs ?? {}).filter(([k, v]) => JSON.stringify(r.inputs[k]) !== JSON.stringify(v)));
+    const out = [
+        `${r.type}  ${r.name}${r.protect ? "  [protected]" : ""}`,
+        `    urn: ${r.urn}`,
+        `    parent: ${r.parent ?? "(the stack)"}`,
+        `    provider: ${r.provider ?? "(none)"}`,
+        "    inputs:",
+        ...(Object.keys(r.inputs).length ? yamlWithMarks(r.inputs, tokens, "        ") : ["        {}"]),
+        "    outputs the mocks add (AWS assigns these at `pulumi up`):",
+        ...(Object.keys(added).length ? yamlWithMarks(added, tokens, "        ") : ["        {}"]),
+        `    depends on: ${r.dependencies.length ? "" : "nothing"}`,
+        ...r.dependencies.map(d => `        - ${d}`),
+    ];
+    const findings = plan.violations.filter(v => v.urn === r.urn);
+    out.push("    policies:", findings.length ? renderViolations(findings) : "        no violations");
+    if (out.some(l => l.includes("# [mocked]"))) out.push("", MOCKED_LEGEND.replace("[mocked]", "# [mocked]"));
+    return out.join("\n");
 }

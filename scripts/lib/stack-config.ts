@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { didYouMean, show } from "../../components/messages";
+import { fail, readInput } from "./cli";
 
 export interface StackConfig {
     project: string;
@@ -33,12 +35,28 @@ function typeProblem(type: string, itemsType: string | undefined, v: unknown): s
 /** What a `secure:` value is replaced with offline, where nothing can decrypt it. */
 export const OFFLINE_SECRET = "offline-plan-placeholder-secret";
 
-function readYaml(file: string): any {
+/** A YAML file as data; a missing file or a syntax error is a one-line usage error (exit 3). */
+function readYaml(file: string, what: string): any {
+    const text = readInput(file, what);
+    let data: any;
     try {
-        return yaml.load(fs.readFileSync(file, "utf8")) ?? {};
+        data = yaml.load(text, { filename: file });
     } catch (e: any) {
-        throw new Error(`cannot read ${file}: ${e.message}`);
+        const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : "";
+        fail(`${what} ${file}: YAML syntax error${where}: ${e.reason ?? e.message}`);
     }
+    if (data !== undefined && data !== null && (typeof data !== "object" || Array.isArray(data))) {
+        fail(`${what} ${file} is not a settings file: expected a mapping with a config: section`);
+    }
+    return data ?? {};
+}
+
+/** The stacks of a project: the names of its Pulumi.<stack>.yaml files. */
+export function listStacks(projectDir: string): string[] {
+    return fs.readdirSync(projectDir)
+        .map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
 }
 
 function toRaw(v: unknown): string {
@@ -50,7 +68,7 @@ function qualify(project: string, key: string): string {
 }
 
 export function loadStackConfig(projectDir: string, stack: string, configFile?: string): StackConfig {
-    const projectFile = readYaml(path.join(projectDir, "Pulumi.yaml"));
+    const projectFile = readYaml(path.join(projectDir, "Pulumi.yaml"), "project file");
     const project: string = projectFile.name;
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -66,8 +84,12 @@ export function loadStackConfig(projectDir: string, stack: string, configFile?: 
     }
 
     const file = configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`no stack settings file ${file}`);
-    const stackFile = readYaml(file);
+    if (!configFile && !fs.existsSync(file)) {
+        const stacks = listStacks(projectDir);
+        const near = didYouMean(stack, stacks);
+        fail(`unknown stack ${stack}: there is no ${path.relative(process.cwd(), file) || file}${near ? `; did you mean ${near}?` : ""} (stacks: ${stacks.join(", ") || "none"}; \`npm run new-stack\` creates one)`);
+    }
+    const stackFile = readYaml(file, configFile ? "--config file" : "stack settings file");
     for (const [key, value] of Object.entries<any>(stackFile.config ?? {})) {
         const full = qualify(project, key);
         if (value !== null && typeof value === "object" && "secure" in value) {
@@ -77,12 +99,19 @@ export function loadStackConfig(projectDir: string, stack: string, configFile?: 
             config[full] = toRaw(value);
             const decl = required.get(full);
             const problem = decl && typeProblem(decl.type, decl.items?.type, value);
-            if (problem) cliProblems.push(`${full}: ${problem}, as Pulumi.yaml declares it (got ${JSON.stringify(value)})`);
+            if (problem) cliProblems.push(`${full}: ${problem}, as Pulumi.yaml declares it (got ${show(value)})`);
         }
     }
+    const setKeys = Object.keys(stackFile.config ?? {}).map(k => qualify(project, k));
+    const unknown = setKeys.filter(k => k.startsWith(`${project}:`) && !required.has(k));
     for (const [full, decl] of required) {
-        if (decl.default === undefined && !(full in (stackFile.config ?? {})) && !(full.split(":")[1] in (stackFile.config ?? {}))) {
-            cliProblems.push(`${full}: Pulumi.yaml types it without a default, so the Pulumi CLI requires every stack to set it; \`npm run new-stack\` writes the profile's value (got nothing)`);
+        if (decl.default === undefined && !setKeys.includes(full)) {
+            // A typo in a required key: name the misspelt key that the file does set.
+            const bare = full.slice(project.length + 1);
+            const typo = unknown.find(k => didYouMean(k.slice(project.length + 1), [bare]) === bare);
+            cliProblems.push(typo
+                ? `${full}: is required, and the file sets ${typo} instead: did you mean ${full}? (got nothing)`
+                : `${full}: Pulumi.yaml types it without a default, so the Pulumi CLI requires every stack to set it; \`npm run new-stack\` writes the profile's value (got nothing)`);
         }
     }
     return { project, stack, config, secretKeys, cliProblems };

