@@ -10,7 +10,9 @@
  * `ai-nutritionist:<key>: <problem> (got <value>)`. Components receive the plain `Settings`
  * object (or slices of it) and never read `pulumi.Config` themselves.
  */
-import * as pulumi from "@pulumi/pulumi";
+// Types only at load time: tools that just resolve settings (npm run cost --plan, new-stack, docs) never load
+// the Pulumi SDK (~1 s); loadSettings, which runs inside the program, requires it.
+import type * as pulumi from "@pulumi/pulumi";
 import { Region } from "@pulumi/aws/types/enums";
 import { checkModel, defaultModelFor } from "./components/bedrock-models";
 import { didYouMean, show } from "./components/messages";
@@ -578,6 +580,8 @@ function crossChecks(s: Settings, today: string): string[] {
 
 /** Read the stack's settings and secrets from the running Pulumi program. */
 export function loadSettings(): { settings: Settings; secrets: Secrets } {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
     const config = pulumi.runtime.allConfig();
     // Which keys hold `secure:` values: the SDK's isConfigSecret (internal in @pulumi/pulumi 3.270,
     // runtime/config.js; it reads the PULUMI_CONFIG_SECRET_KEYS the CLI hands the program). Should

@@ -233,12 +233,12 @@ describe("policy mutations on the prod plan", () => {
         expect(r).to.deep.equal({ added: [], removed: [] });
     });
 
-    it("without the exemption, the log bucket's SSE-S3 becomes a mandatory violation and the exemption report goes", () => {
+    it("without the exemptions, the log buckets' SSE-S3 becomes a mandatory violation and the exemption report goes", () => {
         const r = mutate(() => undefined, {});
-        const logBucket = find(baseline, "aws:s3/bucket:Bucket", "-site-logs-bucket").urn;
-        expect(r.added.map(v => [v.policy, v.urn, v.enforcementLevel])).to.deep.equal([["s3-bucket-encryption-cmk", logBucket, "mandatory"]]);
-        expect(r.removed).to.have.length(1);
-        expect(r.removed[0]).to.match(/^advisory\|exempted-findings\|/);
+        const logBuckets = ["-site-logs-bucket", "-security-audit-logs-bucket"].map(s => find(baseline, "aws:s3/bucket:Bucket", s).urn);
+        expect(r.added.map(v => [v.policy, v.urn, v.enforcementLevel])).to.have.deep.members(logBuckets.map(urn => ["s3-bucket-encryption-cmk", urn, "mandatory"]));
+        expect(r.removed).to.have.length(2);
+        for (const removed of r.removed) expect(removed).to.match(/^advisory\|exempted-findings\|/);
     });
 
     it("no mutation reached the cached prod plan that other tests share", () => {

@@ -10,6 +10,7 @@
  * table that names its source), free (its type is in FREE_TYPES with the reason), or not estimated
  * (with the reason) — never silently zero.
  */
+import { read, UNKNOWN } from "../policies/helpers";
 import { PriceTable, priceTable } from "./prices";
 import { UsageProfile, USAGE_DESCRIPTIONS } from "./usage";
 
@@ -180,18 +181,10 @@ const PAID_RULE_GROUPS = ["AWSManagedRulesBotControlRuleSet", "AWSManagedRulesAT
 
 // --- Reading props that may be unknown during a preview ----------------------------------------
 
-/** A nested prop, or undefined when absent or not known until the update runs. */
+/** A nested prop, or undefined when absent or not known until the update runs (the pack's `read`). */
 export function prop(obj: any, ...path: (string | number)[]): any {
-    let cur = obj;
-    for (const p of path) {
-        if (cur === undefined || cur === null || typeof cur !== "object") return undefined;
-        try {
-            cur = cur[p];
-        } catch {
-            return undefined; // unknown during preview
-        }
-    }
-    return cur === "[unknown]" ? undefined : cur;
+    const v = read(obj, ...path);
+    return v === UNKNOWN || v === "[unknown]" ? undefined : v;
 }
 
 function list(v: any): any[] {

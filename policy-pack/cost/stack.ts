@@ -3,6 +3,8 @@
  * them in a preview): its region and environment (the default AWS provider's region and
  * `Environment` default tag) and its own monthly cost budget.
  */
+import { providerTags } from "../policies/tagging";
+import { UNKNOWN } from "../policies/helpers";
 import { CostResource, prop } from "./engine";
 
 export interface StackFacts {
@@ -14,19 +16,6 @@ export interface StackFacts {
     budgetUrn?: string;
 }
 
-function defaultTags(provider: CostResource): Record<string, string> {
-    let v = prop(provider.props, "defaultTags");
-    if (typeof v === "string") {
-        try {
-            v = JSON.parse(v);
-        } catch {
-            return {};
-        }
-    }
-    const tags = prop(v, "tags");
-    return tags && typeof tags === "object" ? tags : {};
-}
-
 /**
  * The stack's facts. The default provider is the AWS provider most resources use (callers pass
  * each resource's provider region); with none, the first AWS provider.
@@ -36,7 +25,7 @@ export function stackFacts(resources: CostResource[]): StackFacts {
     const counts = new Map<string, number>();
     for (const r of resources) if (r.region && !r.type.startsWith("pulumi:providers:")) counts.set(r.region, (counts.get(r.region) ?? 0) + 1);
     const region = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (prop(providers[0]?.props, "region") as string | undefined);
-    const tagged = providers.map(defaultTags).find(t => typeof t.Environment === "string");
+    const tagged = providers.map(p => providerTags(p)).find((t): t is Record<string, string> => t !== UNKNOWN && typeof t.Environment === "string");
     const budgets = resources.filter(r => r.type === "aws:budgets/budget:Budget" &&
         prop(r.props, "budgetType") === "COST" && (prop(r.props, "timeUnit") ?? "MONTHLY") === "MONTHLY");
     const amounts = budgets.map(b => ({ urn: b.urn, usd: Number(prop(b.props, "limitAmount")) })).filter(b => Number.isFinite(b.usd) && b.usd > 0)

@@ -9,7 +9,7 @@ export const DEFAULT_ENVIRONMENTS = ["dev", "staging", "prod"];
 export const DEFAULT_ALLOWED_TAG_VALUES: Record<string, string[]> = { Environment: DEFAULT_ENVIRONMENTS };
 
 /** The provider's `defaultTags.tags`: an object, or (as provider inputs travel) a JSON string. */
-function providerTags(provider: { props: Record<string, any> } | undefined): Record<string, unknown> | typeof UNKNOWN {
+export function providerTags(provider: { props: Record<string, any> } | undefined): Record<string, unknown> | typeof UNKNOWN {
     if (!provider) return {};
     let dt = read(provider.props, "defaultTags");
     if (dt === UNKNOWN) return UNKNOWN;

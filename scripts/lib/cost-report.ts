@@ -10,7 +10,7 @@ import { byComponent, byService, CostResource, endpointChecks, estimate, Estimat
 import { NoPriceTableError } from "../../policy-pack/cost/prices";
 import { stackFacts } from "../../policy-pack/cost/stack";
 import { applyUsage, defaultUsage, UsageProfile, USAGE_DESCRIPTIONS } from "../../policy-pack/cost/usage";
-import { PlanResource } from "./policy-runner";
+import type { PlanResource } from "./policy-runner";
 import { loadStackConfig } from "./stack-config";
 
 /** Settings that set a usage assumption. */
