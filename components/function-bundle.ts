@@ -5,9 +5,6 @@ import { cachedBundle } from "./bundle-cache";
 
 export const FUNCTIONS_DIR = path.resolve(__dirname, "..", "functions");
 
-/** Every handler module in functions/. */
-export const HANDLERS = ["inbound", "billing", "worker", "scheduler"] as const;
-
 /** The Lambda runtime every function uses; it ships AWS SDK v3, which is therefore not bundled. */
 export const NODE_RUNTIME = "nodejs22.x";
 

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { bundleHandler, HANDLERS } from "../components/function-bundle";
+import { handlerNames } from "./build-functions";
 import { parseCliArgs, runCli } from "./lib/cli";
 
 const RUNS = Math.max(15, Number(process.env.BENCH_RUNS ?? 15));
@@ -36,6 +36,7 @@ const UTILITIES: Record<string, string> = {
 
 runCli("bench", "usage: npm run bench   (BENCH_RUNS=<n> runs per handler, at least 15; exits 1 when a bundle breaks its budget; codes: docs/cli.md)", argv => {
     parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
+    const { bundleHandler } = require("../components/function-bundle") as typeof import("../components/function-bundle");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
     const scratch = fs.mkdtempSync(path.join(ROOT, ".bench-"));
     const probe = "const t=process.hrtime.bigint();const m=require(process.argv[1]);if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))";
@@ -43,7 +44,7 @@ runCli("bench", "usage: npm run bench   (BENCH_RUNS=<n> runs per handler, at lea
     try {
         console.log(`Cold module initialisation, ${RUNS} fresh processes per handler (budget ${MAX_KB} KB, ${MAX_MS} ms median)\n`);
         console.log("handler     bundle (KB)   init median (ms)   min-max (ms)     IQR (ms)");
-        for (const name of HANDLERS) {
+        for (const name of handlerNames()) {
             const { code, bytes } = bundleHandler(name);
             const file = path.join(dir, name, "index.js");
             fs.mkdirSync(path.dirname(file), { recursive: true });
