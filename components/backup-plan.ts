@@ -174,11 +174,21 @@ export class BackupPlan extends pulumi.ComponentResource {
                     selectionWindowDays: 7,
                 },
             }, { parent: this });
+            // CreateRestoreTestingSelection: tag conditions select only together with the wildcard ARN list
+            // (ProtectedResourceArns ["*"]); otherwise up to 30 explicit ARNs. Restored test tables are encrypted
+            // with the tables' own key (DynamoDB restore metadata encryptionType/kmsMasterKeyArn; AWS Backup would
+            // otherwise infer an AWS-owned key), and AWS deletes them after the validation window (1-168 hours).
+            // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingSelectionForCreate.html,
+            // https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html
             new aws.backup.RestoreTestingSelection(`${name}-restore-test-tables`, {
                 name: "tables",
                 restoreTestingPlanName: testPlan.name,
                 protectedResourceType: "DynamoDB",
                 iamRoleArn: this.role.arn,
+                protectedResourceArns: ["*"],
+                restoreMetadataOverrides: args.sourceKeyArns.length
+                    ? { encryptionType: "KMS", kmsMasterKeyArn: args.sourceKeyArns[0] }
+                    : undefined,
                 protectedResourceConditions: {
                     stringEquals: [
                         { key: `aws:ResourceTag/${tag.key}`, value: tag.value },

@@ -324,11 +324,12 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com"),
                 description: "API Gateway (account setting): write access and execution logs",
             }, child);
-            new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-role-policy`, {
+            const pushToLogs = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-role-policy`, {
                 role: role.name,
                 policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
             }, child);
-            stageDeps.push(new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, child));
+            // API Gateway checks the role's permissions when the setting is made: attach the policy first.
+            stageDeps.push(new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, { ...child, dependsOn: [pushToLogs] }));
         }
         // API Gateway writes execution logs to a group it names itself; create it first, encrypted and with a retention.
         stageDeps.push(encryptedLogGroup(`${name}-execution-logs`, {

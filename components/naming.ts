@@ -285,9 +285,11 @@ export function stackPrefix(stack: string): string {
 
 /**
  * The longest stack name every stack can take, set by the tightest auto-named resource (an auto-name cannot be
- * hashed shorter): the scheduler function, `ai-nutritionist-<stack>-schedules-function-function-<7 hex>` under
- * Lambda's 64; the Backup vaults (50) and the config rule (64) follow at 13. tests/naming.test.ts plans every
- * stack's settings under a stack name of exactly this length, and shows one character more failing.
+ * hashed shorter, and renaming a deployed one replaces it): the scheduler function,
+ * `ai-nutritionist-<stack>-schedules-function-function-<7 hex>` under Lambda's 64, leaves 12; the Backup vault
+ * (50) would leave 13. Explicit names with tight caps (Redis 40, X-Ray 32, EventBridge rules 64, the
+ * restore-testing plan 50) go through `fitName` instead. tests/naming.test.ts plans the prod and dev settings
+ * under a stack name of exactly this length; config.ts refuses a longer one.
  */
 export const MAX_STACK_NAME_LENGTH = 12;
 

@@ -79,6 +79,8 @@ export class SecurityBaseline extends pulumi.ComponentResource {
     public readonly services: { config: boolean; guardduty: boolean; securityHub: boolean; audit: boolean };
     public readonly trail?: aws.cloudtrail.Trail;
     public readonly auditBucket?: SecureBucket;
+    /** Server access logs of the audit bucket. */
+    public readonly auditAccessLogs?: SecureBucket;
     public readonly detector?: aws.guardduty.Detector;
     public readonly securityHub?: aws.securityhub.Account;
     public readonly configRules: aws.cfg.Rule[] = [];
@@ -101,8 +103,23 @@ export class SecurityBaseline extends pulumi.ComponentResource {
         const auditDays = args.gdpr ? 2557 : 400;
 
         if (this.services.audit) {
+            // Server access logs of the audit bucket (who read or changed the audit trail), in a bucket of their
+            // own: S3 delivers access logs only to an SSE-S3 bucket, through its logging service principal.
+            this.auditAccessLogs = new SecureBucket(`${name}-audit-logs`, {
+                encryption: { sseS3Reason: "S3 server access logs are delivered only to SSE-S3 buckets" },
+                expirationDays: auditDays,
+                noncurrentVersionExpirationDays: 30,
+                protect: true,
+                policyStatements: bucketArn => [{
+                    Sid: "S3ServerAccessLogs", Effect: "Allow",
+                    Principal: { Service: "logging.s3.amazonaws.com" },
+                    Action: "s3:PutObject", Resource: pulumi.interpolate`${bucketArn}/audit/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                }],
+            }, child);
             this.auditBucket = new SecureBucket(`${name}-audit`, {
                 encryption: { kmsKeyArn: args.logsKeyArn },
+                accessLogs: { bucket: this.auditAccessLogs.name, prefix: "audit/" },
                 expirationDays: auditDays,
                 noncurrentVersionExpirationDays: 30,
                 protect: true,

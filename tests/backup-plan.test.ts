@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { validateBackupPlanArgs } from "../components/backup-plan";
+import { runPlan } from "../scripts/lib/planner";
 import { maybe, ofType, one, out, parse, planStack } from "./harness";
 
 describe("BackupPlan", () => {
@@ -86,5 +87,27 @@ describe("BackupPlan", () => {
     it("validation enforces delete-after >= cold-after + 90", () => {
         expect(validateBackupPlanArgs({ namePrefix: "x", environment: "dev", kmsKeyArn: "k", sourceKeyArns: [], coldStorageAfterDays: 30, deleteAfterDays: 100 }))
             .to.deep.equal(["deleteAfterDays must be at least coldStorageAfterDays + 90 = 120 (got 100)"]);
+    });
+
+    it("selects the restore-test tables as CreateRestoreTestingSelection requires: [\"*\"] with the tag conditions, restored under the tables' key", async () => {
+        const plan = await planStack("staging");
+        const sel = one(plan, "aws:backup/restoreTestingSelection:RestoreTestingSelection", "-restore-test-tables");
+        expect(sel.inputs.protectedResourceArns).to.deep.equal(["*"]);
+        expect(sel.inputs.protectedResourceConditions.stringEquals.map((c: any) => c.key)).to.include("aws:ResourceTag/Environment");
+        const dataKey = one(plan, "aws:kms/key:Key", "-keys-data-key");
+        expect(sel.inputs.restoreMetadataOverrides).to.deep.equal({ encryptionType: "KMS", kmsMasterKeyArn: out(dataKey).arn });
+        expect(sel.inputs.validationWindowHours).to.be.within(1, 168);
+    });
+
+    it("the plan refuses a restore-testing selection AWS would refuse, listing every problem", async () => {
+        let error: any;
+        await runPlan({ stack: "dev", program: "tests/programs/bad-requests.ts", policyConfig: false }).catch(e => { error = e; });
+        expect(error?.name).to.equal("RequestError");
+        expect(error.problems).to.have.length(4);
+        const text = error.problems.join("\n");
+        expect(text).to.contain('"conditions-only": protectedResourceArns: is required: up to 30 ARNs, or ["*"] together with protectedResourceConditions');
+        expect(text).to.contain('"conditions-only": validationWindowHours: must be 1-168 (got 200)');
+        expect(text).to.contain('"mixed": protectedResourceArns: the wildcard stands alone');
+        expect(text).to.contain('"arns-with-conditions": protectedResourceConditions: apply only with protectedResourceArns ["*"]');
     });
 });

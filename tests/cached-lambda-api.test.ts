@@ -200,4 +200,11 @@ describe("CachedLambdaApi", () => {
         expect(one(plan, "aws:apigateway/integration:Integration", "-health-get-integration").inputs.type).to.equal("MOCK");
         expect(maybe(plan, "aws:lambda/permission:Permission", "-health-invoke")).to.equal(undefined);
     });
+
+    it("sets the account's API Gateway logging role only after its policy is attached", async () => {
+        const plan = await planStack("dev");
+        const account = one(plan, "aws:apigateway/account:Account", "-api-account");
+        const attachment = one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "-api-cloudwatch-role-policy");
+        expect(account.dependencies).to.include(attachment.urn);
+    });
 });

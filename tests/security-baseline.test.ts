@@ -90,4 +90,19 @@ describe("SecurityBaseline", () => {
         expect(plan.outputs.resourceSummary.accountBaseline).to.deep.equal({ config: false, guardduty: false, securityHub: false, audit: false });
         expect(maybe(plan, "aws:dynamodb/table:Table", "-tables-users-table")).to.not.equal(undefined);
     });
+
+    it("logs access to the audit bucket (CloudTrail, Config) into a log bucket of its own that S3's logging service may write", async () => {
+        const plan = await planStack("staging");
+        const audit = one(plan, "aws:s3/bucket:Bucket", "-security-audit-bucket");
+        const logs = one(plan, "aws:s3/bucket:Bucket", "-security-audit-logs-bucket");
+        const logging = one(plan, "aws:s3/bucketLogging:BucketLogging", "-security-audit-access-logs");
+        expect(logging.inputs).to.include({ bucket: out(audit).bucket, targetBucket: out(logs).bucket, targetPrefix: "audit/" });
+        const policy = parse(one(plan, "aws:s3/bucketPolicy:BucketPolicy", "-security-audit-logs-policy").inputs.policy);
+        const grant = policy.Statement.find((s: any) => s.Sid === "S3ServerAccessLogs");
+        expect(grant.Principal).to.deep.equal({ Service: "logging.s3.amazonaws.com" });
+        expect(grant.Resource).to.equal(`${out(logs).arn}/audit/*`);
+        expect(one(plan, "aws:s3/bucket:Bucket", "-security-audit-logs-bucket").protect).to.equal(true);
+        // The access-logging policy (its violating fixtures are in tests/policies.test.ts) finds no bucket without logs.
+        expect(plan.violations.filter(v => v.policy === "s3-bucket-access-logging").map(v => v.urn)).to.deep.equal([]);
+    });
 });

@@ -131,7 +131,7 @@ export function describeFailure(command: string, err: unknown, verbose: boolean)
     const trace = verbose && e?.stack ? [String(e.stack)] : [];
     if (err instanceof UsageError) return { lines: [`${command}: ${e.message}`, ...trace], code: EXIT.usage };
     // By name and marker, so that a usage error is reported without loading config.ts and the Pulumi SDK.
-    if (e?.name === "SettingsError" || e?.name === "NamingError") return { lines: [e.message], code: EXIT.settings };
+    if (e?.name === "SettingsError" || e?.name === "NamingError" || e?.name === "RequestError") return { lines: [e.message], code: EXIT.settings };
     if (e?.__pulumResourceError === true) {
         // A component refused its arguments (they come from the settings): every problem, no trace.
         return { lines: [`${command}: ${e.message}`, ...trace], code: EXIT.settings };

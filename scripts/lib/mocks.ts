@@ -7,6 +7,7 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { apiProblems } from "./api-rules";
 import { AUTO_SUFFIX_LENGTH, NAME_RULES, PREFIX_SUFFIX_LENGTH, fieldProblems, valuesAt } from "../../components/naming";
 
 /** The fixed account every offline plan runs in. */
@@ -280,23 +281,28 @@ export interface RecordingMocks extends pulumi.runtime.Mocks {
     states: Map<string, Record<string, any>>;
     /** Names that cannot fit (nameResource): the plan fails with every one. */
     namingProblems: string[];
+    /** Requests AWS would refuse (api-rules.ts): the plan fails with every one. */
+    requestProblems: string[];
 }
 
 export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): RecordingMocks {
     const providerRegions = new Map<string, string>();
     const states = new Map<string, Record<string, any>>();
     const namingProblems: string[] = [];
+    const requestProblems: string[] = [];
     const regionOf = (provider?: string) => (provider && providerRegions.get(provider)) || defaultRegion;
 
     return {
         providerRegions,
         states,
         namingProblems,
+        requestProblems,
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const region = args.type === "pulumi:providers:aws" ? (args.inputs.region ?? defaultRegion) : regionOf(args.provider);
             const seed = `${args.type}|${args.name}|${region}`;
             const { names, problems } = nameResource(args.type, args.name, args.inputs, seed);
             namingProblems.push(...problems);
+            requestProblems.push(...apiProblems(args.type, args.name, args.inputs));
             const c: Ctx = { type: args.type, name: args.name, inputs: args.inputs, region, account, seed, names };
             const { id, state } = (STATE[args.type] ?? genericState)(c);
             const full = { ...args.inputs, ...Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined)) };

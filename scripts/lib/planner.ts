@@ -77,6 +77,15 @@ export interface PlanOptions {
 
 export { REPO_ROOT };
 
+/** Thrown when AWS would refuse a resource's request (scripts/lib/api-rules.ts); `problems` lists every one. */
+export class RequestError extends Error {
+    constructor(public readonly problems: string[]) {
+        super(`Requests AWS would refuse (${problems.length}):\n` + problems.map(p => `  - ${p}`).join("\n"));
+        this.name = "RequestError";
+        this.stack = this.message;
+    }
+}
+
 /** Thrown when a physical name cannot fit its type's limits; `problems` lists every one. */
 export class NamingError extends Error {
     constructor(public readonly problems: string[]) {
@@ -254,6 +263,7 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
 
     // What `pulumi preview` (the provider's auto-naming) and `pulumi up` (AWS's name rules) would refuse.
     if (mocks.namingProblems.length) throw new NamingError(mocks.namingProblems);
+    if (mocks.requestProblems.length) throw new RequestError(mocks.requestProblems);
 
     const resources = records.filter(r => r.type !== "pulumi:pulumi:Stack");
     const policyConfig = opts.policyConfig ?? (fs.existsSync(DEFAULT_POLICY_CONFIG) ? JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8")) : {});

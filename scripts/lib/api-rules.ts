@@ -1,0 +1,43 @@
+/**
+ * Request shapes the provider passes through but AWS refuses at `pulumi up`. The mocks check every
+ * resource against them (scripts/lib/mocks.ts), so the offline plan fails where the deploy would.
+ */
+
+type Rule = (inputs: any) => string[];
+
+const ARN_WILDCARD = "*";
+
+export const API_RULES: Record<string, { rule: Rule; source: string }> = {
+    // CreateRestoreTestingSelection: a selection is a list of up to 30 protected-resource ARNs, or the wildcard
+    // ["*"] optionally narrowed by tag conditions; conditions without the wildcard select nothing and are refused.
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": {
+        source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingSelectionForCreate.html",
+        rule: i => {
+            const p: string[] = [];
+            const arns: unknown[] | undefined = i.protectedResourceArns;
+            const c = i.protectedResourceConditions ?? {};
+            const conditions = [...(c.stringEquals ?? []), ...(c.stringNotEquals ?? [])];
+            if (!arns || arns.length === 0) {
+                p.push(`protectedResourceArns: is required: up to 30 ARNs, or ["${ARN_WILDCARD}"]${conditions.length ? " together with protectedResourceConditions" : ""} (got ${JSON.stringify(arns ?? null)})`);
+            } else if (arns.includes(ARN_WILDCARD) && arns.length > 1) {
+                p.push(`protectedResourceArns: the wildcard stands alone, not with ARNs (got ${JSON.stringify(arns)})`);
+            } else if (!arns.includes(ARN_WILDCARD) && arns.length > 30) {
+                p.push(`protectedResourceArns: at most 30 ARNs (got ${arns.length})`);
+            }
+            if (conditions.length && arns && !(arns.length === 1 && arns[0] === ARN_WILDCARD)) {
+                p.push(`protectedResourceConditions: apply only with protectedResourceArns ["${ARN_WILDCARD}"] (got ${JSON.stringify(arns)})`);
+            }
+            const hours = i.validationWindowHours;
+            if (hours !== undefined && !(Number.isInteger(hours) && hours >= 1 && hours <= 168)) {
+                p.push(`validationWindowHours: must be 1-168 (got ${hours})`);
+            }
+            return p;
+        },
+    },
+};
+
+/** Every problem AWS would raise for a resource's request (empty for types without a rule). */
+export function apiProblems(type: string, name: string, inputs: any): string[] {
+    const r = API_RULES[type];
+    return r ? r.rule(inputs).map(p => `${type} "${name}": ${p} (${r.source})`) : [];
+}
