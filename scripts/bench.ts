@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { bundleHandler } from "../components/function-bundle";
 import { parseCliArgs, runCli } from "./lib/cli";
 import { median } from "./lib/stats";
 
@@ -25,6 +24,7 @@ const MAX_MS = 50;
 
 runCli("bench", "usage: npm run bench   (BENCH_RUNS=<n> runs per handler; exits 1 when a bundle breaks its budget; codes: docs/cli.md)", argv => {
     parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
+    const { bundleHandler } = require("../components/function-bundle") as typeof import("../components/function-bundle");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
     const probe = "const t=process.hrtime.bigint();const m=require(process.argv[1]);if(typeof m.handler!=='function')throw new Error('no handler');process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))";
     const sdkProbe = "const t=process.hrtime.bigint();for(const m of process.argv.slice(1))require(m);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))";

@@ -35,11 +35,11 @@ function mutate(fn: (resources: PlanResource[]) => void, config = CONFIG): { add
     return { added: after.filter(v => !baselineKeys.has(key(v))), removed: [...baselineKeys].filter(k => !afterKeys.has(k)) };
 }
 
-function expectOnly(result: { added: PolicyViolation[]; removed: string[] }, policy: string, urns: string[]): void {
+function expectOnly(result: { added: PolicyViolation[]; removed: string[] }, policy: string, urns: string[], level = "mandatory"): void {
     expect(result.removed, "nothing else changes").to.deep.equal([]);
     expect([...new Set(result.added.map(v => v.policy))], JSON.stringify(result.added)).to.deep.equal([policy]);
     expect([...new Set(result.added.map(v => v.urn))]).to.have.members(urns);
-    expect(result.added.every(v => v.enforcementLevel === "mandatory")).to.equal(true);
+    expect(result.added.every(v => v.enforcementLevel === level)).to.equal(true);
 }
 
 describe("policy mutations on the prod plan", () => {
@@ -223,6 +223,87 @@ describe("policy mutations on the prod plan", () => {
             target = find(rs, "aws:apigateway/stage:Stage", "-api-stage").urn;
         });
         expectOnly(r, "apigateway-stage-waf", [target]);
+    });
+
+    it("open Redis to the internet over IPv6: security-group-no-world-open-ports on that rule", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const rule = find(rs, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-network-cache-from-functions");
+            delete rule.inputs.referencedSecurityGroupId;
+            rule.inputs.cidrIpv6 = "::/0";
+            target = rule.urn;
+        });
+        expectOnly(r, "security-group-no-world-open-ports", [target]);
+    });
+
+    it("let everyone send to a queue: resource-policy-no-public-principal on that queue policy", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const p = find(rs, "aws:sqs/queuePolicy:QueuePolicy", "-work-queue-policy");
+            const doc = JSON.parse(p.inputs.policy);
+            doc.Statement.push({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sqs:SendMessage", Resource: "*" });
+            p.inputs.policy = JSON.stringify(doc);
+            target = p.urn;
+        });
+        expectOnly(r, "resource-policy-no-public-principal", [target]);
+    });
+
+    it("give a role AdministratorAccess through managedPolicyArns: iam-no-wildcard-admin on that role", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const role = find(rs, "aws:iam/role:Role", "-api-worker-role");
+            role.inputs.managedPolicyArns = ["arn:aws:iam::aws:policy/AdministratorAccess"];
+            target = role.urn;
+        });
+        expectOnly(r, "iam-no-wildcard-admin", [target]);
+    });
+
+    it("misspell an action in a role policy: iam-policy-valid on that policy", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const p = find(rs, "aws:iam/rolePolicy:RolePolicy", "-api-inbound-policy");
+            p.inputs.policy = p.inputs.policy.replace("sqs:SendMessage", "sqs:SendMesage");
+            target = p.urn;
+        });
+        expectOnly(r, "iam-policy-valid", [target]);
+    });
+
+    it("Redis TLS preferred, then no AUTH: elasticache-encryption-in-transit, then elasticache-auth, on the group", () => {
+        let target = "";
+        const preferred = mutate(rs => {
+            const g = find(rs, "aws:elasticache/replicationGroup:ReplicationGroup", "-api-cache-redis");
+            g.inputs.transitEncryptionMode = "preferred";
+            target = g.urn;
+        });
+        expectOnly(preferred, "elasticache-encryption-in-transit", [target]);
+        expectOnly(mutate(rs => { delete find(rs, "aws:elasticache/replicationGroup:ReplicationGroup", "-api-cache-redis").inputs.authToken; }), "elasticache-auth", [target]);
+    });
+
+    it("log full API bodies: apigateway-no-data-trace on the method settings", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const m = find(rs, "aws:apigateway/methodSettings:MethodSettings", "-api-method-settings");
+            m.inputs.settings.dataTraceEnabled = true;
+            target = m.urn;
+        });
+        expectOnly(r, "apigateway-no-data-trace", [target]);
+    });
+
+    it("let API Gateway of any account invoke a function: lambda-no-public-permission on that permission (confused deputy)", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const p = find(rs, "aws:lambda/permission:Permission", "-api-inbound-invoke");
+            delete p.inputs.sourceArn;
+            target = p.urn;
+        });
+        expectOnly(r, "lambda-no-public-permission", [target]);
+    });
+
+    it("suspend a bucket's versioning: s3-bucket-versioning (advisory) on that bucket", () => {
+        const r = mutate(rs => {
+            find(rs, "aws:s3/bucketVersioning:BucketVersioning", "-site-content-versioning").inputs.versioningConfiguration.status = "Suspended";
+        });
+        expectOnly(r, "s3-bucket-versioning", [find(baseline, "aws:s3/bucket:Bucket", "-site-content-bucket").urn], "advisory");
     });
 
     it("a key ARN that is unknown (as in a real preview) still counts as a key: nothing changes", () => {

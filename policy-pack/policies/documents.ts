@@ -23,7 +23,6 @@ export function parseDocument(v: unknown): any {
 
 /** The statements of a document: `Statement` as a list, or a single statement object. */
 export function statementsOf(doc: any): Statement[] {
-    if (!doc || doc === UNKNOWN) return [];
     const s = read(doc, "Statement");
     return Array.isArray(s) ? s.filter(x => x && typeof x === "object") : s && typeof s === "object" ? [s] : [];
 }
@@ -61,8 +60,7 @@ export function onEveryResource(s: Statement): boolean {
 
 /** A principal that is everyone: `"*"`, or `{"AWS": "*"}` (alone or in a list). */
 export function isEveryone(principal: unknown): boolean {
-    if (principal === "*") return true;
-    return !!principal && typeof principal === "object" && strings(read(principal, "AWS")).includes("*");
+    return principal === "*" || strings(read(principal, "AWS")).includes("*");
 }
 
 /** Condition operators that narrow a statement: the key must be present and match (no negation, IfExists or ForAllValues). */
@@ -72,13 +70,11 @@ const MATCHES_ANYONE = ["*", "0.0.0.0/0", "::/0"];
 
 /** The condition keys among `keys` that narrow the statement to specific callers or sources. */
 export function narrowedBy(s: Statement, keys: readonly string[]): string[] {
-    const condition = read(s, "Condition");
-    if (!condition || typeof condition !== "object") return [];
     const wanted = new Set(keys.map(k => k.toLowerCase()));
     const found: string[] = [];
-    for (const [op, block] of Object.entries(condition)) {
-        if (!NARROWING_OPERATOR.test(op) || !block || typeof block !== "object") continue;
-        for (const [key, value] of Object.entries(block as object)) {
+    for (const [op, block] of Object.entries(read(s, "Condition") ?? {})) {
+        if (!NARROWING_OPERATOR.test(op)) continue;
+        for (const [key, value] of Object.entries(block ?? {})) {
             const values = asList(value);
             if (wanted.has(key.toLowerCase()) && values.length > 0 && values.every(v => typeof v === "string" && v !== "" && !MATCHES_ANYONE.includes(v))) found.push(key);
         }
@@ -95,11 +91,10 @@ export function publicStatements(doc: any, keys: readonly string[]): { statement
 
 /** The values a condition gives a key under an operator, both matched case-insensitively. */
 export function conditionValues(condition: unknown, operators: readonly string[], key: string): unknown[] {
-    if (!condition || typeof condition !== "object") return [];
     const ops = operators.map(o => o.toLowerCase());
-    return Object.entries(condition)
-        .filter(([op, block]) => ops.includes(op.toLowerCase()) && block && typeof block === "object")
-        .flatMap(([, block]) => Object.entries(block as object).filter(([k]) => k.toLowerCase() === key.toLowerCase()).flatMap(([, v]) => asList(v)));
+    return Object.entries(condition ?? {})
+        .filter(([op]) => ops.includes(op.toLowerCase()))
+        .flatMap(([, block]) => Object.entries(block ?? {}).filter(([k]) => k.toLowerCase() === key.toLowerCase()).flatMap(([, v]) => asList(v)));
 }
 
 /**
@@ -110,7 +105,6 @@ export function conditionValues(condition: unknown, operators: readonly string[]
 export function deniesInsecureTransport(doc: any, service: string): boolean {
     return statementsOf(doc).some(s => read(s, "Effect") === "Deny" &&
         isEveryone(read(s, "Principal")) &&
-        read(s, "NotAction") === undefined &&
         strings(read(s, "Action")).some(a => a === "*" || a.toLowerCase() === `${service}:*`) &&
         conditionValues(read(s, "Condition"), ["Bool", "BoolIfExists"], "aws:SecureTransport").some(v => v === false || v === "false"));
 }

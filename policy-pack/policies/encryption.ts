@@ -87,7 +87,7 @@ export const lambdaEnvironmentEncryption = resourcePolicy({
     types: ["aws:lambda/function:Function"],
     check: (props, violation) => {
         const vars = read(props, "environment", "variables");
-        const hasVars = vars === UNKNOWN || (!!vars && typeof vars === "object" && Object.keys(vars).length > 0);
+        const hasVars = vars === UNKNOWN || Object.keys(vars ?? {}).length > 0;
         if (hasVars && !customerKey(read(props, "kmsKeyArn"))) violation("kmsKeyArn must name a customer-managed key when the function has environment variables.");
     },
 });

@@ -12,14 +12,14 @@ export const UNKNOWN = Symbol("unknown");
 export type Maybe<T> = T | typeof UNKNOWN | undefined;
 
 function isUnknownError(e: unknown): boolean {
-    return e instanceof Error && (e.constructor.name === "UnknownValueError" || /can't be known during preview/.test(e.message));
+    return e instanceof Error && e.constructor.name === "UnknownValueError";
 }
 
 /** Read a nested prop; UNKNOWN instead of throwing when the engine does not know it yet. */
 export function read(obj: any, ...path: (string | number)[]): any {
     let cur = obj;
     for (const p of path) {
-        if (cur === undefined || cur === null || typeof cur !== "object") return undefined;
+        if (cur === null || typeof cur !== "object") return undefined;
         try {
             cur = cur[p];
         } catch (e) {
@@ -62,7 +62,7 @@ export function customerKey(v: unknown): boolean {
  * dependencies name the target, or both carry the same known value (`bucket` names).
  */
 export function linked(companion: PolicyResource, prop: string, target: PolicyResource, targetProp: string): boolean {
-    const deps = companion.propertyDependencies?.[prop] ?? [];
+    const deps = companion.propertyDependencies[prop] ?? [];
     if (deps.some(d => d.urn === target.urn)) return true;
     const a = read(companion.props, prop);
     const b = read(target.props, targetProp);

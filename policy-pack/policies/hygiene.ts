@@ -80,9 +80,8 @@ const QUEUE = "aws:sqs/queue:Queue";
 const DEAD_LETTER_KEY = /deadLetter|onFailure/i;
 
 /** Whether a value holds, at any depth, a key such as deadLetterConfig or onFailure. */
-function hasDeadLetterKey(v: any, depth = 0): boolean {
-    if (!v || typeof v !== "object" || depth > 6) return false;
-    return Object.keys(v).some(k => DEAD_LETTER_KEY.test(k) || hasDeadLetterKey(read(v, k), depth + 1));
+function hasDeadLetterKey(v: any): boolean {
+    return Object.keys(v ?? {}).some(k => DEAD_LETTER_KEY.test(k) || hasDeadLetterKey(read(v, k)));
 }
 
 /**
@@ -106,7 +105,7 @@ export const sqsDeadLetter = stackPolicy({
         const redrives = resources.filter(r => r.type === REDRIVE_POLICY);
         const sources = [...queues, ...redrives];
         const isDeadLetterQueue = (q: PolicyResource) => read(q.props, "redriveAllowPolicy") !== undefined || namedAsDeadLetter(resources, q) || sources.some(s => {
-            if ((s.propertyDependencies?.redrivePolicy ?? []).some(d => d.urn === q.urn)) return true;
+            if ((s.propertyDependencies.redrivePolicy ?? []).some(d => d.urn === q.urn)) return true;
             const target = read(parseDocument(read(s.props, "redrivePolicy")), "deadLetterTargetArn");
             const name = read(q.props, "name");
             return typeof target === "string" && typeof name === "string" && target.endsWith(`:${name}`);

@@ -62,24 +62,41 @@ export const conditionKeyProblem = remembered(function conditionKeyProblem(key: 
     return Object.keys(keys).some(k => k === key.toLowerCase() || (k.includes("${") && placeholderRegex(k).test(key))) ? undefined : `"${key}" is not a condition key of ${prefix}`;
 });
 
-let arnPatterns: Map<string, string[]> | undefined;
-/** ARN service field → the ARN patterns of the resource types that carry it. */
-function patternsByArnService(): Map<string, string[]> {
-    if (!arnPatterns) {
-        arnPatterns = new Map();
-        for (const service of services()) {
-            for (const type of Object.values<any>(data("resourceTypes", `${service}.json`) ?? {})) {
-                const field = String(type.arn).split(":")[2];
-                arnPatterns.set(field, [...(arnPatterns.get(field) ?? []), type.arn]);
-            }
+/** ARN service field → the ARN patterns of the catalogue's resource types that carry it. */
+export function arnIndex(): Map<string, string[]> {
+    const index = new Map<string, string[]>();
+    for (const service of services()) {
+        for (const type of Object.values<any>(data("resourceTypes", `${service}.json`))) {
+            const field = type.arn.split(":")[2];
+            index.set(field, [...(index.get(field) ?? []), type.arn]);
         }
     }
-    return arnPatterns;
+    return index;
 }
 
-/** A regex matching every prefix of an instance of an ARN pattern (placeholders stand for anything). */
+let arnPatterns: Map<string, string[]> | undefined;
+const patternsByArnService = (): Map<string, string[]> => (arnPatterns ??= arnIndex());
+
+/**
+ * An ARN pattern as regex tokens: each literal character, and each placeholder as `[^:]*` in the
+ * partition, region and account fields or `.*` in the resource part.
+ */
+function arnTokens(pattern: string): string[] {
+    const head = pattern.split(":").slice(0, 5).join(":").length;
+    let at = 0;
+    return pattern.split(/(\$\{[^}]+\})/).flatMap(t => {
+        at += t.length;
+        if (t.startsWith("${")) return [at <= head ? "[^:]*" : ".*"];
+        return t.split("").map(c => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    });
+}
+
+/** The ARNs an ARN pattern describes. */
+const arnRegex = (pattern: string): RegExp => new RegExp(`^${arnTokens(pattern).join("")}$`, "i");
+
+/** Every prefix of an ARN an ARN pattern describes. */
 function prefixRegex(pattern: string): RegExp {
-    const tokens = pattern.split(/(\$\{[^}]+\})/).flatMap(t => (t.startsWith("${") ? [".*"] : t.split("").map(c => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))));
+    const tokens = arnTokens(pattern);
     return new RegExp(`^${tokens.map(t => `(?:${t}`).join("")}${")?".repeat(tokens.length)}$`, "i");
 }
 
@@ -95,6 +112,6 @@ export const resourceProblem = remembered(function resourceProblem(arn: string):
     if (!patterns) return `"${arn}": no service "${parts[2]}" has ARNs in AWS's catalogue`;
     const wild = arn.search(/[*?]|\$\{/);
     const fixed = wild < 0 ? arn : arn.slice(0, wild);
-    const fits = patterns.some(p => (wild < 0 ? placeholderRegex(p).test(fixed) : prefixRegex(p).test(fixed)));
+    const fits = patterns.some(p => (wild < 0 ? arnRegex(p) : prefixRegex(p)).test(fixed));
     return fits ? undefined : `"${arn}" matches no ${parts[2]} resource type`;
 });

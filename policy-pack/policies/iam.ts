@@ -4,7 +4,7 @@
  * attached by every attachment type @pulumi/aws 7.48.0 has.
  */
 import { admitsAction, allows, label, onEveryResource, parseDocument, statementsOf, strings } from "./documents";
-import { asList, read, resourcePolicy, UNKNOWN } from "./helpers";
+import { asList, read, resourcePolicy } from "./helpers";
 import { actionProblem, conditionKeyProblem, resourceProblem } from "./iam-catalogue";
 import { RESOURCE_POLICY_DOCUMENTS } from "./public";
 
@@ -90,7 +90,6 @@ export const iamNoAdmin = resourcePolicy({
             }
         }
         for (const { where, doc } of documentsOf(args.type, props)) {
-            if (doc === UNKNOWN) continue;
             statementsOf(doc).forEach((s, i) => {
                 const why = adminEquivalent(s, config.escalationActions);
                 if (why) violation(`${where} statement ${label(s, i)} ${why}.`);
@@ -105,10 +104,8 @@ export const iamPolicyValid = resourcePolicy({
     types: [...new Set([...Object.keys(IDENTITY_POLICY_DOCUMENTS), "aws:iam/role:Role", ...Object.keys(RESOURCE_POLICY_DOCUMENTS)])],
     check: (props, violation, args) => {
         for (const { where, doc } of allDocumentsOf(args.type, props)) {
-            if (doc === UNKNOWN) continue;
             statementsOf(doc).forEach((s, i) => {
-                const condition = read(s, "Condition");
-                const keys = condition && typeof condition === "object" ? Object.values(condition).flatMap(block => (block && typeof block === "object" ? Object.keys(block) : [])) : [];
+                const keys = Object.values<any>(read(s, "Condition") ?? {}).flatMap(block => Object.keys(block ?? {}));
                 const problems = [
                     ...[...strings(read(s, "Action")), ...strings(read(s, "NotAction"))].map(actionProblem),
                     ...[...new Set(keys)].map(conditionKeyProblem),

@@ -138,7 +138,6 @@ export const noPublicPrincipal = resourcePolicy({
     check: (props, violation, args, config) => {
         const prop = RESOURCE_POLICY_DOCUMENTS[args.type];
         const doc = parseDocument(read(props, prop));
-        if (doc === UNKNOWN) return;
         for (const { statement, index } of publicStatements(doc, config.narrowingConditionKeys)) {
             const actions = strings(read(statement, "Action")).join(", ") || "every action but NotAction";
             violation(`${prop} statement ${label(statement, index)} allows ${actions} to everyone with no narrowing condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID or another of narrowingConditionKeys).`);

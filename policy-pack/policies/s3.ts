@@ -30,15 +30,15 @@ function companions(resources: PolicyResource[], types: readonly string[], bucke
 
 /** The deprecated inline blocks of a Bucket (one object) or BucketV2 (a list). */
 function inline(bucket: PolicyResource, bucketProp: string, bucketV2Prop: string): any[] {
-    return bucket.type === BUCKET_V2 ? asList(read(bucket.props, bucketV2Prop)) : asList(read(bucket.props, bucketProp));
+    return asList(read(bucket.props, bucket.type === BUCKET_V2 ? bucketV2Prop : bucketProp));
 }
 
 /** Default-encryption rules: `{ sseAlgorithm, kmsMasterKeyId }` from the split resources and the inline blocks. */
 function encryptionDefaults(resources: PolicyResource[], bucket: PolicyResource): any[] {
     const split = companions(resources, S3.encryption, bucket).flatMap(c => asList(read(c.props, "rules")).map(r => read(r, "applyServerSideEncryptionByDefault")));
     const own = bucket.type === BUCKET_V2
-        ? inline(bucket, "", "serverSideEncryptionConfigurations").flatMap(c => asList(read(c, "rules")).flatMap(r => asList(read(r, "applyServerSideEncryptionByDefaults"))))
-        : inline(bucket, "serverSideEncryptionConfiguration", "").map(c => read(c, "rule", "applyServerSideEncryptionByDefault"));
+        ? asList(read(bucket.props, "serverSideEncryptionConfigurations")).flatMap(c => asList(read(c, "rules")).flatMap(r => asList(read(r, "applyServerSideEncryptionByDefaults"))))
+        : [read(bucket.props, "serverSideEncryptionConfiguration", "rule", "applyServerSideEncryptionByDefault")];
     return [...split, ...own].filter(Boolean);
 }
 

@@ -65,7 +65,6 @@ export const cloudfrontOriginHttps = resourcePolicy({
     check: (props, violation) => {
         asList(read(props, "origins")).forEach((origin, i) => {
             const custom = read(origin, "customOriginConfig");
-            if (!custom) return;
             const where = `origins[${i}] (${read(origin, "originId")})`;
             if (read(custom, "originProtocolPolicy") === "http-only") violation(`${where}: originProtocolPolicy http-only sends every request to the origin in plaintext; use https-only.`);
             const old = asList(read(custom, "originSslProtocols")).filter(p => OLD_ORIGIN_PROTOCOLS.includes(p as string));
