@@ -23,7 +23,7 @@ import { ServiceSecrets } from "./components/service-secrets";
 import { CachedLambdaApi, WORKER_TIMEOUT_SECONDS } from "./components/cached-lambda-api";
 import { MealPlanSchedules } from "./components/meal-plan-schedules";
 import { SmsMessaging } from "./components/sms-messaging";
-import { TwilioMonitoring } from "./components/twilio-monitoring";
+import { handlerMetrics, TwilioMonitoring } from "./components/twilio-monitoring";
 import { CdnSite } from "./components/cdn-site";
 import { SecurityBaseline } from "./components/security-baseline";
 import { Observability } from "./components/observability";
@@ -141,7 +141,8 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     vpc: network ? { subnetIds: network.privateSubnetIds, functionSecurityGroupId: network.functionSecurityGroupId, cacheSecurityGroupId: network.cacheSecurityGroupId } : undefined,
     wafMetricPrefix: `${stack}-api`,
     cache: settings.enableElasticache ? { replicationGroupId: fitName(`${prefix}-cache`, 40), nodeType: settings.elasticacheNodeType, numNodes: settings.elasticacheNumNodes, snapshotRetentionDays: isProd ? 7 : 1, ttlSeconds: settings.cacheTtlSeconds } : undefined,
-    tables: { users: tables.users, conversations: tables.conversations, mealPlans: tables.mealPlans, billingEvents: tables.billingEvents },
+    tables: { users: tables.users, conversations: tables.conversations, mealPlans: tables.mealPlans, billingEvents: tables.billingEvents, idempotency: tables.idempotency },
+    metricsNamespace: metricNamespace,
     queue: workQueue,
     failureQueue: failedInvocations,
     secrets: { twilioAuthTokenArn: serviceSecrets.twilioAuthToken.arn, stripeWebhookSecretArn: serviceSecrets.stripeWebhookSecret.arn },
@@ -166,15 +167,17 @@ const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
     logs: functionLogs,
     architecture: settings.lambdaArchitecture,
     users: tables.users,
+    idempotency: tables.idempotency,
+    metricsNamespace: metricNamespace,
     queue: workQueue,
     failureQueue: failedInvocations,
     vpc: vpcPlacement,
 }, inMainRegion);
 
-// Twilio health from the handlers' logs.
+// Twilio health from the handlers' Embedded Metric Format metrics.
 const twilio = new TwilioMonitoring(`${prefix}-twilio`, {
-    logGroupNames: [api.inbound.logGroup.name, api.worker.logGroup.name],
     namespace: metricNamespace,
+    services: { inbound: api.inbound.serviceName, worker: api.worker.serviceName },
     threshold: settings.alarmTwilioFailures,
     alarmTopicArn: alerts.warning.arn,
 }, inMainRegion);
@@ -247,7 +250,13 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     waf: { name: api.webAcl.name, metricPrefix: `${stack}-api` },
     backupVaultName: backup?.vaultName,
     bedrockModelId: settings.bedrockModelId,
-    customMetrics: { namespace: metricNamespace, names: [...twilio.metricNames, "SmsDeliveryFailures"] },
+    customMetrics: [
+        ...twilio.metrics,
+        ...handlerMetrics(metricNamespace, api.worker.serviceName, ["AwsSmsSendFailures", "BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred"]),
+        ...handlerMetrics(metricNamespace, api.inbound.serviceName, ["InboundRecordFailures"]),
+        ...handlerMetrics(metricNamespace, api.billing.serviceName, ["StripeSignatureFailures", "StripeEventsTrimmed"]),
+        ...(sms.failureMetric ? [sms.failureMetric] : []),
+    ],
     extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
     budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },
     // Opt-in (activateCostAllocationTags): activation fails for keys Billing has not seen and in member accounts.
@@ -257,6 +266,7 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
 
 export const webhookUrl = api.webhookUrl;
 export const statusCallbackUrl = api.statusCallbackUrl;
+export const fallbackUrl = api.fallbackUrl;
 export const billingWebhookUrl = api.billingWebhookUrl;
 export const healthUrl = api.healthUrl;
 export const cloudwatchDashboardUrl = observability?.dashboardUrl;

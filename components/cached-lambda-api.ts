@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptedQueue } from "./encrypted-queue";
-import { EncryptedTable } from "./encrypted-table";
+import { DynamoDbAction, EncryptedTable } from "./encrypted-table";
 import { assumeRolePolicy, Statement } from "./iam";
 import { encryptedLogGroup } from "./log-group";
 import { RedisCache } from "./redis-cache";
@@ -34,7 +34,9 @@ export interface CachedLambdaApiArgs {
     /** Redis in front of Bedrock; needs `vpc`. Defaults to no cache. */
     cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number; replicationGroupId?: string };
     /** The tables the functions read and write (grants come from each table's helper). */
-    tables: { users: EncryptedTable; conversations: EncryptedTable; mealPlans: EncryptedTable; billingEvents: EncryptedTable };
+    tables: { users: EncryptedTable; conversations: EncryptedTable; mealPlans: EncryptedTable; billingEvents: EncryptedTable; idempotency: EncryptedTable };
+    /** CloudWatch namespace of the functions' Embedded Metric Format metrics. */
+    metricsNamespace: string;
     /** Work queue consumed by the worker, and the queue for failed asynchronous invocations. */
     queue: EncryptedQueue;
     /** Queue for failed asynchronous invocations of every function. */
@@ -67,6 +69,9 @@ export interface CachedLambdaApiArgs {
     awsSms?: AwsSmsChannel;
 }
 
+/** What Powertools Idempotency's DynamoDB persistence layer sends (put in progress, read, complete, delete on failure). */
+export const IDEMPOTENCY_ACTIONS: DynamoDbAction[] = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+
 /** Worker timeout; the work queue's visibility timeout must be six times it. */
 export const WORKER_TIMEOUT_SECONDS = 60;
 
@@ -84,6 +89,8 @@ interface Route { path: string; method: "GET" | "POST"; target: "inbound" | "bil
 export const ROUTES: Route[] = [
     { path: "webhooks/twilio/sms", method: "POST", target: "inbound" },
     { path: "webhooks/twilio/status", method: "POST", target: "inbound" },
+    // The number's SMS fallback URL: Twilio requests it when the primary answered 503 (message not yet recorded).
+    { path: "webhooks/twilio/fallback", method: "POST", target: "inbound" },
     { path: "webhooks/stripe", method: "POST", target: "billing" },
     { path: "health", method: "GET", target: "health" },
 ];
@@ -113,6 +120,8 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
     public readonly invokeUrl: pulumi.Output<string>;
     public readonly webhookUrl: pulumi.Output<string>;
     public readonly statusCallbackUrl: pulumi.Output<string>;
+    /** Twilio's "fallback URL" of the number: the same handler, requested when the primary URL failed. */
+    public readonly fallbackUrl: pulumi.Output<string>;
     public readonly billingWebhookUrl: pulumi.Output<string>;
     public readonly healthUrl: pulumi.Output<string>;
     public readonly accessLogGroupName: pulumi.Output<string>;
@@ -129,6 +138,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             architecture: args.architecture ?? "arm64",
             environmentKmsKeyArn: args.keys.data,
             logs,
+            metricsNamespace: args.metricsNamespace,
             vpc: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: [args.vpc.functionSecurityGroupId] } : undefined,
             onFailure: { queueArn: args.failureQueue.arn, kmsKeyArn: args.keys.messaging },
         };
@@ -137,6 +147,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             { Sid: `${sid}Read`, Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arns },
             { Sid: `${sid}Decrypt`, Effect: "Allow", Action: "kms:Decrypt", Resource: args.keys.data, Condition: { StringEquals: { "kms:ViaService": secretsViaService } } },
         ];
+        const idempotency = args.tables.idempotency.grantActions(IDEMPOTENCY_ACTIONS);
         const sendToQueue: Statement[] = [
             { Sid: "EnqueueWork", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.queue.arn },
             { Sid: "EncryptWork", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.keys.messaging },
@@ -163,8 +174,8 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             memorySize: args.memorySize,
             timeout: 10,
             reservedConcurrency: reserved,
-            environment: { QUEUE_URL: args.queue.url, TWILIO_AUTH_TOKEN_SECRET_ARN: args.secrets.twilioAuthTokenArn },
-            statements: [...sendToQueue, ...readSecrets("TwilioToken", [args.secrets.twilioAuthTokenArn])],
+            environment: { QUEUE_URL: args.queue.url, TWILIO_AUTH_TOKEN_SECRET_ARN: args.secrets.twilioAuthTokenArn, IDEMPOTENCY_TABLE: args.tables.idempotency.name },
+            statements: [...sendToQueue, ...idempotency, ...readSecrets("TwilioToken", [args.secrets.twilioAuthTokenArn])],
         }, child);
 
         this.billing = new ServiceFunction(`${name}-billing`, {
@@ -174,8 +185,9 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             memorySize: args.memorySize,
             timeout: 10,
             reservedConcurrency: share(0.2, 1),
-            environment: { BILLING_EVENTS_TABLE: args.tables.billingEvents.name, STRIPE_WEBHOOK_SECRET_ARN: args.secrets.stripeWebhookSecretArn, BILLING_RETENTION_DAYS: String(args.billingRetentionDays ?? 400) },
-            statements: [...args.tables.billingEvents.grantStatements("write"), ...readSecrets("StripeSecret", [args.secrets.stripeWebhookSecretArn])],
+            environment: { BILLING_EVENTS_TABLE: args.tables.billingEvents.name, STRIPE_WEBHOOK_SECRET_ARN: args.secrets.stripeWebhookSecretArn, BILLING_RETENTION_DAYS: String(args.billingRetentionDays ?? 400), IDEMPOTENCY_TABLE: args.tables.idempotency.name },
+            // The ledger is append-only: a conditional PutItem, nothing else.
+            statements: [...args.tables.billingEvents.grantActions(["dynamodb:PutItem"]), ...idempotency, ...readSecrets("StripeSecret", [args.secrets.stripeWebhookSecretArn])],
         }, child);
 
         const model = args.bedrockModelId;
@@ -194,6 +206,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 CACHE_TTL_SECONDS: String(args.cache?.ttlSeconds ?? 86400),
                 CONVERSATIONS_TABLE: args.tables.conversations.name,
                 MEAL_PLANS_TABLE: args.tables.mealPlans.name,
+                IDEMPOTENCY_TABLE: args.tables.idempotency.name,
                 CONVERSATION_RETENTION_DAYS: String(args.conversationRetentionDays),
                 TWILIO_AUTH_TOKEN_SECRET_ARN: args.secrets.twilioAuthTokenArn,
                 ...(args.twilioAccountSid ? { TWILIO_ACCOUNT_SID: args.twilioAccountSid } : {}),
@@ -202,7 +215,8 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 ...(this.cache ? { REDIS_ENDPOINT: this.cache.endpoint, REDIS_PORT: this.cache.port.apply(String), REDIS_AUTH_SECRET_ARN: this.cache.authSecret.arn } : {}),
             },
             statements: [
-                { Sid: "ConsumeWork", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Resource: args.queue.arn },
+                // What the SQS event source mapping calls with this role (AWS managed policy AWSLambdaSQSQueueExecutionRole).
+                { Sid: "ConsumeWork", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: args.queue.arn },
                 { Sid: "DecryptWork", Effect: "Allow", Action: "kms:Decrypt", Resource: args.keys.messaging },
                 // A geographic cross-Region profile routes each request to one of its destination Regions: the
                 // role needs the profile and the foundation model in every one of them, the latter only through
@@ -217,8 +231,10 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 ] : [
                     { Sid: "InvokeModel", Effect: "Allow" as const, Action: "bedrock:InvokeModel", Resource: `arn:aws:bedrock:${args.region}::foundation-model/${model}` },
                 ]),
-                ...args.tables.conversations.grantStatements("write"),
-                ...args.tables.mealPlans.grantStatements("write"),
+                ...args.tables.conversations.grantActions(["dynamodb:PutItem"]),
+                // Meal plans and summaries are written whole; the weekly summary reads the week's plan.
+                ...args.tables.mealPlans.grantActions(["dynamodb:PutItem", "dynamodb:GetItem"]),
+                ...idempotency,
                 ...readSecrets("WorkerSecrets", workerSecrets),
                 ...(args.awsSms ? [{
                     Sid: "ReplyOverAwsSms", Effect: "Allow" as const, Action: "sms-voice:SendTextMessage",
@@ -376,10 +392,11 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         this.invokeUrl = this.stage.invokeUrl;
         this.webhookUrl = pulumi.interpolate`${this.stage.invokeUrl}/webhooks/twilio/sms`;
         this.statusCallbackUrl = pulumi.interpolate`${this.stage.invokeUrl}/webhooks/twilio/status`;
+        this.fallbackUrl = pulumi.interpolate`${this.stage.invokeUrl}/webhooks/twilio/fallback`;
         this.billingWebhookUrl = pulumi.interpolate`${this.stage.invokeUrl}/webhooks/stripe`;
         this.healthUrl = pulumi.interpolate`${this.stage.invokeUrl}/health`;
         this.registerOutputs({
-            webhookUrl: this.webhookUrl, statusCallbackUrl: this.statusCallbackUrl, billingWebhookUrl: this.billingWebhookUrl,
+            webhookUrl: this.webhookUrl, statusCallbackUrl: this.statusCallbackUrl, fallbackUrl: this.fallbackUrl, billingWebhookUrl: this.billingWebhookUrl,
             healthUrl: this.healthUrl, webAclArn: this.webAcl.arn, redisEndpoint: this.cache?.endpoint,
         });
     }

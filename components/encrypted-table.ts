@@ -5,6 +5,10 @@ import { assertValidArgs } from "./validation";
 
 export type AttributeType = "S" | "N" | "B";
 export type TableAccess = "read" | "write" | "readWrite";
+export type DynamoDbAction = "dynamodb:GetItem" | "dynamodb:BatchGetItem" | "dynamodb:Query" | "dynamodb:Scan" | "dynamodb:ConditionCheckItem" | "dynamodb:DescribeTable"
+    | "dynamodb:PutItem" | "dynamodb:UpdateItem" | "dynamodb:DeleteItem" | "dynamodb:BatchWriteItem";
+const READ_ACTIONS: DynamoDbAction[] = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"];
+const WRITE_ACTIONS: DynamoDbAction[] = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"];
 
 export interface TableIndex {
     /** Index name. */
@@ -172,21 +176,28 @@ export class EncryptedTable extends pulumi.ComponentResource {
      * the chosen access, and the key use DynamoDB needs on the caller's behalf.
      */
     public grantStatements(access: TableAccess): Statement[] {
-        const read = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"];
-        const write = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"];
-        const actions = access === "read" ? read : access === "write" ? write : [...new Set([...read, ...write])];
-        const kmsActions = access === "read" ? ["kms:Decrypt", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
+        return this.grantActions(access === "read" ? READ_ACTIONS : access === "write" ? WRITE_ACTIONS : [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])], { indexes: access === "write" ? [] : "*", sidSuffix: `${access[0].toUpperCase()}${access.slice(1)}` });
+    }
+
+    /**
+     * Exactly the DynamoDB actions a handler sends (tests/least-privilege checks them against the
+     * commands recorded from the handlers), on the table and/or the named indexes, and the key use
+     * DynamoDB needs on the caller's behalf (encrypt only when an action writes).
+     */
+    public grantActions(actions: DynamoDbAction[], scope: { table?: boolean; indexes?: string[] | "*"; sidSuffix?: string } = {}): Statement[] {
+        const writes = actions.some(a => !READ_ACTIONS.includes(a));
+        const resources: pulumi.Input<string>[] = [];
+        if (scope.table ?? true) resources.push(this.arn);
+        const indexes = scope.indexes ?? [];
+        if (indexes === "*") resources.push(pulumi.interpolate`${this.arn}/index/*`);
+        else for (const i of indexes) resources.push(pulumi.interpolate`${this.arn}/index/${i}`);
+        const access = scope.sidSuffix ?? actions.map(a => a.replace("dynamodb:", "")).join("");
         return [
-            {
-                Sid: `${this.sid}${access[0].toUpperCase()}${access.slice(1)}`,
-                Effect: "Allow",
-                Action: actions,
-                Resource: access === "write" ? [this.arn] : [this.arn, pulumi.interpolate`${this.arn}/index/*`],
-            },
+            { Sid: `${this.sid}${access}`.slice(0, 100), Effect: "Allow", Action: actions, Resource: resources },
             {
                 Sid: `${this.sid}KeyViaDynamoDb`,
                 Effect: "Allow",
-                Action: kmsActions,
+                Action: writes ? ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt", "kms:DescribeKey"],
                 Resource: this.kmsKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`dynamodb.${this.region}.amazonaws.com` } },
             },

@@ -11,11 +11,11 @@ export const NODE_RUNTIME = "nodejs22.x";
 /**
  * Bundle one handler (functions/<name>.ts) into a single minified CommonJS file. The code is
  * plain JavaScript with no native modules, so one bundle serves arm64 and x86_64 alike; AWS SDK
- * v3 clients come from the runtime (`@aws-sdk/*` stays external), everything else is inlined.
+ * v3 clients come from the runtime (`@aws-sdk/client-*` stays external), everything else is inlined.
  */
-export function bundleHandler(name: string): { code: string; bytes: number } {
+export function bundleHandler(name: string, entry = path.join(FUNCTIONS_DIR, `${name}.ts`)): { code: string; bytes: number } {
     const options: esbuild.BuildOptions = {
-        entryPoints: [path.join(FUNCTIONS_DIR, `${name}.ts`)],
+        entryPoints: [entry],
         bundle: true,
         platform: "node",
         target: "node22",
@@ -23,7 +23,8 @@ export function bundleHandler(name: string): { code: string; bytes: number } {
         minify: true,
         write: false,
         legalComments: "none",
-        external: ["@aws-sdk/*"],
+        // The runtime ships the AWS SDK v3 clients; small helpers such as util-dynamodb (Powertools Idempotency) are bundled.
+        external: ["@aws-sdk/client-*"],
         logLevel: "silent",
     };
     const code = cachedBundle(options);

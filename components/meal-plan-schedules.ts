@@ -4,6 +4,7 @@ import { EncryptedQueue } from "./encrypted-queue";
 import { EncryptedTable } from "./encrypted-table";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { FunctionLogs, ServiceFunction } from "./service-function";
+import { IDEMPOTENCY_ACTIONS } from "./cached-lambda-api";
 
 export interface MealPlanSchedulesArgs {
     /** Key ARNs: data (function environment), messaging (queues). */
@@ -14,6 +15,10 @@ export interface MealPlanSchedulesArgs {
     architecture?: "arm64" | "x86_64";
     /** Users table (index byPlanStatus) and the work queue the jobs go to. */
     users: EncryptedTable;
+    /** Powertools Idempotency table (a retried run enqueues nothing twice). */
+    idempotency: EncryptedTable;
+    /** CloudWatch namespace of the function's Embedded Metric Format metrics. */
+    metricsNamespace: string;
     /** The work queue the jobs go to. */
     queue: EncryptedQueue;
     /** Queue for failed asynchronous invocations of the function. */
@@ -51,9 +56,12 @@ export class MealPlanSchedules extends pulumi.ComponentResource {
             environmentKmsKeyArn: args.keys.data,
             logs: args.logs,
             vpc: args.vpc,
-            environment: { USERS_TABLE: args.users.name, QUEUE_URL: args.queue.url },
+            metricsNamespace: args.metricsNamespace,
+            environment: { USERS_TABLE: args.users.name, QUEUE_URL: args.queue.url, IDEMPOTENCY_TABLE: args.idempotency.name },
             statements: [
-                ...args.users.grantStatements("read"),
+                // One query on one index: the due users (functions/scheduler.ts).
+                ...args.users.grantActions(["dynamodb:Query"], { table: false, indexes: ["byPlanStatus"] }),
+                ...args.idempotency.grantActions(IDEMPOTENCY_ACTIONS),
                 { Sid: "EnqueueJobs", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.queue.arn },
                 { Sid: "EncryptJobs", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.keys.messaging },
             ],
@@ -89,7 +97,8 @@ export class MealPlanSchedules extends pulumi.ComponentResource {
             target: {
                 arn: this.function.arn,
                 roleArn: role.arn,
-                input: JSON.stringify({ kind }),
+                // Scheduler substitutes the scheduled time (unchanged on its retries): the run id of functions/scheduler.ts.
+                input: JSON.stringify({ kind, scheduledTime: "<aws.scheduler.scheduled-time>" }),
                 retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 },
                 deadLetterConfig: { arn: this.deadLetterQueue.arn },
             },

@@ -56,8 +56,8 @@ export interface ObservabilityArgs {
     backupVaultName?: Name;
     /** Bedrock model the worker calls: throttling and error alarms, token widgets. Defaults to none. */
     bedrockModelId?: string;
-    /** Custom metrics (namespace and names) to chart, e.g. Twilio failures. */
-    customMetrics?: { namespace: string; names: string[] };
+    /** Custom metrics to chart (namespace, name and the exact dimension set they are published with), e.g. the handlers' EMF metrics. Defaults to none. */
+    customMetrics?: { namespace: string; metricName: string; dimensions: Record<string, string> }[];
     /** Alarms made elsewhere (Twilio) to show on the dashboard. */
     extraAlarmArns?: pulumi.Input<string>[];
     /** Monthly budget in USD, its e-mail, and the tag that scopes it. */
@@ -242,8 +242,9 @@ export class Observability extends pulumi.ComponentResource {
             name: `${a.prefix}/errors`,
             logGroupNames: fnGroups,
             queryString: [
-                "fields @timestamp, @log, level, event, error, @message",
-                "| filter level = \"ERROR\" or event in [\"job_failed\", \"twilio_signature_invalid\", \"stripe_signature_invalid\", \"twilio_delivery_failed\"]",
+                // Powertools Logger's top-level keys (functions/lib/powertools.ts).
+                "fields @timestamp, @log, level, service, message, correlationId, error.name, error.message",
+                "| filter level in [\"ERROR\", \"WARN\"]",
                 "| sort @timestamp desc",
                 "| limit 200",
             ].join("\n"),
@@ -325,7 +326,7 @@ export class Observability extends pulumi.ComponentResource {
 
             header("Security");
             if (v.waf) chart("WAF allowed and blocked", [["AWS/WAFV2", "AllowedRequests", "WebACL", v.waf, "Region", region, "Rule", "ALL"], [".", "BlockedRequests", ".", ".", ".", ".", ".", "."]]);
-            if (a.customMetrics) chart("SMS: Twilio signature and delivery failures, AWS SMS failures", a.customMetrics.names.map(m => [a.customMetrics!.namespace, m]));
+            if (a.customMetrics?.length) chart("Handlers: Twilio, SMS, Stripe, Bedrock and cache (EMF)", a.customMetrics.map(m => [m.namespace, m.metricName, ...Object.entries(m.dimensions).flat()]));
             widgets.push({ type: "alarm", x, y, width: 24 - x, height: 6, properties: { title: "Alarms", alarms: v.alarms.slice(0, 100) } });
             y += 6;
             x = 0;

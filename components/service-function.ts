@@ -27,6 +27,8 @@ export interface ServiceFunctionArgs {
     timeout?: number;
     /** Reserved concurrency; -1 leaves the function unreserved. Defaults to -1. */
     reservedConcurrency?: number;
+    /** CloudWatch namespace of the handler's Embedded Metric Format metrics (POWERTOOLS_METRICS_NAMESPACE); the `service` dimension is the handler name. */
+    metricsNamespace: string;
     /** Environment variables: names and ARNs only, never secret values. Defaults to none. */
     environment?: Record<string, pulumi.Input<string>>;
     /** Key that encrypts the environment variables. */
@@ -85,12 +87,15 @@ export class ServiceFunction extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
     public readonly arn: pulumi.Output<string>;
     public readonly timeout: number;
+    /** POWERTOOLS_SERVICE_NAME: the `service` dimension of the handler's metrics and the `service` key of its logs. */
+    public readonly serviceName: string;
 
     constructor(name: string, args: ServiceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:compute:ServiceFunction", name, {}, opts);
         const problems = validateServiceFunctionArgs(args);
         assertValidArgs(name, problems, this);
         this.timeout = args.timeout ?? 10;
+        this.serviceName = args.handler;
 
         this.logGroup = encryptedLogGroup(`${name}-logs`, {
             namePrefix: `${args.logs.namePrefix}lambda/${args.handler}-`,
@@ -134,7 +139,7 @@ export class ServiceFunction extends pulumi.ComponentResource {
             timeout: this.timeout,
             reservedConcurrentExecutions: args.reservedConcurrency ?? -1,
             kmsKeyArn: args.environmentKmsKeyArn,
-            environment: { variables: { ...args.environment } },
+            environment: { variables: { ...args.environment, POWERTOOLS_SERVICE_NAME: this.serviceName, POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace } },
             tracingConfig: { mode: (args.tracing ?? true) ? "Active" : "PassThrough" },
             loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
             vpcConfig: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } : undefined,

@@ -27,6 +27,8 @@ export class ServiceTables extends pulumi.ComponentResource {
     public readonly conversations: EncryptedTable;
     public readonly mealPlans: EncryptedTable;
     public readonly billingEvents: EncryptedTable;
+    /** Powertools Idempotency records (functions/lib/powertools.ts): hash key `id`, TTL on `expiration`. */
+    public readonly idempotency: EncryptedTable;
 
     constructor(name: string, args: ServiceTablesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:data:ServiceTables", name, {}, opts);
@@ -63,9 +65,19 @@ export class ServiceTables extends pulumi.ComponentResource {
             tableClass: (args.infrequentAccessForLedger ?? true) ? "STANDARD_INFREQUENT_ACCESS" : "STANDARD",
         }, { parent: this });
 
+        // Short-lived records (at most a week, then TTL): no backup tag, but PITR, the data key and deletion protection like every table.
+        this.idempotency = new EncryptedTable(`${name}-idempotency`, {
+            ...common,
+            attributes: { id: "S" },
+            hashKey: "id",
+            ttlAttribute: "expiration",
+            backup: false,
+        }, { parent: this });
+
         this.registerOutputs({
             usersTable: this.users.name, conversationsTable: this.conversations.name,
             mealPlansTable: this.mealPlans.name, billingEventsTable: this.billingEvents.name,
+            idempotencyTable: this.idempotency.name,
         });
     }
 
@@ -76,6 +88,7 @@ export class ServiceTables extends pulumi.ComponentResource {
             { label: "conversations", table: this.conversations },
             { label: "meal-plans", table: this.mealPlans },
             { label: "billing-events", table: this.billingEvents },
+            { label: "idempotency", table: this.idempotency },
         ];
     }
 }

@@ -52,6 +52,8 @@ export class SmsMessaging extends pulumi.ComponentResource {
     public readonly inboundTopic?: aws.sns.Topic;
     /** The reply channel for the worker (only with a number). */
     public readonly channel?: AwsSmsChannel;
+    /** The delivery-failure metric counted from the service's event log (not a handler's: no `service` dimension). */
+    public readonly failureMetric?: { namespace: string; metricName: string; dimensions: Record<string, string> };
     private readonly baseName: string;
 
     constructor(name: string, args: SmsMessagingArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -83,6 +85,7 @@ export class SmsMessaging extends pulumi.ComponentResource {
 
         if (args.failureAlarm) {
             const metric = { name: "SmsDeliveryFailures", namespace: args.failureAlarm.namespace };
+            this.failureMetric = { namespace: metric.namespace, metricName: metric.name, dimensions: {} };
             new aws.cloudwatch.LogMetricFilter(`${name}-failures-metric`, {
                 logGroupName: this.eventLogGroup.name,
                 pattern: `{ ${SMS_FAILURE_EVENTS.map(e => `($.eventType = "${e}")`).join(" || ")} }`,

@@ -1,79 +1,139 @@
 /**
  * Stripe billing webhook (POST /webhooks/stripe). Verifies Stripe-Signature (v1 HMAC-SHA256,
- * five-minute tolerance) and records each event exactly once: a conditional write keyed by the
- * event id, so a redelivered event changes nothing and still gets a 200.
+ * five-minute tolerance) and records each event exactly once: Powertools Idempotency on the event
+ * id, and a conditional write keyed by the event id in the ledger, so a redelivered event changes
+ * nothing and still gets a 200. An event too big for a DynamoDB item (400 KB) is kept trimmed to
+ * what the ledger needs, with its size and SHA-256, and acknowledged; a `created` outside the
+ * dates JavaScript can represent is recorded with the receive time and flagged.
  */
-import { ApiEvent, ApiResult, header, json, log, rawBody } from "./lib/http";
-import { cachedSecrets, SecretFetcher, secretsManagerFetcher } from "./lib/secrets";
+import { createHash } from "crypto";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { ApiEvent, ApiResult, header, json, rawBody } from "./lib/http";
+import { flushMetrics, idempotent, LambdaContextLike, MetricUnit, observability, sdkConfig, secretReader } from "./lib/powertools";
 import { verifyStripeSignature } from "./lib/signatures";
 
-export interface BillingEventRecord {
+export interface BillingEventRecord extends Record<string, unknown> {
     eventId: string;
     type: string;
     customerId: string;
     createdAt: string;
     expiresAt: number;
     payload: string;
+    /** Set when the payload was trimmed to the ledger fields (the event exceeded MAX_INLINE_PAYLOAD_BYTES). */
+    payloadTrimmed?: boolean;
+    /** Size and SHA-256 of the payload as Stripe signed it. */
+    payloadBytes: number;
+    payloadSha256: string;
+    /** Set when `created` was missing or out of range and `createdAt` is the receive time. */
+    createdOutOfRange?: boolean;
+}
+
+export interface BillingEnv {
+    STRIPE_WEBHOOK_SECRET_ARN?: string;
+    BILLING_RETENTION_DAYS?: string;
+    BILLING_EVENTS_TABLE?: string;
+    IDEMPOTENCY_TABLE?: string;
+    POWERTOOLS_SERVICE_NAME?: string;
+    POWERTOOLS_METRICS_NAMESPACE?: string;
 }
 
 export interface BillingDeps {
-    getSecret: SecretFetcher;
-    /** Write the record unless one with the same eventId exists; false when it existed. */
-    recordOnce: (record: BillingEventRecord) => Promise<boolean>;
+    getSecret: (secretId: string) => Promise<string>;
+    /** Write the record once per event id; resolves to false when it already existed. */
+    recordOnce: (record: BillingEventRecord, context?: LambdaContextLike) => Promise<boolean>;
     now: () => number;
-    env: { STRIPE_WEBHOOK_SECRET_ARN?: string; BILLING_RETENTION_DAYS?: string };
+    env: BillingEnv;
+    logger: Logger;
+    metrics: Metrics;
+}
+
+/** Payloads up to this size are stored whole; DynamoDB items are limited to 400 KB including the other attributes. */
+export const MAX_INLINE_PAYLOAD_BYTES = 300_000;
+/** The object fields the ledger keeps from a trimmed event. */
+const LEDGER_FIELDS = ["id", "object", "customer", "subscription", "invoice", "status", "currency", "amount", "amount_due", "amount_paid", "amount_total", "amount_refunded", "period_start", "period_end", "current_period_start", "current_period_end", "cancel_at_period_end"];
+/** The largest epoch milliseconds a JavaScript Date holds (ECMAScript time values, ±8.64e15). */
+const MAX_DATE_MS = 8.64e15;
+
+/** The ledger's view of an event too big to store whole. */
+export function trimEvent(body: any): string {
+    const object = body.data?.object ?? {};
+    const kept = Object.fromEntries(LEDGER_FIELDS.filter(f => f in object && (typeof object[f] !== "object" || object[f] === null)).map(f => [f, object[f]]));
+    return JSON.stringify({ id: body.id, type: body.type, created: body.created, livemode: body.livemode, api_version: body.api_version, data: { object: kept } });
 }
 
 export function createBillingHandler(deps: BillingDeps) {
-    return async (event: ApiEvent): Promise<ApiResult> => {
-        const secretArn = deps.env.STRIPE_WEBHOOK_SECRET_ARN;
-        if (!secretArn) throw new Error("STRIPE_WEBHOOK_SECRET_ARN is not set");
-        const payload = rawBody(event);
-        const secret = await deps.getSecret(secretArn);
-        const nowSeconds = Math.floor(deps.now() / 1000);
-        const verdict = verifyStripeSignature(payload, header(event, "stripe-signature"), secret, nowSeconds);
-        if (!verdict.ok) {
-            log("stripe_signature_invalid", { reason: verdict.reason });
-            return json(400, { error: "invalid signature" });
-        }
-        let body: any;
+    const { logger, metrics } = deps;
+    return async (event: ApiEvent, context?: LambdaContextLike): Promise<ApiResult> => {
+        if (context) logger.addContext(context as any);
         try {
-            body = JSON.parse(payload);
-        } catch {
-            return json(400, { error: "invalid JSON" });
+            const secretArn = deps.env.STRIPE_WEBHOOK_SECRET_ARN;
+            if (!secretArn) throw new Error("STRIPE_WEBHOOK_SECRET_ARN is not set");
+            const payload = rawBody(event);
+            const secret = await deps.getSecret(secretArn);
+            const nowSeconds = Math.floor(deps.now() / 1000);
+            const verdict = verifyStripeSignature(payload, header(event, "stripe-signature"), secret, nowSeconds);
+            if (!verdict.ok) {
+                logger.warn("stripe signature invalid", { reason: verdict.reason });
+                metrics.addMetric("StripeSignatureFailures", MetricUnit.Count, 1);
+                return json(400, { error: "invalid signature" });
+            }
+            let body: any;
+            try {
+                body = JSON.parse(payload);
+            } catch {
+                return json(400, { error: "invalid JSON" });
+            }
+            if (typeof body?.id !== "string" || typeof body?.type !== "string") return json(400, { error: "not a Stripe event" });
+            logger.appendKeys({ correlationId: body.id });
+            const retentionDays = Number(deps.env.BILLING_RETENTION_DAYS ?? "400");
+            const object = body.data?.object ?? {};
+            const createdOk = Number.isSafeInteger(body.created) && body.created >= 0 && body.created * 1000 <= MAX_DATE_MS;
+            if (!createdOk) logger.warn("stripe event created out of range; using the receive time", { created: String(body.created) });
+            const bytes = Buffer.byteLength(payload, "utf8");
+            const trimmed = bytes > MAX_INLINE_PAYLOAD_BYTES;
+            if (trimmed) {
+                logger.warn("stripe event too big for the ledger; keeping the ledger fields", { bytes });
+                metrics.addMetric("StripeEventsTrimmed", MetricUnit.Count, 1);
+            }
+            const fresh = await deps.recordOnce({
+                eventId: body.id,
+                type: body.type,
+                customerId: String(object.customer ?? object.id ?? "unknown"),
+                createdAt: new Date((createdOk ? body.created : nowSeconds) * 1000).toISOString(),
+                expiresAt: nowSeconds + retentionDays * 86400,
+                payload: trimmed ? trimEvent(body) : payload,
+                payloadBytes: bytes,
+                payloadSha256: createHash("sha256").update(payload, "utf8").digest("hex"),
+                ...(trimmed ? { payloadTrimmed: true } : {}),
+                ...(createdOk ? {} : { createdOutOfRange: true }),
+            }, context);
+            logger.info(fresh ? "stripe event recorded" : "stripe event duplicate", { eventId: body.id, type: body.type });
+            if (fresh) metrics.addMetric("StripeEventsRecorded", MetricUnit.Count, 1);
+            return json(200, { received: true });
+        } finally {
+            flushMetrics(metrics);
+            logger.resetKeys();
         }
-        if (typeof body?.id !== "string" || typeof body?.type !== "string") return json(400, { error: "not a Stripe event" });
-        const retentionDays = Number(deps.env.BILLING_RETENTION_DAYS ?? "400");
-        const object = body.data?.object ?? {};
-        const created = typeof body.created === "number" ? body.created : nowSeconds;
-        const fresh = await deps.recordOnce({
-            eventId: body.id,
-            type: body.type,
-            customerId: String(object.customer ?? object.id ?? "unknown"),
-            createdAt: new Date(created * 1000).toISOString(),
-            expiresAt: nowSeconds + retentionDays * 86400,
-            payload,
-        });
-        log(fresh ? "stripe_event_recorded" : "stripe_event_duplicate", { eventId: body.id, type: body.type });
-        return json(200, { received: true, duplicate: !fresh });
     };
 }
 
-function dynamoRecorder(tableName: string | undefined) {
+/** The ledger write: a conditional PutItem keyed by the event id (false when the event was already there). */
+function ledgerWriter(env: BillingEnv) {
     let client: any;
     return async (r: BillingEventRecord): Promise<boolean> => {
-        if (!tableName) throw new Error("BILLING_EVENTS_TABLE is not set");
+        if (!env.BILLING_EVENTS_TABLE) throw new Error("BILLING_EVENTS_TABLE is not set");
         const ddb = await import("@aws-sdk/client-dynamodb");
-        client ??= new ddb.DynamoDBClient({});
+        client ??= new ddb.DynamoDBClient(sdkConfig(2000, 3));
+        const item: Record<string, any> = {
+            eventId: { S: r.eventId }, type: { S: r.type }, customerId: { S: r.customerId },
+            createdAt: { S: r.createdAt }, expiresAt: { N: String(r.expiresAt) }, payload: { S: r.payload },
+            payloadBytes: { N: String(r.payloadBytes) }, payloadSha256: { S: r.payloadSha256 },
+        };
+        if (r.payloadTrimmed) item.payloadTrimmed = { BOOL: true };
+        if (r.createdOutOfRange) item.createdOutOfRange = { BOOL: true };
         try {
-            await client.send(new ddb.PutItemCommand({
-                TableName: tableName,
-                Item: {
-                    eventId: { S: r.eventId }, type: { S: r.type }, customerId: { S: r.customerId },
-                    createdAt: { S: r.createdAt }, expiresAt: { N: String(r.expiresAt) }, payload: { S: r.payload },
-                },
-                ConditionExpression: "attribute_not_exists(eventId)",
-            }));
+            await client.send(new ddb.PutItemCommand({ TableName: env.BILLING_EVENTS_TABLE, Item: item, ConditionExpression: "attribute_not_exists(eventId)" }));
             return true;
         } catch (e: any) {
             if (e?.name === "ConditionalCheckFailedException") return false;
@@ -82,9 +142,16 @@ function dynamoRecorder(tableName: string | undefined) {
     };
 }
 
-export const handler = createBillingHandler({
-    getSecret: cachedSecrets(secretsManagerFetcher()),
-    recordOnce: dynamoRecorder(process.env.BILLING_EVENTS_TABLE),
-    now: () => Date.now(),
-    env: process.env,
-});
+export function billingDeps(env: BillingEnv = process.env): BillingDeps {
+    // Stripe retries for up to three days; four days of idempotency records cover them.
+    const recordOnce = idempotent(ledgerWriter(env), { tableName: env.IDEMPOTENCY_TABLE, keyPath: "eventId", expiresAfterSeconds: 4 * 86400 });
+    return {
+        ...observability(env, "billing"),
+        getSecret: secretReader(),
+        recordOnce: recordOnce as (r: BillingEventRecord, c?: LambdaContextLike) => Promise<boolean>,
+        now: () => Date.now(),
+        env,
+    };
+}
+
+export const handler = createBillingHandler(billingDeps());

@@ -1,70 +1,139 @@
 /**
- * Twilio inbound SMS and status callbacks (POST /webhooks/twilio/sms, /webhooks/twilio/status).
- * Verifies X-Twilio-Signature, answers 403 to a forgery, enqueues the message for the worker and
- * answers empty TwiML at once: the reply is sent by the worker when Bedrock has answered.
+ * Twilio inbound SMS and status callbacks (POST /webhooks/twilio/sms, /webhooks/twilio/fallback,
+ * /webhooks/twilio/status). Verifies X-Twilio-Signature per Twilio's algorithm (full URL with its
+ * query string, repeated keys, either port form), answers 403 to a forgery, and acknowledges a
+ * message (empty TwiML) only once it is durably in the work queue. Recording is idempotent on
+ * Twilio's MessageSid, so a redelivery is acknowledged without a second job. When the queue, the
+ * idempotency table or Secrets Manager fails, it answers 503: Twilio then requests the number's
+ * fallback URL (the same handler, `statusCallbackUrl`'s sibling output `fallbackUrl`), which
+ * records it or fails again (docs/handlers.md).
  */
-import { ApiEvent, ApiResult, formParams, header, log, publicUrl, rawBody } from "./lib/http";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { ApiEvent, ApiResult, first, formParams, header, publicUrls, rawBody } from "./lib/http";
 import { hashPhone } from "./lib/identity";
-
-export { hashPhone };
-import { cachedSecrets, SecretFetcher, secretsManagerFetcher } from "./lib/secrets";
+import { flushMetrics, idempotent, isInProgress, LambdaContextLike, MetricUnit, observability, sdkConfig, secretReader } from "./lib/powertools";
 import { verifyTwilioSignature } from "./lib/signatures";
 
+export { hashPhone };
+
+export interface InboundMessage extends Record<string, unknown> {
+    type: "inbound-sms";
+    channel: "twilio";
+    messageSid: string;
+    from: string;
+    userKey: string;
+    body: string;
+    numMedia: number;
+    receivedAt: string;
+}
+
+export interface InboundEnv {
+    TWILIO_AUTH_TOKEN_SECRET_ARN?: string;
+    QUEUE_URL?: string;
+    IDEMPOTENCY_TABLE?: string;
+    POWERTOOLS_SERVICE_NAME?: string;
+    POWERTOOLS_METRICS_NAMESPACE?: string;
+}
+
 export interface InboundDeps {
-    getSecret: SecretFetcher;
-    enqueue: (message: Record<string, unknown>) => Promise<void>;
-    env: { TWILIO_AUTH_TOKEN_SECRET_ARN?: string };
+    getSecret: (secretId: string) => Promise<string>;
+    /** Put the message in the work queue once per MessageSid; resolves when it is there. */
+    record: (message: InboundMessage, context?: LambdaContextLike) => Promise<unknown>;
+    env: InboundEnv;
+    logger: Logger;
+    metrics: Metrics;
+    now?: () => Date;
 }
 
 const TWIML = { statusCode: 200, headers: { "content-type": "text/xml" }, body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>" };
+const RETRY = { statusCode: 503, headers: { "content-type": "text/plain", "retry-after": "1" }, body: "Try again" };
 const FAILED_STATUSES = new Set(["failed", "undelivered"]);
 
 export function createInboundHandler(deps: InboundDeps) {
-    return async (event: ApiEvent): Promise<ApiResult> => {
-        const secretArn = deps.env.TWILIO_AUTH_TOKEN_SECRET_ARN;
-        if (!secretArn) throw new Error("TWILIO_AUTH_TOKEN_SECRET_ARN is not set");
-        const params = formParams(rawBody(event));
-        const authToken = await deps.getSecret(secretArn);
-        if (!verifyTwilioSignature(authToken, publicUrl(event), params, header(event, "x-twilio-signature"))) {
-            log("twilio_signature_invalid", { path: event.path, requestId: event.requestContext?.requestId });
-            return { statusCode: 403, headers: { "content-type": "text/plain" }, body: "Forbidden" };
-        }
-        if (event.path.endsWith("/status")) {
-            const status = params.MessageStatus ?? params.SmsStatus ?? "";
-            if (FAILED_STATUSES.has(status)) log("twilio_delivery_failed", { messageSid: params.MessageSid, status, errorCode: params.ErrorCode });
-            else log("twilio_delivery_status", { messageSid: params.MessageSid, status });
+    const { logger, metrics } = deps;
+    return async (event: ApiEvent, context?: LambdaContextLike): Promise<ApiResult> => {
+        if (context) logger.addContext(context as any);
+        try {
+            const secretArn = deps.env.TWILIO_AUTH_TOKEN_SECRET_ARN;
+            if (!secretArn) throw new Error("TWILIO_AUTH_TOKEN_SECRET_ARN is not set");
+            const params = formParams(rawBody(event));
+            const messageSid = first(params, "MessageSid");
+            logger.appendKeys({ correlationId: messageSid });
+            let authToken: string;
+            try {
+                authToken = await deps.getSecret(secretArn);
+            } catch (e) {
+                logger.error("auth token unavailable", e as Error);
+                metrics.addMetric("InboundRecordFailures", MetricUnit.Count, 1);
+                return RETRY;
+            }
+            if (!verifyTwilioSignature(authToken, publicUrls(event), params, header(event, "x-twilio-signature"))) {
+                logger.warn("twilio signature invalid", { path: event.path });
+                metrics.addMetric("TwilioSignatureFailures", MetricUnit.Count, 1);
+                return { statusCode: 403, headers: { "content-type": "text/plain" }, body: "Forbidden" };
+            }
+            if (event.path.endsWith("/status")) {
+                const status = first(params, "MessageStatus") ?? first(params, "SmsStatus") ?? "";
+                if (FAILED_STATUSES.has(status)) {
+                    logger.warn("twilio delivery failed", { messageSid, status, errorCode: first(params, "ErrorCode") });
+                    metrics.addMetric("TwilioDeliveryFailures", MetricUnit.Count, 1);
+                } else {
+                    logger.info("twilio delivery status", { messageSid, status });
+                }
+                return TWIML;
+            }
+            const from = first(params, "From");
+            if (!from || !messageSid) {
+                logger.warn("twilio message without From or MessageSid: nothing to answer");
+                return TWIML;
+            }
+            const message: InboundMessage = {
+                type: "inbound-sms",
+                channel: "twilio",
+                messageSid,
+                from,
+                userKey: hashPhone(from),
+                body: first(params, "Body") ?? "",
+                numMedia: Number(first(params, "NumMedia") ?? "0") || 0,
+                receivedAt: (deps.now?.() ?? new Date()).toISOString(),
+            };
+            try {
+                await deps.record(message, context);
+            } catch (e) {
+                // Not acknowledged: Twilio requests the fallback URL (and logs error 11200); MessageSid keeps it single.
+                logger.error(isInProgress(e) ? "same MessageSid is being recorded" : "message not recorded", e as Error);
+                metrics.addMetric("InboundRecordFailures", MetricUnit.Count, 1);
+                return RETRY;
+            }
+            metrics.addMetric("InboundMessagesRecorded", MetricUnit.Count, 1);
+            logger.info("message recorded", { messageSid });
             return TWIML;
+        } finally {
+            flushMetrics(metrics);
+            logger.resetKeys();
         }
-        if (!params.From || params.Body === undefined) {
-            log("twilio_message_malformed", { messageSid: params.MessageSid });
-            return TWIML;
-        }
-        await deps.enqueue({
-            type: "inbound-sms",
-            channel: "twilio",
-            messageSid: params.MessageSid,
-            from: params.From,
-            userKey: hashPhone(params.From),
-            body: params.Body,
-            receivedAt: new Date().toISOString(),
-        });
-        log("twilio_message_enqueued", { messageSid: params.MessageSid });
-        return TWIML;
     };
 }
 
-function sqsEnqueuer(queueUrl: string | undefined) {
+/** The work queue as the record step: SendMessage through the SDK (bounded retries, timeouts), once per MessageSid. */
+export function inboundDeps(env: InboundEnv = process.env): InboundDeps {
     let client: any;
-    return async (message: Record<string, unknown>) => {
-        if (!queueUrl) throw new Error("QUEUE_URL is not set");
+    const enqueue = async (message: InboundMessage) => {
+        if (!env.QUEUE_URL) throw new Error("QUEUE_URL is not set");
         const sqs = await import("@aws-sdk/client-sqs");
-        client ??= new sqs.SQSClient({});
-        await client.send(new sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
+        // The regional endpoint (the queue URL's own host in this region), so AWS_ENDPOINT_URL and VPC endpoint DNS apply.
+        client ??= new sqs.SQSClient({ ...sdkConfig(2000, 3), useQueueUrlAsEndpoint: false });
+        const out = await client.send(new sqs.SendMessageCommand({ QueueUrl: env.QUEUE_URL, MessageBody: JSON.stringify(message) }));
+        return { messageId: out.MessageId as string };
+    };
+    return {
+        ...observability(env, "inbound"),
+        getSecret: secretReader(),
+        // Twilio retries for minutes; a day covers its retries and the fallback.
+        record: idempotent(enqueue, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "messageSid", expiresAfterSeconds: 86400 }),
+        env,
     };
 }
 
-export const handler = createInboundHandler({
-    getSecret: cachedSecrets(secretsManagerFetcher()),
-    enqueue: sqsEnqueuer(process.env.QUEUE_URL),
-    env: process.env,
-});
+export const handler = createInboundHandler(inboundDeps());

@@ -1,164 +1,344 @@
 /**
- * Queue worker: one SQS batch of inbound messages and meal-plan jobs. Each prompt is looked up
- * in Redis first (cache-aside, TTL from settings); a miss calls Bedrock. Results are stored in
- * DynamoDB and the reply is sent. Failed records are reported as partial batch failures, so
- * only they return to the queue, and after maxReceiveCount they land in the DLQ.
+ * Queue worker: one SQS batch of inbound messages, meal-plan and weekly-summary jobs, processed
+ * one record after another with Powertools Batch (partial batch failures: only failed records
+ * return to the queue, and after maxReceiveCount they land in the DLQ).
+ *
+ * - Exactly one answer per job: Powertools Idempotency keyed on the job (the message id for an
+ *   SMS, run + user for a scheduled job). The answer is saved under a key derived from the job,
+ *   and the reply is the last step, so a retry after any failure re-does only what is missing.
+ * - Deadlines: every record gets a time budget out of what is left of the invocation; records
+ *   that no longer fit are returned to the queue untouched, so a batch never reaches the function
+ *   timeout. Bedrock and Twilio calls have timeouts and bounded retries inside that budget.
+ * - Redis is a cache and nothing more: sub-second deadlines, one connection per container, and a
+ *   breaker that skips it after a failure, so the answer then comes from Bedrock.
  */
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { Cache, cacheAside, redisCache } from "./lib/cache";
-import { log } from "./lib/http";
 import { hashPhone } from "./lib/identity";
-import { cachedSecrets, secretsManagerFetcher } from "./lib/secrets";
+import { flushMetrics, idempotent, LambdaContextLike, MetricUnit, observability, sdkConfig, secretReader } from "./lib/powertools";
+
+export interface SqsRecord {
+    messageId: string;
+    body: string;
+    attributes?: { SentTimestamp?: string; ApproximateReceiveCount?: string };
+    [key: string]: unknown;
+}
 
 export interface SqsEvent {
-    Records: { messageId: string; body: string }[];
+    Records: SqsRecord[];
 }
 
 export interface BatchResult {
     batchItemFailures: { itemIdentifier: string }[];
 }
 
+export type Channel = "twilio" | "aws-sms";
+
+/** A job as the worker runs it; `key` identifies it across redeliveries and retries. */
+export type Job =
+    | { key: string; type: "inbound-sms"; channel: Channel; messageSid: string; from: string; userKey: string; body: string; numMedia: number; receivedAt: string }
+    | { key: string; type: "meal-plan" | "weekly-summary"; userId: string; runId: string; scheduledAt: string; diet?: string };
+
+export interface WorkerEnv {
+    BEDROCK_MODEL_ID?: string;
+    CACHE_TTL_SECONDS?: string;
+    CONVERSATIONS_TABLE?: string;
+    MEAL_PLANS_TABLE?: string;
+    CONVERSATION_RETENTION_DAYS?: string;
+    IDEMPOTENCY_TABLE?: string;
+    TWILIO_AUTH_TOKEN_SECRET_ARN?: string;
+    TWILIO_ACCOUNT_SID?: string;
+    TWILIO_FROM_NUMBER?: string;
+    /** Twilio's REST API base. Defaults to https://api.twilio.com (tests point it at their fake). */
+    TWILIO_API_URL?: string;
+    SMS_ORIGINATION_IDENTITY?: string;
+    SMS_CONFIGURATION_SET?: string;
+    REDIS_ENDPOINT?: string;
+    REDIS_PORT?: string;
+    REDIS_AUTH_SECRET_ARN?: string;
+    POWERTOOLS_SERVICE_NAME?: string;
+    POWERTOOLS_METRICS_NAMESPACE?: string;
+}
+
 export interface WorkerDeps {
     cache?: Cache;
-    generate: (prompt: string) => Promise<string>;
-    saveConversation: (userKey: string, incoming: string, reply: string) => Promise<void>;
-    saveMealPlan: (userId: string, plan: string) => Promise<void>;
-    /** Send the answer back over the channel the message came in on. */
-    reply: (to: string, body: string, channel: "twilio" | "aws-sms") => Promise<void>;
+    /** Ask the model; must give up when `signal` aborts. */
+    generate: (prompt: string, signal: AbortSignal) => Promise<string>;
+    /** Store the exchange under (userKey, receivedAt): a retry overwrites the same item. */
+    saveConversation: (job: Extract<Job, { type: "inbound-sms" }>, reply: string) => Promise<void>;
+    saveMealPlan: (userId: string, weekStart: string, plan: string) => Promise<void>;
+    getMealPlan: (userId: string, weekStart: string) => Promise<string | undefined>;
+    saveSummary: (userId: string, weekStart: string, summary: string) => Promise<void>;
+    /** Send the answer back over the channel the message came in on; must give up when `signal` aborts. */
+    reply: (to: string, body: string, channel: Channel, signal: AbortSignal) => Promise<void>;
+    /** Run a job once per key (defaults to running it every time). */
+    once?: (fn: (job: Job) => Promise<{ done: string }>) => (job: Job, context?: LambdaContextLike) => Promise<{ done: string }>;
     model: string;
     ttlSeconds: number;
+    /** Most time one record may take, in ms. Defaults to 20000. */
+    recordBudgetMs?: number;
+    /** Time kept back at the end of the invocation, in ms. Defaults to 2000. */
+    reserveMs?: number;
+    /** A record is only started with at least this much time, in ms. Defaults to 3000. */
+    minRecordMs?: number;
+    logger: Logger;
+    metrics: Metrics;
+}
+
+/** What the user gets for a message with no text (a picture-only MMS, an empty SMS). */
+export const NO_TEXT_REPLY = "Thanks! I can only read text for now. Tell me in words what you ate or what you'd like, e.g. \"high-protein breakfast ideas\".";
+
+/** A record that did not fit in the invocation's remaining time: returned to the queue untouched. */
+export class DeadlineDeferred extends Error {
+    constructor(remainingMs: number) {
+        super(`not started: ${remainingMs} ms left in the invocation`);
+        this.name = "DeadlineDeferred";
+    }
+}
+
+/** Monday (UTC) of the week of an ISO time, as YYYY-MM-DD. */
+export function weekStart(iso: string): string {
+    const d = new Date(iso);
+    d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    return d.toISOString().slice(0, 10);
 }
 
 /**
- * A queue message as a job: our own jobs (inbound Twilio SMS, meal plans), or an AWS End User
- * Messaging two-way SMS delivered raw from its SNS topic.
+ * A queue message as a job: our own jobs (inbound Twilio SMS, meal plans, weekly summaries), or an
+ * AWS End User Messaging two-way SMS delivered raw from its SNS topic.
  */
-export function toJob(body: string): any {
-    const msg = JSON.parse(body);
+export function toJob(record: SqsRecord): Job {
+    const msg = JSON.parse(record.body);
+    const sentAt = record.attributes?.SentTimestamp ? new Date(Number(record.attributes.SentTimestamp)).toISOString() : undefined;
     if (typeof msg.originationNumber === "string" && typeof msg.messageBody === "string") {
+        const messageSid = String(msg.inboundMessageId ?? record.messageId);
         return {
-            type: "inbound-sms",
-            channel: "aws-sms",
-            messageSid: msg.inboundMessageId,
-            from: msg.originationNumber,
-            userKey: hashPhone(msg.originationNumber),
-            body: msg.messageBody,
+            key: `sms:aws-sms:${messageSid}`, type: "inbound-sms", channel: "aws-sms", messageSid,
+            from: msg.originationNumber, userKey: hashPhone(msg.originationNumber), body: msg.messageBody, numMedia: 0,
+            receivedAt: sentAt ?? new Date().toISOString(),
         };
     }
-    return msg;
+    if (msg.type === "inbound-sms") {
+        if (typeof msg.messageSid !== "string" || typeof msg.from !== "string") throw new Error("inbound-sms job without messageSid or from");
+        return {
+            key: `sms:twilio:${msg.messageSid}`, type: "inbound-sms", channel: "twilio", messageSid: msg.messageSid,
+            from: msg.from, userKey: msg.userKey ?? hashPhone(msg.from), body: String(msg.body ?? ""), numMedia: Number(msg.numMedia ?? 0) || 0,
+            receivedAt: msg.receivedAt ?? sentAt ?? new Date().toISOString(),
+        };
+    }
+    if (msg.type === "meal-plan" || msg.type === "weekly-summary") {
+        if (typeof msg.userId !== "string") throw new Error(`${msg.type} job without userId`);
+        const scheduledAt = String(msg.scheduledAt ?? sentAt ?? new Date().toISOString());
+        const runId = String(msg.runId ?? scheduledAt);
+        return { key: `${msg.type}:${runId}:${msg.userId}`, type: msg.type, userId: msg.userId, runId, scheduledAt, diet: msg.diet };
+    }
+    throw new Error(`unknown job type ${msg.type}`);
 }
 
 export function mealPlanPrompt(diet?: string): string {
     return `Create a healthy, budget-friendly 7-day meal plan${diet ? ` for a ${diet} diet` : ""}. Keep each day under 3 lines for SMS.`;
 }
 
+export function summaryPrompt(plan: string | undefined): string {
+    return plan
+        ? `Summarise this week's meal plan in at most 3 short SMS lines and add one practical tip for next week:\n${plan}`
+        : "Write one short, practical healthy-eating tip for the coming week, at most 3 SMS lines.";
+}
+
+/** Bedrock errors that retrying will not fix (model gone, access, request shape). */
+const PERMANENT_BEDROCK = new Set(["ResourceNotFoundException", "AccessDeniedException", "ValidationException"]);
+
 export function createWorker(deps: WorkerDeps) {
-    return async (event: SqsEvent): Promise<BatchResult> => {
-        const failures: { itemIdentifier: string }[] = [];
-        for (const record of event.Records) {
+    const { logger, metrics } = deps;
+    const recordBudgetMs = deps.recordBudgetMs ?? 20_000;
+    const reserveMs = deps.reserveMs ?? 2_000;
+    const minRecordMs = deps.minRecordMs ?? 3_000;
+
+    const ask = async (prompt: string, signal: AbortSignal) => {
+        const answer = await cacheAside(deps.cache, prompt, deps.model, deps.ttlSeconds, async p => {
             try {
-                const job = toJob(record.body);
-                if (job.type === "inbound-sms") {
-                    const answer = await cacheAside(deps.cache, job.body, deps.model, deps.ttlSeconds, deps.generate);
-                    await deps.saveConversation(job.userKey, job.body, answer.text);
-                    await deps.reply(job.from, answer.text, job.channel === "aws-sms" ? "aws-sms" : "twilio");
-                    log("message_answered", { messageId: record.messageId, cached: answer.cached });
-                } else if (job.type === "meal-plan") {
-                    const answer = await cacheAside(deps.cache, mealPlanPrompt(job.diet), deps.model, deps.ttlSeconds, deps.generate);
-                    await deps.saveMealPlan(job.userId, answer.text);
-                    log("meal_plan_generated", { messageId: record.messageId, cached: answer.cached });
-                } else {
-                    throw new Error(`unknown job type ${job.type}`);
-                }
+                return await deps.generate(p, signal);
             } catch (e: any) {
-                log("job_failed", { messageId: record.messageId, error: String(e?.message ?? e) });
-                failures.push({ itemIdentifier: record.messageId });
+                const name = e?.name ?? "Error";
+                metrics.addMetric(name === "ThrottlingException" ? "BedrockThrottles" : "BedrockErrors", MetricUnit.Count, 1);
+                logger.error("bedrock call failed", { errorName: name, permanent: PERMANENT_BEDROCK.has(name), error: String(e?.message ?? e) });
+                throw e;
             }
+        }, e => logger.warn("cache unavailable; answering from Bedrock", { error: String((e as Error)?.message ?? e) }));
+        metrics.addMetric(answer.lookup === "hit" ? "CacheHits" : answer.lookup === "miss" ? "CacheMisses" : answer.lookup === "error" ? "CacheErrors" : "CacheSkipped", MetricUnit.Count, 1);
+        return answer;
+    };
+
+    const send = async (to: string, body: string, channel: Channel, signal: AbortSignal) => {
+        try {
+            await deps.reply(to, body, channel, signal);
+        } catch (e) {
+            metrics.addMetric(channel === "aws-sms" ? "AwsSmsSendFailures" : "TwilioDeliveryFailures", MetricUnit.Count, 1);
+            throw e;
         }
-        return { batchItemFailures: failures };
+        metrics.addMetric("RepliesSent", MetricUnit.Count, 1);
+    };
+
+    let signal: AbortSignal = AbortSignal.timeout(recordBudgetMs);
+    const run = async (job: Job): Promise<{ done: string }> => {
+        if (job.type === "inbound-sms") {
+            const text = job.body.trim() === "" ? NO_TEXT_REPLY : (await ask(job.body, signal)).text;
+            await deps.saveConversation(job, text);
+            await send(job.from, text, job.channel, signal);
+            return { done: "answered" };
+        }
+        if (job.type === "meal-plan") {
+            const answer = await ask(mealPlanPrompt(job.diet), signal);
+            await deps.saveMealPlan(job.userId, weekStart(job.scheduledAt), answer.text);
+            return { done: "meal-plan" };
+        }
+        const week = weekStart(job.scheduledAt);
+        const plan = await deps.getMealPlan(job.userId, week);
+        const answer = await ask(summaryPrompt(plan), signal);
+        await deps.saveSummary(job.userId, week, answer.text);
+        return { done: "weekly-summary" };
+    };
+    const runOnce = deps.once ? deps.once(run) : run;
+
+    return async (event: SqsEvent, context?: LambdaContextLike): Promise<BatchResult> => {
+        if (context) logger.addContext(context as any);
+        const started = Date.now();
+        const remaining = () => context ? context.getRemainingTimeInMillis() : Number.MAX_SAFE_INTEGER - (Date.now() - started);
+        const processor = new BatchProcessor(EventType.SQS, { logger });
+        const recordHandler = async (record: SqsRecord) => {
+            const left = remaining() - reserveMs;
+            if (left < minRecordMs) {
+                metrics.addMetric("RecordsDeferred", MetricUnit.Count, 1);
+                throw new DeadlineDeferred(left + reserveMs);
+            }
+            signal = AbortSignal.timeout(Math.min(recordBudgetMs, left));
+            const job = toJob(record);
+            logger.appendKeys({ correlationId: job.key });
+            try {
+                const result = await runOnce(job, context);
+                logger.info("job done", { messageId: record.messageId, job: job.key, result: result.done });
+                return result;
+            } catch (e: any) {
+                logger.error("job failed", { messageId: record.messageId, job: job.key, errorName: e?.name, error: String(e?.message ?? e) });
+                throw e;
+            } finally {
+                logger.removeKeys(["correlationId"]);
+            }
+        };
+        try {
+            return await processPartialResponse(event as any, recordHandler as any, processor, { context: context as any, processInParallel: false, throwOnFullBatchFailure: false });
+        } finally {
+            flushMetrics(metrics);
+        }
     };
 }
 
-function defaultDeps(): WorkerDeps {
-    const env = process.env;
+export function workerDeps(env: WorkerEnv = process.env): WorkerDeps {
     const model = env.BEDROCK_MODEL_ID ?? "";
-    const getSecret = cachedSecrets(secretsManagerFetcher());
+    const getSecret = secretReader();
     let bedrock: any;
     let ddb: any;
     let sms: any;
     const dynamo = async () => {
         const m = await import("@aws-sdk/client-dynamodb");
-        ddb ??= new m.DynamoDBClient({});
+        ddb ??= new m.DynamoDBClient(sdkConfig(2000, 3));
         return { m, client: ddb };
     };
+    const obs = observability(env, "worker");
     return {
+        ...obs,
         model,
         ttlSeconds: Number(env.CACHE_TTL_SECONDS ?? "86400"),
         cache: env.REDIS_ENDPOINT && env.REDIS_AUTH_SECRET_ARN
-            ? redisCache(env.REDIS_ENDPOINT, Number(env.REDIS_PORT ?? "6379"), () => getSecret(env.REDIS_AUTH_SECRET_ARN!))
+            ? redisCache({ host: env.REDIS_ENDPOINT, port: Number(env.REDIS_PORT ?? "6379"), getToken: () => getSecret(env.REDIS_AUTH_SECRET_ARN!) })
             : undefined,
-        async generate(prompt) {
+        // SQS keeps a message four days; a week of records covers every redelivery and the DLQ redrive window.
+        once: fn => idempotent(fn, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "key", expiresAfterSeconds: 7 * 86400 }),
+        async generate(prompt, signal) {
             const m = await import("@aws-sdk/client-bedrock-runtime");
-            bedrock ??= new m.BedrockRuntimeClient({});
+            // One retry (throttling backs off), each attempt capped; the record's signal caps both.
+            bedrock ??= new m.BedrockRuntimeClient(sdkConfig(15_000, 2));
             const out = await bedrock.send(new m.ConverseCommand({
                 modelId: model,
                 messages: [{ role: "user", content: [{ text: prompt }] }],
                 inferenceConfig: { maxTokens: 600, temperature: 0.4 },
-            }));
+            }), { abortSignal: signal });
             const text = out.output?.message?.content?.map((c: any) => c.text ?? "").join("") ?? "";
             if (!text) throw new Error("Bedrock returned no text");
             return text;
         },
-        async saveConversation(userKey, incoming, reply) {
+        async saveConversation(job, reply) {
             const { m, client } = await dynamo();
-            const now = new Date();
-            const expiresAt = Math.floor(now.getTime() / 1000) + Number(env.CONVERSATION_RETENTION_DAYS ?? "90") * 86400;
+            const expiresAt = Math.floor(Date.parse(job.receivedAt) / 1000) + Number(env.CONVERSATION_RETENTION_DAYS ?? "90") * 86400;
             await client.send(new m.PutItemCommand({
                 TableName: env.CONVERSATIONS_TABLE,
-                Item: { userId: { S: userKey }, sentAt: { S: now.toISOString() }, incoming: { S: incoming }, reply: { S: reply }, expiresAt: { N: String(expiresAt) } },
+                Item: { userId: { S: job.userKey }, sentAt: { S: job.receivedAt }, messageSid: { S: job.messageSid }, incoming: { S: job.body }, reply: { S: reply }, expiresAt: { N: String(expiresAt) } },
             }));
         },
-        async saveMealPlan(userId, plan) {
+        async saveMealPlan(userId, week, plan) {
             const { m, client } = await dynamo();
-            const monday = new Date();
-            monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
-            await client.send(new m.PutItemCommand({
-                TableName: env.MEAL_PLANS_TABLE,
-                Item: { userId: { S: userId }, weekStart: { S: monday.toISOString().slice(0, 10) }, plan: { S: plan } },
-            }));
+            await client.send(new m.PutItemCommand({ TableName: env.MEAL_PLANS_TABLE, Item: { userId: { S: userId }, weekStart: { S: week }, plan: { S: plan } } }));
         },
-        async reply(to, body, channel) {
+        async getMealPlan(userId, week) {
+            const { m, client } = await dynamo();
+            const out = await client.send(new m.GetItemCommand({ TableName: env.MEAL_PLANS_TABLE, Key: { userId: { S: userId }, weekStart: { S: week } } }));
+            return out.Item?.plan?.S;
+        },
+        async saveSummary(userId, week, summary) {
+            const { m, client } = await dynamo();
+            await client.send(new m.PutItemCommand({ TableName: env.MEAL_PLANS_TABLE, Item: { userId: { S: userId }, weekStart: { S: `${week}#summary` }, summary: { S: summary } } }));
+        },
+        async reply(to, body, channel, signal) {
             if (channel === "aws-sms") {
                 if (!env.SMS_ORIGINATION_IDENTITY) throw new Error("SMS_ORIGINATION_IDENTITY is not set");
                 const m = await import("@aws-sdk/client-pinpoint-sms-voice-v2");
-                sms ??= new m.PinpointSMSVoiceV2Client({});
+                sms ??= new m.PinpointSMSVoiceV2Client(sdkConfig(5000, 2));
                 await sms.send(new m.SendTextMessageCommand({
                     DestinationPhoneNumber: to,
                     OriginationIdentity: env.SMS_ORIGINATION_IDENTITY,
                     ConfigurationSetName: env.SMS_CONFIGURATION_SET,
                     MessageBody: body.slice(0, 1600),
                     MessageType: "TRANSACTIONAL",
-                }));
+                }), { abortSignal: signal });
                 return;
             }
             if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_FROM_NUMBER || !env.TWILIO_AUTH_TOKEN_SECRET_ARN) {
-                log("reply_skipped", { reason: "Twilio sender not configured" });
+                obs.logger.warn("reply not sent: Twilio sender not configured");
                 return;
             }
             const token = await getSecret(env.TWILIO_AUTH_TOKEN_SECRET_ARN);
-            const res = await fetch(`https://api.twilio.com/2010-04-01/Accounts/${env.TWILIO_ACCOUNT_SID}/Messages.json`, {
-                method: "POST",
-                headers: {
-                    authorization: `Basic ${Buffer.from(`${env.TWILIO_ACCOUNT_SID}:${token}`).toString("base64")}`,
-                    "content-type": "application/x-www-form-urlencoded",
-                },
-                body: new URLSearchParams({ To: to, From: env.TWILIO_FROM_NUMBER, Body: body.slice(0, 1600) }).toString(),
-            });
-            if (!res.ok) {
-                log("twilio_delivery_failed", { status: res.status });
-                throw new Error(`Twilio answered ${res.status}`);
-            }
+            await twilioSend(`${env.TWILIO_API_URL ?? "https://api.twilio.com"}/2010-04-01/Accounts/${env.TWILIO_ACCOUNT_SID}/Messages.json`, env.TWILIO_ACCOUNT_SID, token,
+                { To: to, From: env.TWILIO_FROM_NUMBER, Body: body.slice(0, 1600) }, signal);
         },
     };
 }
 
-export const handler = createWorker(defaultDeps());
+/**
+ * POST a message to Twilio with a 5 s timeout per attempt and at most two attempts. Only answers
+ * that say the message was not accepted (429, 503, no response at all) are retried, so a retry
+ * cannot send a second copy.
+ */
+export async function twilioSend(url: string, accountSid: string, token: string, form: Record<string, string>, signal: AbortSignal, attempts = 2): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+        let status: number;
+        try {
+            const res = await fetch(url, {
+                method: "POST",
+                headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${token}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+                body: new URLSearchParams(form).toString(),
+                signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]),
+            });
+            if (res.ok) return;
+            status = res.status;
+        } catch (e) {
+            if (signal.aborted || attempt >= attempts) throw e;
+            continue;
+        }
+        if ((status !== 429 && status !== 503) || attempt >= attempts || signal.aborted) throw new Error(`Twilio answered ${status}`);
+        await new Promise(r => setTimeout(r, 200 * attempt));
+    }
+}
+
+export const handler = createWorker(workerDeps());

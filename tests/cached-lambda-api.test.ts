@@ -4,12 +4,12 @@ import { validateServiceFunctionArgs } from "../components/service-function";
 import { maybe, ofType, one, out, parse, planStack } from "./harness";
 
 describe("CachedLambdaApi", () => {
-    it("is a REST API (v1, so a WAF can guard it) with the Twilio, status, Stripe and health routes", async () => {
+    it("is a REST API (v1, so a WAF can guard it) with the Twilio, fallback, status, Stripe and health routes", async () => {
         const plan = await planStack("prod");
         expect(ofType(plan, "aws:apigatewayv2/api:Api")).to.have.length(0);
         expect(one(plan, "aws:apigateway/restApi:RestApi", "-api-api").inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL" });
         const methods = ofType(plan, "aws:apigateway/method:Method").filter(m => m.inputs.httpMethod !== "OPTIONS").map(m => m.name.replace("ai-nutritionist-prod-api-", ""));
-        expect(methods).to.have.members(["webhooks-twilio-sms-post", "webhooks-twilio-status-post", "webhooks-stripe-post", "health-get"]);
+        expect(methods).to.have.members(["webhooks-twilio-sms-post", "webhooks-twilio-fallback-post", "webhooks-twilio-status-post", "webhooks-stripe-post", "health-get"]);
         const health = one(plan, "aws:apigateway/method:Method", "-health-get");
         expect(health.inputs.apiKeyRequired).to.equal(true);
     });
@@ -105,7 +105,7 @@ describe("CachedLambdaApi", () => {
                 expect(v).not.to.equal("[secret]");
             }
         }
-        expect(validateServiceFunctionArgs({ handler: "x", description: "x", environmentKmsKeyArn: "k", logs: { kmsKeyArn: "k", retentionInDays: 1, namePrefix: "/" }, statements: [], environment: { STRIPE_API_KEY: "sk_live" } }))
+        expect(validateServiceFunctionArgs({ handler: "x", description: "x", metricsNamespace: "N", environmentKmsKeyArn: "k", logs: { kmsKeyArn: "k", retentionInDays: 1, namePrefix: "/" }, statements: [], environment: { STRIPE_API_KEY: "sk_live" } }))
             .to.deep.equal(["environment variable STRIPE_API_KEY looks like a secret; pass a Secrets Manager ARN (name ending _ARN) instead"]);
     });
 

@@ -47,7 +47,8 @@ describe("queues, schedules and messaging", () => {
                 expect(s.inputs.target.deadLetterConfig.arn).to.equal(dlq);
                 expect(s.inputs.target.retryPolicy).to.deep.equal({ maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 });
             }
-            expect(parse(daily.inputs.target.input)).to.deep.equal({ kind: "daily-meal-plan" });
+            // The scheduled time is the run id (functions/scheduler.ts): the same on Scheduler's retries.
+            expect(parse(daily.inputs.target.input)).to.deep.equal({ kind: "daily-meal-plan", scheduledTime: "<aws.scheduler.scheduled-time>" });
         });
 
         it("gives the scheduler a role of its own that may invoke only the scheduler function", async () => {
@@ -108,15 +109,15 @@ describe("queues, schedules and messaging", () => {
     });
 
     describe("TwilioMonitoring", () => {
-        it("counts signature and delivery failures from the handlers' JSON logs and alarms on them", async () => {
+        it("alarms on the handlers' EMF metrics (no log metric filter on a function's log group)", async () => {
             const plan = await planStack("prod");
-            const filters = ofType(plan, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
-            expect(filters.map(f => f.inputs.pattern)).to.include.members(['{ $.event = "twilio_signature_invalid" }', '{ $.event = "twilio_delivery_failed" }']);
-            const inboundLogs = out(one(plan, "aws:cloudwatch/logGroup:LogGroup", "-api-inbound-logs")).name;
-            expect(filters.filter(f => f.inputs.logGroupName === inboundLogs)).to.have.length(2);
-            const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "-twilio-twilio_signature_invalid-alarm");
-            expect(alarm.inputs).to.include({ namespace: "AiNutritionist/prod", metricName: "TwilioSignatureFailures", threshold: 5 });
+            const fnLogs = ofType(plan, "aws:lambda/function:Function").map(f => f.inputs.loggingConfig.logGroup);
+            expect(ofType(plan, "aws:cloudwatch/logMetricFilter:LogMetricFilter").filter(f => fnLogs.includes(f.inputs.logGroupName))).to.deep.equal([]);
+            const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "-twilio-signature-alarm");
+            expect(alarm.inputs).to.deep.include({ namespace: "AiNutritionist/prod", metricName: "TwilioSignatureFailures", threshold: 5, dimensions: { service: "inbound" } });
             expect(alarm.inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn]);
+            const delivery = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "-twilio-delivery-alarm");
+            expect(delivery.inputs.metricQueries.map((q: any) => q.metric?.dimensions ?? q.expression)).to.deep.equal([{ service: "inbound" }, { service: "worker" }, "FILL(m0, 0) + FILL(m1, 0)"]);
         });
     });
 });

@@ -1,10 +1,15 @@
-/** Cache-aside for Bedrock answers: key = hash of the normalised prompt. */
+/** Cache-aside for Bedrock answers: key = hash of the normalised prompt and the model. */
 import { createHash } from "crypto";
+import type { ConnectionOptions } from "tls";
+import { RedisConnection } from "./redis";
 
 export interface Cache {
     get(key: string): Promise<string | null>;
     set(key: string, value: string, ttlSeconds: number): Promise<void>;
 }
+
+/** What a cache lookup did, for the CacheHits / CacheMisses / CacheErrors metrics. */
+export type CacheOutcome = "hit" | "miss" | "error" | "skipped";
 
 export function normalisePrompt(prompt: string): string {
     return prompt.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
@@ -17,49 +22,108 @@ export function promptKey(prompt: string, model: string): string {
 export interface CachedAnswer {
     text: string;
     cached: boolean;
+    /** What the lookup did; "skipped" when there is no cache or its breaker is open. */
+    lookup: CacheOutcome;
 }
 
-/** Look the prompt up first; on a miss generate, store with the TTL and return. A broken cache never fails the request. */
-export async function cacheAside(cache: Cache | undefined, prompt: string, model: string, ttlSeconds: number, generate: (p: string) => Promise<string>): Promise<CachedAnswer> {
+/**
+ * Look the prompt up first; on a miss generate, store with the TTL and return. A broken or slow
+ * cache never fails the request: its errors count as a miss and the answer comes from `generate`.
+ */
+export async function cacheAside(cache: Cache | undefined, prompt: string, model: string, ttlSeconds: number, generate: (p: string) => Promise<string>, onError: (e: unknown) => void = () => undefined): Promise<CachedAnswer> {
     const key = promptKey(prompt, model);
+    let lookup: CacheOutcome = "skipped";
     if (cache) {
         try {
             const hit = await cache.get(key);
-            if (hit !== null) return { text: hit, cached: true };
-        } catch (e: any) {
-            console.log(JSON.stringify({ event: "cache_unavailable", error: String(e?.message ?? e) }));
+            if (hit !== null) return { text: hit, cached: true, lookup: "hit" };
+            lookup = "miss";
+        } catch (e) {
+            if (e instanceof CacheSkipped) {
+                lookup = "skipped";
+            } else {
+                lookup = "error";
+                onError(e);
+            }
         }
     }
     const text = await generate(prompt);
-    if (cache) {
+    if (cache && lookup === "miss") {
         try {
             await cache.set(key, text, ttlSeconds);
-        } catch (e: any) {
-            console.log(JSON.stringify({ event: "cache_unavailable", error: String(e?.message ?? e) }));
+        } catch (e) {
+            onError(e);
         }
     }
-    return { text, cached: false };
+    return { text, cached: false, lookup };
 }
 
-/** Redis (ElastiCache, TLS and AUTH token) as a Cache; connects on first use. */
-export function redisCache(endpoint: string, port: number, getToken: () => Promise<string>): Cache {
-    let client: Promise<any> | undefined;
-    const connect = () => client ??= (async () => {
-        const { default: Redis } = await import("ioredis");
-        const c = new Redis({ host: endpoint, port, password: await getToken(), tls: {}, lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1 });
-        c.on("error", (e: Error) => console.log(JSON.stringify({ event: "cache_error", error: e.message })));
-        await c.connect();
+export interface RedisCacheOptions {
+    host: string;
+    port: number;
+    /** The AUTH token, read when a connection is made. */
+    getToken: () => Promise<string>;
+    /** Deadline for TCP + TLS + AUTH, in ms. Defaults to 300. */
+    connectTimeoutMs?: number;
+    /** Deadline for each GET/SET, in ms. Defaults to 150. */
+    commandTimeoutMs?: number;
+    /** After a failure the cache is skipped for this long (ms), so a dead Redis costs one timeout per container, not one per record. Defaults to 30000. */
+    breakerMs?: number;
+    /** Extra TLS options (tests pass their CA). Defaults to none. */
+    tls?: ConnectionOptions;
+    now?: () => number;
+}
+
+/** A cache that refuses at once while its breaker is open. */
+export class CacheSkipped extends Error {
+    constructor() {
+        super("cache skipped: Redis failed recently");
+        this.name = "CacheSkipped";
+    }
+}
+
+/**
+ * Redis (ElastiCache, TLS and AUTH token) as a Cache: one connection per container, reused;
+ * closed on any error or timeout; while the breaker is open every call fails at once.
+ */
+export function redisCache(o: RedisCacheOptions): Cache & { close(): void; connections(): number } {
+    const now = o.now ?? (() => Date.now());
+    let conn: RedisConnection | undefined;
+    let opened = 0;
+    let brokenUntil = 0;
+    const connect = async (): Promise<RedisConnection> => {
+        if (now() < brokenUntil) throw new CacheSkipped();
+        if (conn && !conn.closed) return conn;
+        const c = new RedisConnection({ host: o.host, port: o.port, password: await o.getToken(), tls: o.tls, connectTimeoutMs: o.connectTimeoutMs, commandTimeoutMs: o.commandTimeoutMs });
+        opened++;
+        conn = c;
+        await c.ready;
         return c;
-    })().catch(e => {
-        client = undefined;
-        throw e;
-    });
+    };
+    const run = async (args: string[]) => {
+        try {
+            return await (await connect()).command(args);
+        } catch (e) {
+            if (!(e instanceof CacheSkipped)) {
+                conn?.close();
+                conn = undefined;
+                brokenUntil = now() + (o.breakerMs ?? 30_000);
+            }
+            throw e;
+        }
+    };
     return {
         async get(key) {
-            return (await connect()).get(key);
+            const v = await run(["GET", key]);
+            return v === null || v === undefined ? null : String(v);
         },
         async set(key, value, ttlSeconds) {
-            await (await connect()).set(key, value, "EX", ttlSeconds);
+            await run(["SET", key, value, "EX", String(ttlSeconds)]);
         },
+        close() {
+            conn?.close();
+            conn = undefined;
+        },
+        connections: () => opened,
     };
 }

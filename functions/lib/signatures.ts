@@ -15,16 +15,36 @@ export function safeEqual(a: string, b: string): boolean {
 
 /**
  * Twilio's request signature: base64(HMAC-SHA1(authToken, url + each POST parameter's name and
- * value, parameters sorted by name)). https://www.twilio.com/docs/usage/security#validating-requests
+ * value, parameters sorted by name; a repeated name contributes each distinct value, sorted)).
+ * https://www.twilio.com/docs/usage/security#validating-requests and twilio-node's
+ * `getExpectedTwilioSignature` (the tests use it as the oracle).
  */
-export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-    const data = Object.keys(params).sort().reduce((acc, k) => acc + k + params[k], url);
+export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): string {
+    const data = Object.keys(params).sort().reduce((acc, k) => {
+        const v = params[k];
+        return acc + (Array.isArray(v) ? [...new Set(v)].sort().map(x => k + x).join("") : k + v);
+    }, url);
     return createHmac("sha1", authToken).update(Buffer.from(data, "utf8")).digest("base64");
 }
 
-export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, signature: string | undefined): boolean {
+/** The URL with and without the scheme's default port: Twilio may sign either form (twilio-node tries both). */
+export function portVariants(url: string): string[] {
+    const m = /^(https?):\/\/([^/?#:]+)(:\d+)?(.*)$/i.exec(url);
+    if (!m) return [url];
+    const [, scheme, host, port, rest] = m;
+    const standard = scheme.toLowerCase() === "https" ? ":443" : ":80";
+    const variants = [`${scheme}://${host}${rest}`, `${scheme}://${host}${standard}${rest}`];
+    if (port && port !== standard) variants.unshift(url);
+    return variants;
+}
+
+/** Valid when the signature matches any candidate URL (query encodings) in either port form. */
+export function verifyTwilioSignature(authToken: string, urls: string[], params: Record<string, string | string[]>, signature: string | undefined): boolean {
     if (!signature || !authToken) return false;
-    return safeEqual(twilioSignature(authToken, url, params), signature);
+    let ok = false;
+    // Check every candidate (no early exit), so the time taken does not depend on which one matched.
+    for (const url of urls) for (const candidate of portVariants(url)) ok = safeEqual(twilioSignature(authToken, candidate, params), signature) || ok;
+    return ok;
 }
 
 export type StripeVerdict = { ok: true; timestamp: number } | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
