@@ -81,7 +81,7 @@ const alerts = new AlertTopics(`${prefix}-alerts`, {
 // Backup: daily plan, cross-region copy, restore testing.
 const backup = settings.enableAwsBackup ? new BackupPlan(`${prefix}-backup`, {
     namePrefix: prefix,
-    environment: env,
+    stack,
     kmsKeyArn: keys.backup.arn,
     sourceKeyArns: [keys.data.arn],
     coldStorageAfterDays: settings.backupColdStorageAfterDays,

@@ -14,10 +14,13 @@ export interface BackupPlanArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** Keys the backup role must use to read the protected resources (e.g. the tables' data key). */
     sourceKeyArns: pulumi.Input<string>[];
-    /** Resources carrying this tag (and the stack's Environment tag) are backed up. Defaults to { Backup: "daily" }. */
+    /** Resources carrying this tag (and the stack's `Stack` tag) are backed up. Defaults to { Backup: "daily" }. */
     selectionTag?: { key: string; value: string };
-    /** Environment tag value that a protected resource must also carry, so stacks sharing an account never back up each other. */
-    environment: string;
+    /**
+     * The stack's name: a protected resource must also carry it as its `Stack` tag (the providers' defaultTags), so
+     * two stacks sharing an account — even of one environment — never back up or restore-test each other's tables.
+     */
+    stack: string;
     /** Daily schedule. Defaults to "cron(0 4 * * ? *)" (04:00 UTC, the seed's time). */
     schedule?: string;
     /** Days before cold storage; 0 = never. Defaults to 30. */
@@ -156,7 +159,7 @@ export class BackupPlan extends pulumi.ComponentResource {
             conditions: [{
                 stringEquals: [
                     { key: `aws:ResourceTag/${tag.key}`, value: tag.value },
-                    { key: "aws:ResourceTag/Environment", value: args.environment },
+                    { key: "aws:ResourceTag/Stack", value: args.stack },
                 ],
             }],
         }, { parent: this });
@@ -192,7 +195,7 @@ export class BackupPlan extends pulumi.ComponentResource {
                 protectedResourceConditions: {
                     stringEquals: [
                         { key: `aws:ResourceTag/${tag.key}`, value: tag.value },
-                        { key: "aws:ResourceTag/Environment", value: args.environment },
+                        { key: "aws:ResourceTag/Stack", value: args.stack },
                     ],
                 },
                 validationWindowHours: 4,

@@ -10,10 +10,12 @@ import { Settings } from "../config";
 /** Tag keys every taggable resource carries (the policy pack's default `requiredTags`). */
 export const REQUIRED_TAG_KEYS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"] as const;
 
-export function stackTags(settings: Settings): Record<string, string> {
+/** The stack's tags; `Stack` tells apart two stacks of one environment (backup selection, cost views). */
+export function stackTags(settings: Settings, stack: string = pulumi.getStack()): Record<string, string> {
     return {
         Project: "ai-nutritionist",
         Environment: settings.environment,
+        Stack: stack,
         Owner: settings.owner,
         CostCenter: settings.costCenter,
         ManagedBy: "pulumi",

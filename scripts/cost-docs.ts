@@ -58,22 +58,22 @@ function cacheBreakEven(input: StackInput): number | undefined {
     return Math.round(hi);
 }
 
+const COLORS: Record<StackName, string> = { dev: "#2a9d8f", staging: "#e9c46a", prod: "#e76f51" };
 const CHART_MAX = 200000;
 const CHART_STEP = 5000;
 
 interface Series { label: string; color: string; dash?: string; points: [number, number][] }
 
 function series(inputs: Record<StackName, StackInput>): { series: Series[]; breakEven: Partial<Record<StackName, number>> } {
-    const colors: Record<StackName, string> = { dev: "#2a9d8f", staging: "#e9c46a", prod: "#e76f51" };
     const out: Series[] = [];
     const breakEven: Partial<Record<StackName, number>> = {};
     const xs = Array.from({ length: CHART_MAX / CHART_STEP + 1 }, (_, i) => i * CHART_STEP);
     for (const s of STACKS) {
         const hasCache = costResources(inputs[s].plan).some(r => r.type.startsWith("aws:elasticache/"));
         const pts = (without?: (r: CostResource) => boolean): [number, number][] => xs.map(m => [m, run(inputs[s], { messagesPerMonth: m }, without).estimate.totalMonthly]);
-        out.push({ label: `${s}${hasCache ? ", with Redis" : " (no cache: no VPC)"}`, color: colors[s], points: pts() });
+        out.push({ label: `${s}${hasCache ? ", with Redis" : " (no cache: no VPC)"}`, color: COLORS[s], points: pts() });
         if (hasCache) {
-            out.push({ label: `${s}, without Redis`, color: colors[s], dash: "6 4", points: pts(isCacheResource) });
+            out.push({ label: `${s}, without Redis`, color: COLORS[s], dash: "6 4", points: pts(isCacheResource) });
             const b = cacheBreakEven(inputs[s]);
             if (b !== undefined) breakEven[s] = b;
         }
@@ -102,6 +102,12 @@ export function chartSvg(inputs: Record<StackName, StackInput>): string {
     o.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#333"/>`);
     o.push(`<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">inbound messages a month</text>`);
     o.push(`<text x="20" y="${(T + H - B) / 2}" transform="rotate(-90 20 ${(T + H - B) / 2})" text-anchor="middle">USD a month</text>`);
+    for (const s of STACKS) {
+        const budget = estimatePlan(inputs[s].plan, { config: inputs[s].config }).budget;
+        if (budget === undefined || budget > maxY) continue;
+        o.push(`<line x1="${L}" y1="${y(budget).toFixed(1)}" x2="${W - R}" y2="${y(budget).toFixed(1)}" stroke="${COLORS[s]}" stroke-width="1" stroke-dasharray="2 3"/>`);
+        o.push(`<text x="${W - R - 4}" y="${(y(budget) - 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#555">${s} budget ${usd0(budget)}</text>`);
+    }
     for (const s of all) {
         const d = s.points.map((p, i) => `${i ? "L" : "M"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ");
         o.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`);
@@ -122,6 +128,59 @@ export function chartSvg(inputs: Record<StackName, StackInput>): string {
     o.push("</svg>");
     return o.join("\n") + "\n";
 }
+
+/** The hand-written part of docs/costs.md: how the estimate works and how to use it. */
+const HOW_TO = `## Using the estimate
+
+\`\`\`bash
+npm run cost -- prod                                  # plan the stack, then price it
+npm run plan -- prod --json plan.json && npm run cost -- prod --plan plan.json   # price a saved plan (no second run)
+npm run cost -- prod --usage busy.yaml --json cost.json                        # other volumes; the contract as JSON
+\`\`\`
+
+The report prints the totals (fixed and usage) against the stack's budget, then the cost by service, by
+component and by resource — each line \`quantity x unit price = monthly\` — what is not estimated and why,
+what is free and why, the interface-endpoint check, every usage assumption with where its value came
+from, and every unit price with its source URL and date. \`npm run plan\` prints the one-line estimate.
+Exit codes: 0, or 1 when the estimate exceeds the stack's budget; 2 for invalid usage assumptions or a
+region with no price table; 3 for usage or file problems.
+
+**Fixed** costs come from the resources alone: NAT gateway hours and their public IPv4 addresses (from
+the SecureVpc's awsx arguments under mocks, from the NAT gateway resources in a real preview), interface
+endpoints per AZ, cache nodes, provisioned capacity, KMS keys, secrets, alarms per metric, dashboards,
+custom metrics (log metric filters), WAF ACLs and rules, origination numbers. **Usage** costs come from
+the usage profile: Lambda GB-seconds and requests by architecture, API Gateway requests, DynamoDB
+on-demand reads and writes, storage and PITR, SQS, SNS, Bedrock input and output tokens of the stack's
+model, CloudWatch Logs ingestion and storage, X-Ray traces, WAF requests, NAT and endpoint data
+processing, CloudFront transfer and requests, Config items and evaluations, GuardDuty and Security Hub
+volumes, backup warm and cold storage with the cross-region copy (priced in the destination region's
+table), restore tests, SMS messages of an origination number. Twilio's charges are outside the AWS bill.
+
+**Usage profile**: each environment's volumes are in \`policy-pack/cost/usage.ts\`; the main ones are stack
+settings (\`usageMessagesPerMonth\`, \`usageCacheHitRatePercent\`, \`usageInputTokensPerAnswer\`,
+\`usageOutputTokensPerAnswer\`, \`usageLogBytesPerInvocation\`; see docs/settings.md), and \`--usage <file.yaml>\`
+overrides any assumption by the name the report prints (\`messagesPerMonth: 50000\`). An unknown name or a
+negative value is refused.
+
+**Prices**: \`policy-pack/cost/prices/<region>.json\`, one dated table per region our stacks use (the
+stack's region and the backup copy region), each unit price with its AWS pricing page. List prices, no
+free tier, credits or Savings Plans. A region with no table is refused, never guessed: add its table.
+
+**Budget guard**: the pack's \`cost-budget\` policy runs the same engine on the resources a preview shows
+and fails the preview when the estimate exceeds the budget: the policy's \`monthlyBudget\` config, or by
+default the limit of the stack's own monthly COST budget (created from \`monthlyBudgetLimit\`). It uses
+the usage profile of the stack's \`Environment\` tag; a policy sees no stack settings, so a stack whose
+\`usage*\` settings differ from its environment's defaults passes them as the policy's \`usage\` config
+(\`{ "cost-budget": { "usage": { "messagesPerMonth": 50000 } } }\` in the file given to
+\`--policy-pack-config\`).
+
+**JSON contract** (\`--json\`): \`{ stack, currency: "USD", fixedMonthly, usageMonthly, totalMonthly,
+assumptions: { region, environment, priceTables, usage, derived, prices, free, ... }, resources: [ { urn, type,
+name, fixedMonthly, usageMonthly, components: [ { name, unit, quantity, unitPrice, monthly } ] } ],
+notEstimated: [ { urn, type, reason } ] }\`. A component's \`name\` is its price-table key (with \`@<region>\`
+when priced in another region) and \`assumptions.prices[name]\` holds its description, unit, price, source
+and date.
+`;
 
 function usageOf(d: EstimateDetail): UsageProfile {
     return Object.fromEntries(Object.entries(d.estimate.assumptions.usage).map(([k, v]: [string, any]) => [k, v.value])) as unknown as UsageProfile;
@@ -218,6 +277,7 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
     const staging = details.staging.estimate;
     lines.push(`- staging's fixed cost alone is ${usd(staging.fixedMonthly)} of its ${usd0(200)} budget (${Math.round(staging.fixedMonthly / 200 * 100)}%); ` +
         "the cost-budget policy fails its preview when the total passes the budget.", "");
+    lines.push(HOW_TO);
     return lines.join("\n");
 }
 

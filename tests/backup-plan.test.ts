@@ -43,12 +43,15 @@ describe("BackupPlan", () => {
         expect(one(plan, "aws:backup/plan:Plan", "-backup-plan").inputs.rules[0].copyActions).to.equal(undefined);
     });
 
-    it("selects resources by the Backup tag and the stack's Environment tag", async () => {
+    it("selects resources by the Backup tag and the stack's Stack tag (two stacks of one environment never back up each other)", async () => {
         const sel = one(await planStack("prod"), "aws:backup/selection:Selection", "-backup-selection");
         expect(sel.inputs.conditions[0].stringEquals).to.deep.equal([
             { key: "aws:ResourceTag/Backup", value: "daily" },
-            { key: "aws:ResourceTag/Environment", value: "prod" },
+            { key: "aws:ResourceTag/Stack", value: "prod" },
         ]);
+        const provider = (await planStack("prod")).resources.find(r => r.type === "pulumi:providers:aws" && r.name === "aws-main")!;
+        const defaultTags = typeof provider.inputs.defaultTags === "string" ? parse(provider.inputs.defaultTags) : provider.inputs.defaultTags;
+        expect(defaultTags.tags).to.include({ Stack: "prod", Environment: "prod" });
     });
 
     it("gives the backup role the AWS managed backup and restore policies", async () => {
@@ -85,7 +88,7 @@ describe("BackupPlan", () => {
     });
 
     it("validation enforces delete-after >= cold-after + 90", () => {
-        expect(validateBackupPlanArgs({ namePrefix: "x", environment: "dev", kmsKeyArn: "k", sourceKeyArns: [], coldStorageAfterDays: 30, deleteAfterDays: 100 }))
+        expect(validateBackupPlanArgs({ namePrefix: "x", stack: "dev", kmsKeyArn: "k", sourceKeyArns: [], coldStorageAfterDays: 30, deleteAfterDays: 100 }))
             .to.deep.equal(["deleteAfterDays must be at least coldStorageAfterDays + 90 = 120 (got 100)"]);
     });
 
@@ -93,7 +96,7 @@ describe("BackupPlan", () => {
         const plan = await planStack("staging");
         const sel = one(plan, "aws:backup/restoreTestingSelection:RestoreTestingSelection", "-restore-test-tables");
         expect(sel.inputs.protectedResourceArns).to.deep.equal(["*"]);
-        expect(sel.inputs.protectedResourceConditions.stringEquals.map((c: any) => c.key)).to.include("aws:ResourceTag/Environment");
+        expect(sel.inputs.protectedResourceConditions.stringEquals.map((c: any) => c.key)).to.include("aws:ResourceTag/Stack");
         const dataKey = one(plan, "aws:kms/key:Key", "-keys-data-key");
         expect(sel.inputs.restoreMetadataOverrides).to.deep.equal({ encryptionType: "KMS", kmsMasterKeyArn: out(dataKey).arn });
         expect(sel.inputs.validationWindowHours).to.be.within(1, 168);

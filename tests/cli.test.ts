@@ -104,7 +104,6 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
         { name: "plan: --json onto a folder (before planning)", command: "plan", args: ["dev", "--json", dir], code: 3, line: /^plan: cannot write --json file .*: it is a folder$/ },
         { name: "plan: unknown option", command: "plan", args: ["dev", "--jsn", "x"], code: 3, line: /^plan: unknown option --jsn$/ },
         { name: "plan: no stack", command: "plan", args: [], code: 3, line: /^plan: missing <stack>/ },
-        { name: "plan: --show of no resource", command: "plan", args: ["dev", "--show", "users-tabel"], code: 3, line: /^plan: --show users-tabel: no resource of the dev plan has that name/ },
         { name: "plan: a program bug", command: "plan", args: ["s", "--project", brokenProject], code: 4, line: /^plan: unexpected error: .*reading 'region'.* \(run again with --verbose for the stack trace\)$/ },
         { name: "policy: missing plan file", command: "policy", args: [path.join(dir, "missing.json")], code: 3, line: /^policy: plan file .*missing\.json does not exist$/ },
         { name: "policy: a JSON file that is not a plan", command: "policy", args: [notPlan], code: 3, line: /^policy: .*not-a-plan\.json is not a plan: it has no project, stack, resources; write one with `npm run plan -- <stack> --json <file>`$/ },

@@ -10,10 +10,10 @@ import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-p
 import { ATTACHABLE_MANAGED_POLICIES, DEPLOY_ROLE_PATH, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, validateGithubDeployAccessArgs } from "../bootstrap/github-deploy-access";
 import { resolveBootstrapSettings } from "../bootstrap/settings";
 import { SettingsError } from "../config";
-import { Plan, PlannedResource, runPlan } from "../scripts/lib/planner";
+import { Plan, PlannedResource } from "../scripts/lib/planner";
 import { REPO_ROOT } from "../scripts/lib/paths";
 import { checkDocument, checkResources } from "../scripts/lib/iam-check";
-import { mandatory, ofType, one, out, parse, planStack, STACKS } from "./harness";
+import { mandatory, ofType, one, out, parse, planStack, planWith, STACKS } from "./harness";
 
 const REPO = "acme/ai-nutritionist-infra";
 const ACCOUNT = "123456789012";
@@ -83,7 +83,7 @@ describe("GitHub deploy access (bootstrap)", () => {
     let provider: string;
 
     before(async () => {
-        plan = await runPlan({
+        plan = await planWith({
             stack: "state",
             projectDir: path.join(REPO_ROOT, "bootstrap"),
             overrides: { "ai-nutritionist-bootstrap:githubRepository": REPO },

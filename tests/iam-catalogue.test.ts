@@ -5,9 +5,9 @@
 import * as path from "path";
 import { expect } from "chai";
 import { checkDocument, checkResources, PlanIamReport, policyDocuments } from "../scripts/lib/iam-check";
-import { runPlan } from "../scripts/lib/planner";
+
 import { REPO_ROOT } from "../scripts/lib/paths";
-import { ofType, parse, planStack, STACKS } from "./harness";
+import { ofType, parse, planStack, planWith, STACKS } from "./harness";
 
 /** Variants that add statements the plain stacks lack: a bought SMS number (two-way SMS, the worker replies over AWS SMS). */
 const VARIANTS: [string, Record<string, string>][] = [
@@ -30,7 +30,7 @@ describe("IAM documents against AWS's catalogue (actions, condition keys, resour
     }
 
     it("bootstrap: every document fits", async () => {
-        const plan = await runPlan({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
+        const plan = await planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
         const report = await checkResources(plan.resources);
         expect(report.documents).to.be.greaterThan(1);
         expect(report.findings).to.deep.equal([]);

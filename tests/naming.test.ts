@@ -10,7 +10,7 @@ import { fitName, MAX_STACK_NAME_LENGTH, NAME_RULES, valuesAt } from "../compone
 import { nameResource } from "../scripts/lib/mocks";
 import { loadStackConfig } from "../scripts/lib/stack-config";
 import { Plan, REPO_ROOT, runPlan } from "../scripts/lib/planner";
-import { planStack, STACKS } from "./harness";
+import { planStack, planWith, STACKS } from "./harness";
 
 /** Every account-scoped name and name prefix a plan sets explicitly (auto-names get random suffixes). */
 export function fixedNames(plan: Plan): Map<string, string> {
@@ -43,7 +43,7 @@ describe("names", () => {
             const plans = [
                 ...await Promise.all(STACKS.map(s => planStack(s))),
                 await planStack("staging", { tableBillingMode: "PROVISIONED", smsRequestPhoneNumber: "true" }),
-                await runPlan({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") }),
+                await planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") }),
             ];
             const types = new Set(plans.flatMap(p => p.resources.filter(r => r.custom).map(r => r.type)));
             expect([...types].filter(t => !NAME_RULES[t]), "types without a NAME_RULES entry").to.deep.equal([]);
@@ -133,8 +133,8 @@ describe("names", () => {
     describe("stack-scoped names", () => {
         it(`plans every stack's settings under a stack name of ${MAX_STACK_NAME_LENGTH} characters`, async () => {
             const stack = "q".repeat(MAX_STACK_NAME_LENGTH);
-            await runPlan({ stack, configFile: path.join(REPO_ROOT, "Pulumi.prod.yaml"), policyConfig: false });
-            await runPlan({ stack, configFile: path.join(REPO_ROOT, "Pulumi.dev.yaml"), policyConfig: false });
+            await planWith({ stack, configFile: path.join(REPO_ROOT, "Pulumi.prod.yaml"), policyConfig: false });
+            await planWith({ stack, configFile: path.join(REPO_ROOT, "Pulumi.dev.yaml"), policyConfig: false });
         });
 
         it("refuses a longer stack name at settings time, naming the cap", async () => {
@@ -153,11 +153,11 @@ describe("names", () => {
 
         it("a qa stack planned from staging's settings shares no fixed name with staging", async () => {
             const staging = fixedNames(await planStack("staging"));
-            const qa = fixedNames(await runPlan({ stack: "qa", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false" } }));
+            const qa = fixedNames(await planWith({ stack: "qa", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false" } }));
             expect(qa.size).to.be.greaterThan(10);
             expect([...qa.keys()].filter(n => staging.has(n)).map(n => `${n} (${qa.get(n)})`)).to.deep.equal([]);
             // The comparison does see shared names when there are some: staging planned again as "staging".
-            const again = fixedNames(await runPlan({ stack: "staging", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false" } }));
+            const again = fixedNames(await planWith({ stack: "staging", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false" } }));
             expect([...again.keys()].filter(n => staging.has(n)).length).to.be.greaterThan(10);
         });
     });

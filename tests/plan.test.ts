@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { createMocks, MOCK_ACCOUNT } from "../scripts/lib/mocks";
 import { REPO_ROOT } from "../scripts/lib/paths";
-import { mandatory, ofType, one, planStack, STACKS } from "./harness";
+import { mandatory, ofType, one, planStack, planWith, STACKS } from "./harness";
 
 /** The ARN shape each service uses (service, region or none, account or none). */
 const ARN_SHAPES: Record<string, RegExp> = {
@@ -125,11 +125,10 @@ describe("offline plan", () => {
 
 describe("stack secrets", () => {
     it("a secure: value in the settings file becomes a Secrets Manager value, never plain text in the plan", async () => {
-        const { runPlan } = await import("../scripts/lib/planner");
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "secrets-")), "Pulumi.dev.yaml");
         fs.writeFileSync(file, fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8") +
             "  ai-nutritionist:twilioAuthToken:\n    secure: AAABAKz1ZW5jcnlwdGVk\n  ai-nutritionist:twilioAccountSid: AC0123456789abcdef0123456789abcdef\n  ai-nutritionist:twilioPhoneNumber: \"+15550100200\"\n");
-        const plan = await runPlan({ stack: "dev", configFile: file });
+        const plan = await planWith({ stack: "dev", configFile: file });
         const version = one(plan, "aws:secretsmanager/secretVersion:SecretVersion", "-secrets-twilioAuthToken-value");
         expect(version.inputs.secretString).to.equal("[secret]");
         expect(JSON.stringify(plan.resources)).not.to.contain("offline-plan-placeholder-secret");

@@ -60,8 +60,8 @@ export function planKey(opts: PlanOptions): string | null {
     if (!src) return null;
     const normal = {
         stack: opts.stack,
-        configFile: opts.configFile ? path.resolve(opts.configFile) : null,
-        configText: opts.configFile && fs.existsSync(opts.configFile) ? fs.readFileSync(opts.configFile, "utf8") : null,
+        // A --config file by its content (its path does not change the plan; tests write them to temp folders).
+        configText: opts.configFile ? (fs.existsSync(opts.configFile) ? fs.readFileSync(opts.configFile, "utf8") : "(missing)") : null,
         overrides: Object.fromEntries(Object.entries(opts.overrides ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v ?? null])),
         projectDir: path.relative(REPO_ROOT, opts.projectDir ?? REPO_ROOT),
         program: opts.program ?? null,
