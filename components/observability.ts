@@ -161,16 +161,26 @@ export class Observability extends pulumi.ComponentResource {
         }
 
         this.queries();
+        // X-Ray groups and sampling rules are account-wide: scope both to this stack's services, so two
+        // stacks in one account do not sample or group each other's traces. API Gateway traces a stage
+        // as service `<api name>/<stage>`, type AWS::ApiGateway::Stage
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-configuring-xray-sampling-rules.html);
+        // a Lambda function as its function name.
+        const apiService = args.api ? pulumi.interpolate`${args.api.name}/${args.api.stage}` : undefined;
+        const services = apiService ? [apiService] : args.functions.map(f => f.name);
         new aws.xray.Group(`${name}-slow-requests`, {
             groupName: fitName(`${args.prefix}-slow`, 32), // X-Ray group names: at most 32 (CreateGroup)
-            filterExpression: `responsetime > ${t.apiLatencyP95Ms / 1000}`,
+            filterExpression: pulumi.all(services).apply(names =>
+                `(${names.map(n => `service(${JSON.stringify(n)})`).join(" OR ")}) AND responsetime > ${t.apiLatencyP95Ms / 1000}`),
             insightsConfiguration: { insightsEnabled: true, notificationsEnabled: true },
         }, { parent: this });
-        new aws.xray.SamplingRule(`${name}-sampling`, {
-            ruleName: fitName(args.prefix, 32), // sampling rule names: at most 32 (SamplingRule)
-            priority: 1000, version: 1, reservoirSize: 1, fixedRate: args.tracingSampleRate ?? 0.05,
-            host: "*", httpMethod: "*", urlPath: "/webhooks/*", serviceName: "*", serviceType: "*", resourceArn: "*",
-        }, { parent: this });
+        if (apiService) {
+            new aws.xray.SamplingRule(`${name}-sampling`, {
+                ruleName: fitName(args.prefix, 32), // sampling rule names: at most 32 (SamplingRule)
+                priority: 1000, version: 1, reservoirSize: 1, fixedRate: args.tracingSampleRate ?? 0.05,
+                host: "*", httpMethod: "*", urlPath: "/webhooks/*", serviceName: apiService, serviceType: "AWS::ApiGateway::Stage", resourceArn: "*",
+            }, { parent: this });
+        }
 
         const scope = args.budget.tag;
         this.budget = new aws.budgets.Budget(`${name}-budget`, {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { ofType, one, out, parse, planStack } from "./harness";
-import { Plan } from "../scripts/lib/planner";
+import * as path from "path";
+import { ofType, one, out, parse, planStack, planWith } from "./harness";
+import { Plan, REPO_ROOT } from "../scripts/lib/planner";
 import { MOCK_ACCOUNT } from "../scripts/lib/mocks";
 
 const alarm = (plan: any, suffix: string) => one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", `-observability-${suffix}`);
@@ -130,8 +131,25 @@ describe("Observability", () => {
         const plan = await planStack("prod");
         const names = ofType(plan, "aws:cloudwatch/queryDefinition:QueryDefinition").map(q => q.inputs.name);
         expect(names).to.have.members(["ai-nutritionist-prod/errors", "ai-nutritionist-prod/slow-invocations", "ai-nutritionist-prod/slow-requests"]);
-        expect(one(plan, "aws:xray/group:Group", "-observability-slow-requests").inputs.filterExpression).to.equal("responsetime > 0.5");
-        expect(one(plan, "aws:xray/samplingRule:SamplingRule", "-observability-sampling").inputs).to.include({ fixedRate: 0.05, urlPath: "/webhooks/*" });
+        const api = `${out(one(plan, "aws:apigateway/restApi:RestApi", "-api-api")).name}/prod`;
+        expect(one(plan, "aws:xray/group:Group", "-observability-slow-requests").inputs.filterExpression).to.equal(`(service("${api}")) AND responsetime > 0.5`);
+        expect(one(plan, "aws:xray/samplingRule:SamplingRule", "-observability-sampling").inputs).to.include({ fixedRate: 0.05, urlPath: "/webhooks/*", serviceName: api, serviceType: "AWS::ApiGateway::Stage" });
+    });
+
+    // Sampling rules and groups are account-wide: two stacks in one account must not share their scope.
+    it("scopes the X-Ray sampling rule and group to this stack's API: a qa stack beside staging overlaps neither", async () => {
+        const staging = await planStack("staging");
+        const qa = await planWith({ stack: "qa", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false" } });
+        const scope = (p: Plan) => {
+            const rule = one(p, "aws:xray/samplingRule:SamplingRule", "-observability-sampling").inputs;
+            const services = [...one(p, "aws:xray/group:Group", "-observability-slow-requests").inputs.filterExpression.matchAll(/service\("([^"]+)"\)/g)].map(m => m[1]);
+            return { rule: rule.serviceName as string, services, wildcard: [rule.serviceName, rule.serviceType, rule.host].every(v => v === "*") || /[*?]/.test(rule.serviceName) };
+        };
+        const [a, b] = [scope(staging), scope(qa)];
+        for (const s of [a, b]) expect(s.wildcard).to.equal(false);
+        expect(a.services).to.deep.equal([a.rule]);
+        expect(b.services).to.deep.equal([b.rule]);
+        expect(a.rule).to.not.equal(b.rule);
     });
 
     it("creates nothing of it when monitoring is off", async () => {
