@@ -11,6 +11,8 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { bedrockKey, CostResource, estimate, FREE_TYPES, isComponentType, runsPerMonth } from "../policy-pack/cost/engine";
 import { NoPriceTableError, PRICE_TABLES } from "../policy-pack/cost/prices";
+import { fromPolicyResources, stackFacts } from "../policy-pack/cost/stack";
+import { costBudget } from "../policy-pack/policies/cost-budget";
 import { DEFAULT_USAGE, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
 import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../scripts/cost-docs";
 import { CostInputError, costResources, estimatePlan, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
@@ -289,6 +291,20 @@ describe("cost estimate (npm run cost)", function () {
             expect(busy[0].message).to.contain("exceeds the budget of $200");
             const bad = evaluatePolicies(plan.resources, { "cost-budget": { usage: { messagesPerMonht: 1 } } }).filter(x => x.policy === "cost-budget");
             expect(bad[0].message).to.contain("usage.messagesPerMonht: unknown assumption");
+        });
+
+        it("finds the region and environment from the resources' providers when a preview lists no provider resources", () => {
+            const provider = { urn: "urn:prov", type: "pulumi:providers:aws", name: "main", props: { region: "us-east-1", defaultTags: { tags: { Environment: "staging" } } } };
+            const key = { urn: "urn:key", type: "aws:kms/key:Key", name: "k", props: {}, provider };
+            const budget = { urn: "urn:budget", type: "aws:budgets/budget:Budget", name: "b", props: { budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "0.50" }, provider };
+            const resources = fromPolicyResources([key, budget]);
+            expect(resources.map(r => r.urn)).to.deep.equal(["urn:key", "urn:budget", "urn:prov"]);
+            expect(stackFacts(resources)).to.deep.equal({ region: "us-east-1", environment: "staging", budget: 0.5, budgetUrn: "urn:budget" });
+            const v: { message: string; urn?: string }[] = [];
+            (costBudget as any).validateStack({ resources: [key, budget], getConfig: () => ({}), notApplicable: () => undefined }, (message: string, urn?: string) => v.push({ message, urn }));
+            expect(v).to.have.length(1);
+            expect(v[0].message).to.match(/estimated monthly cost \$1\.03 .* at the staging usage profile\) exceeds the budget of \$0\.5/);
+            expect(v[0].urn).to.equal("urn:budget");
         });
 
         it("refuses to guess in a region with no price table", async () => {

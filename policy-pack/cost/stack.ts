@@ -32,3 +32,34 @@ export function stackFacts(resources: CostResource[]): StackFacts {
         .sort((a, b) => a.usd - b.usd);
     return { region, environment: tagged?.Environment, budget: amounts[0]?.usd, budgetUrn: amounts[0]?.urn };
 }
+
+/** A resource as a policy sees it (PolicyResource's shape, read loosely). */
+export interface PolicyResourceLike {
+    urn: string;
+    type: string;
+    name: string;
+    props: any;
+    parent?: { urn: string };
+    provider?: { urn: string; type: string; name: string; props: any };
+}
+
+/**
+ * The engine's input from the resources a stack policy receives. A preview may not list provider
+ * resources among them, so the providers the resources name are added (they price at nothing and
+ * carry the region and the Environment tag).
+ */
+export function fromPolicyResources(resources: PolicyResourceLike[]): CostResource[] {
+    const out: CostResource[] = resources.map(r => {
+        const region = prop(r.provider?.props, "region");
+        return { urn: r.urn, type: r.type, name: r.name, props: r.props, parent: r.parent?.urn, region: typeof region === "string" ? region : undefined };
+    });
+    const seen = new Set(out.map(r => r.urn));
+    for (const r of resources) {
+        const p = r.provider;
+        if (p && !seen.has(p.urn)) {
+            seen.add(p.urn);
+            out.push({ urn: p.urn, type: p.type, name: p.name, props: p.props });
+        }
+    }
+    return out;
+}

@@ -10,9 +10,9 @@
  */
 import { CostResource, estimate, PRICED_TYPES } from "../cost/engine";
 import { NoPriceTableError } from "../cost/prices";
-import { stackFacts } from "../cost/stack";
+import { fromPolicyResources, stackFacts } from "../cost/stack";
 import { applyUsage, defaultUsage } from "../cost/usage";
-import { read, stackPolicy } from "./helpers";
+import { stackPolicy } from "./helpers";
 
 export const costBudget = stackPolicy({
     name: "cost-budget",
@@ -31,10 +31,7 @@ export const costBudget = stackPolicy({
         },
     },
     check: (resources, violation, _args, config) => {
-        const costResources: CostResource[] = resources.map(r => ({
-            urn: r.urn, type: r.type, name: r.name, props: r.props, parent: r.parent?.urn,
-            region: typeof read(r.provider?.props, "region") === "string" ? read(r.provider?.props, "region") : undefined,
-        }));
+        const costResources: CostResource[] = fromPolicyResources(resources);
         const facts = stackFacts(costResources);
         const fromConfig = typeof config.monthlyBudget === "number" && config.monthlyBudget > 0;
         const budget = fromConfig ? config.monthlyBudget : facts.budget;
