@@ -5,14 +5,13 @@
  */
 import * as path from "path";
 import { expect } from "chai";
-import { runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { ATTACHABLE_MANAGED_POLICIES, DEPLOY_ROLE_PATH, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, validateGithubDeployAccessArgs } from "../bootstrap/github-deploy-access";
 import { resolveBootstrapSettings } from "../bootstrap/settings";
 import { SettingsError } from "../config";
 import { Plan, PlannedResource } from "../scripts/lib/planner";
 import { REPO_ROOT } from "../scripts/lib/paths";
-import { checkDocument, checkResources } from "../scripts/lib/iam-check";
+import { checkDocument, checkResources, SimulationResult, simulateRequest } from "../scripts/lib/iam-check";
 import { mandatory, ofType, one, out, parse, planStack, planWith, STACKS } from "./harness";
 
 const REPO = "acme/ai-nutritionist-infra";
@@ -35,43 +34,28 @@ const POWER_USER_ACCESS = {
     ],
 };
 
-type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+type Decision = SimulationResult;
 
 /**
  * May a GitHub token with this subject and audience, presented through this provider, assume the
- * role? `runUnsafeSimulation` because AWS's service authorization reference (and so iam-data)
- * lists GitHub's `environment`/`repository` keys for sts:AssumeRoleWithWebIdentity but not the
- * generic OIDC `<provider>:sub` and `:aud` keys that the IAM User Guide documents, and the
- * validated simulation drops keys it does not know. The trust policy is validated here
- * (iam-policy's validateTrustPolicy) and handed over with a name, which the unsafe path needs.
+ * role? iam-check's simulateRequest keeps the OIDC `<provider>:sub` and `:aud` keys, which AWS's
+ * service authorization reference (and so iam-data's validated simulation) does not list for
+ * token.actions.githubusercontent.com although the IAM User Guide documents them.
  */
-function assume(trust: any, roleArn: string, claims: { sub: string; aud?: string }, providerArn: string): Decision {
-    return (runUnsafeSimulation({
-        request: {
-            principal: providerArn,
-            action: "sts:AssumeRoleWithWebIdentity",
-            resource: { resource: roleArn, accountId: ACCOUNT },
-            contextVariables: { [`${GITHUB_OIDC_HOST}:sub`]: claims.sub, [`${GITHUB_OIDC_HOST}:aud`]: claims.aud ?? GITHUB_OIDC_AUDIENCE },
-        },
-        identityPolicies: [],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy: createValidatedPolicy(trust, validateTrustPolicy, { name: "trust" }),
-    } as any, {}) as any);
+function assume(trust: any, roleArn: string, claims: { sub: string; aud?: string }, providerArn: string): Promise<Decision> {
+    return simulateRequest({
+        principal: providerArn,
+        action: "sts:AssumeRoleWithWebIdentity",
+        resourceArn: roleArn,
+        accountId: ACCOUNT,
+        context: { [`${GITHUB_OIDC_HOST}:sub`]: claims.sub, [`${GITHUB_OIDC_HOST}:aud`]: claims.aud ?? GITHUB_OIDC_AUDIENCE },
+        resourcePolicy: trust,
+    });
 }
 
 /** What a deploy role may do, with its managed and inline policies (same account); a KMS key's own policy as `resourcePolicy`. */
-async function may(policies: any[], roleArn: string, action: string, resource: string, context: Record<string, string | string[]> = {}, resourcePolicy?: any): Promise<Decision> {
-    const r: any = await runSimulation({
-        request: { principal: roleArn, action, resource: { resource, accountId: ACCOUNT }, contextVariables: context },
-        identityPolicies: policies.map((policy, n) => ({ name: `p${n}`, policy })),
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy,
-    } as any, {});
-    if (r.resultType === "error") throw new Error(`${action} on ${resource}: ${JSON.stringify(r.errors)}`);
-    if (r.result?.ignoredContextKeys?.length) throw new Error(`${action}: context keys ignored by the simulator: ${r.result.ignoredContextKeys}`);
-    return r.overallResult;
+function may(policies: any[], roleArn: string, action: string, resource: string, context: Record<string, string | string[]> = {}, resourcePolicy?: any): Promise<Decision> {
+    return simulateRequest({ principal: roleArn, action, resourceArn: resource, accountId: ACCOUNT, context, identityPolicies: policies, resourcePolicy });
 }
 
 describe("GitHub deploy access (bootstrap)", () => {
@@ -133,12 +117,12 @@ describe("GitHub deploy access (bootstrap)", () => {
     });
 
     for (const stack of ["dev", "staging", "prod"]) {
-        it(`the ${stack} role is assumable only by a job of ${REPO} in environment ${stack}, with the sts.amazonaws.com audience`, () => {
+        it(`the ${stack} role is assumable only by a job of ${REPO} in environment ${stack}, with the sts.amazonaws.com audience`, async () => {
             const t = trust(stack);
             const arn = roleArn(stack);
-            expect(assume(t, arn, { sub: `repo:${REPO}:environment:${stack}` }, provider)).to.equal("Allowed");
+            expect(await assume(t, arn, { sub: `repo:${REPO}:environment:${stack}` }, provider)).to.equal("Allowed");
             for (const other of STACKS.filter(s => s !== stack)) {
-                expect(assume(t, arn, { sub: `repo:${REPO}:environment:${other}` }, provider), `from environment ${other}`).to.equal("ImplicitlyDenied");
+                expect(await assume(t, arn, { sub: `repo:${REPO}:environment:${other}` }, provider), `from environment ${other}`).to.equal("ImplicitlyDenied");
             }
             const refused = [
                 `repo:acme/other-repo:environment:${stack}`,          // another repository of the owner
@@ -147,16 +131,16 @@ describe("GitHub deploy access (bootstrap)", () => {
                 `repo:${REPO}:pull_request`,                          // a pull request
                 `repo:${REPO}:environment:${stack}-copy`,             // a look-alike environment
             ];
-            for (const sub of refused) expect(assume(t, arn, { sub }, provider), sub).to.equal("ImplicitlyDenied");
-            expect(assume(t, arn, { sub: `repo:${REPO}:environment:${stack}`, aud: "https://github.com/acme" }, provider), "other audience").to.equal("ImplicitlyDenied");
-            expect(assume(t, arn, { sub: `repo:${REPO}:environment:${stack}` }, `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.com`), "other provider").to.equal("ImplicitlyDenied");
+            for (const sub of refused) expect(await assume(t, arn, { sub }, provider), sub).to.equal("ImplicitlyDenied");
+            expect(await assume(t, arn, { sub: `repo:${REPO}:environment:${stack}`, aud: "https://github.com/acme" }, provider), "other audience").to.equal("ImplicitlyDenied");
+            expect(await assume(t, arn, { sub: `repo:${REPO}:environment:${stack}` }, `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.com`), "other provider").to.equal("ImplicitlyDenied");
         });
     }
 
-    it("the trust evaluator refuses a trust policy without the environment in its subject (bad fixture)", () => {
+    it("the trust evaluator refuses a trust policy without the environment in its subject (bad fixture)", async () => {
         const loose = parse(JSON.stringify(trust("dev")).replace(`:environment:dev`, ":*")
             .replace('"StringEquals"', '"StringLike"'));
-        expect(assume(loose, roleArn("dev"), { sub: `repo:${REPO}:environment:prod` }, provider)).to.equal("Allowed");
+        expect(await assume(loose, roleArn("dev"), { sub: `repo:${REPO}:environment:prod` }, provider)).to.equal("Allowed");
     });
 
     it("a deploy role may use its stack's state and the secrets key", async () => {
