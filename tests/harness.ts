@@ -11,6 +11,7 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import { expect } from "chai";
 import { Plan, PlannedResource, PlanOptions, REPO_ROOT, runPlan } from "../scripts/lib/planner";
 import { cachedPlan } from "../scripts/lib/plan-cache";
+import { NAMESPACE, resolveSettings, SettingsError } from "../config";
 
 const cache = new Map<string, Promise<Plan>>();
 
@@ -76,3 +77,24 @@ export function mandatory(plan: Plan) {
 }
 
 export const STACKS = ["dev", "staging", "prod"] as const;
+
+/** A minimal valid config map of an environment (`key` → raw value; bare keys get our namespace). */
+export function baseSettings(env: string, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+        "aws:region": "us-east-1",
+        [`${NAMESPACE}:environment`]: env,
+        [`${NAMESPACE}:alertEmail`]: "ops@example.com",
+        ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k.includes(":") ? k : `${NAMESPACE}:${k}`, v])),
+    };
+}
+
+/** The problems resolveSettings reports for a config (it must refuse it). */
+export function settingsProblems(config: Record<string, string>, secretKeys?: string[]): string[] {
+    try {
+        resolveSettings(config, undefined, undefined, secretKeys);
+    } catch (e) {
+        expect(e).to.be.instanceOf(SettingsError);
+        return (e as SettingsError).problems;
+    }
+    throw new Error("expected a SettingsError");
+}

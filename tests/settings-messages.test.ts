@@ -5,23 +5,10 @@ import { expect } from "chai";
 import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SettingsError, show } from "../config";
 import { loadStackConfig } from "../scripts/lib/stack-config";
 import { REPO_ROOT } from "../scripts/lib/paths";
+import { baseSettings, settingsProblems } from "./harness";
 
-const base = (env: string, extra: Record<string, string> = {}) => ({
-    "aws:region": "us-east-1",
-    [`${NAMESPACE}:environment`]: env,
-    [`${NAMESPACE}:alertEmail`]: "ops@example.com",
-    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k.includes(":") ? k : `${NAMESPACE}:${k}`, v])),
-});
-
-function problems(config: Record<string, string>, secretKeys?: string[]): string[] {
-    try {
-        resolveSettings(config, undefined, undefined, secretKeys);
-    } catch (e) {
-        expect(e).to.be.instanceOf(SettingsError);
-        return (e as SettingsError).problems;
-    }
-    throw new Error("expected a SettingsError");
-}
+const base = baseSettings;
+const problems = settingsProblems;
 
 describe("settings messages (issue 14)", () => {
     describe("secrets", () => {

@@ -3,28 +3,15 @@ import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { expect } from "chai";
 import * as yaml from "js-yaml";
-import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECRET_KEYS, SECURITY_TIERS, SETTINGS, SettingsError } from "../config";
+import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECRET_KEYS, SECURITY_TIERS, SETTINGS } from "../config";
 import { markdownTable, pulumiYamlConfig } from "../scripts/settings-doc";
 import { decidedKeys, renderStackFile } from "../scripts/new-stack";
 import { loadStackConfig } from "../scripts/lib/stack-config";
 import { REPO_ROOT } from "../scripts/lib/paths";
+import { baseSettings, settingsProblems } from "./harness";
 
-const base = (env: string, extra: Record<string, string> = {}) => ({
-    "aws:region": "us-east-1",
-    [`${NAMESPACE}:environment`]: env,
-    [`${NAMESPACE}:alertEmail`]: "ops@example.com",
-    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k.includes(":") ? k : `${NAMESPACE}:${k}`, v])),
-});
-
-function problems(config: Record<string, string>): string[] {
-    try {
-        resolveSettings(config);
-    } catch (e) {
-        expect(e).to.be.instanceOf(SettingsError);
-        return (e as SettingsError).problems;
-    }
-    throw new Error("expected a SettingsError");
-}
+const base = baseSettings;
+const problems = settingsProblems;
 
 describe("settings", () => {
     describe("environment profiles and security tiers", () => {
