@@ -15,7 +15,7 @@ import { fromPolicyResources, stackFacts } from "../policy-pack/cost/stack";
 import { costBudget } from "../policy-pack/policies/cost-budget";
 import { DEFAULT_USAGE, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
 import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../scripts/cost-docs";
-import { CostInputError, costResources, estimatePlan, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
+import { CostInputError, costResources, estimatePlan, planCostLine, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
 import { evaluatePolicies } from "../scripts/lib/policy-runner";
 import { Plan, planJson, REPO_ROOT } from "../scripts/lib/planner";
 import { loadStackConfig } from "../scripts/lib/stack-config";
@@ -361,6 +361,15 @@ describe("cost estimate (npm run cost)", function () {
             const over = cli("staging", "--plan", planFile);
             expect(over.status).to.equal(1);
             expect(over.stdout).to.contain("budget $10.00").and.to.contain("OVER BUDGET");
+        });
+
+        it("npm run plan's estimate line: total, fixed and usage, and the stack's budget; refused for a region with no table", async () => {
+            const line = planCostLine(asPlan(await planStack("prod")), { projectDir: REPO_ROOT, mainProject: true });
+            const e = (await costOf("prod")).detail.estimate;
+            expect(line).to.equal(`Estimated monthly cost: $${e.totalMonthly.toFixed(2)} (fixed $${e.fixedMonthly.toFixed(2)}, usage $${e.usageMonthly.toFixed(2)} at the prod usage profile); ` +
+                `budget $1000.00 (${Math.round(e.totalMonthly / 10)}%)${e.notEstimated.length ? `; ${e.notEstimated.length} not estimated` : ""}. Details: npm run cost -- prod`);
+            const eu = planCostLine(asPlan(await planStack("staging", { "aws:region": "eu-west-1" })), { projectDir: REPO_ROOT, mainProject: false });
+            expect(eu).to.match(/^Estimated monthly cost: refused — no price table for region eu-west-1/);
         });
 
         it("docs/costs.md and docs/cost-chart.svg are the generated ones (npm run cost:docs)", async () => {
