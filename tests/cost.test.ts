@@ -307,6 +307,16 @@ describe("cost estimate (npm run cost)", function () {
             expect(v[0].urn).to.equal("urn:budget");
         });
 
+        it("refuses to guess when no provider names the region", () => {
+            const provider = { urn: "urn:prov", type: "pulumi:providers:aws", name: "main", props: { defaultTags: { tags: { Environment: "staging" } } } };
+            const key = { urn: "urn:key", type: "aws:kms/key:Key", name: "k", props: {}, provider };
+            const budget = { urn: "urn:budget", type: "aws:budgets/budget:Budget", name: "b", props: { budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "1000" }, provider };
+            expect(stackFacts(fromPolicyResources([key, budget])).region).to.equal(undefined);
+            const v: { message: string; urn?: string }[] = [];
+            (costBudget as any).validateStack({ resources: [key, budget], getConfig: () => ({}), notApplicable: () => undefined }, (message: string, urn?: string) => v.push({ message, urn }));
+            expect(v).to.deep.equal([{ message: "cannot check the budget of $1000: the stack's region is unknown (no AWS provider in the preview sets a region)", urn: "urn:budget" }]);
+        });
+
         it("refuses to guess in a region with no price table", async () => {
             const plan = await planStack("staging", { "aws:region": "eu-west-1" });
             const v = plan.violations.filter(x => x.policy === "cost-budget");
