@@ -285,7 +285,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "enableMonitoring", kind: "boolean", group: "Observability", terraform: "enable_monitoring", default: true,
       description: "Alerts topic, dashboard, alarms, budgets and anomaly detection." },
     { key: "activateCostAllocationTags", kind: "boolean", group: "Observability", default: false,
-      description: "Activate the Project, Environment, Owner and CostCenter tags for cost allocation (Billing). Off by default: activation fails for a tag key Billing has not yet seen on a billed resource (up to 24 hours after first use) and in an Organizations member account (only the management account may activate); turn it on in the management account once the tags appear in Billing." },
+      description: "Activate the Project, Environment, Stack, Owner and CostCenter tags for cost allocation (Billing), and scope the monthly budget and the cost anomaly monitor to this stack's Stack tag. Off (the default), the budget and the anomaly monitor cover the whole AWS account: Budgets and Cost Explorer see no tag that is not activated. Off by default because activation fails for a tag key Billing has not yet seen on a billed resource (up to 24 hours after first use) and in an Organizations member account (only the management account may activate); turn it on in the management account once the tags appear in Billing." },
     { key: "alertEmail", kind: "string", group: "Observability", terraform: "alert_email",
       check: v => v === "" || EMAIL_RE.test(v) ? undefined : "must be an e-mail address",
       description: "E-mail subscribed to the alerts topic." },

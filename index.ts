@@ -258,9 +258,11 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
         ...(sms.failureMetric ? [sms.failureMetric] : []),
     ],
     extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
-    budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, environment: env },
+    // Budgets and Cost Explorer see a user tag only once it is activated: without activation the
+    // budget and the anomaly monitor cover the whole account; with it, this stack's Stack tag.
+    budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, tag: settings.activateCostAllocationTags ? { key: "Stack", value: stack } : undefined },
     // Opt-in (activateCostAllocationTags): activation fails for keys Billing has not seen and in member accounts.
-    costAllocationTags: settings.activateCostAllocationTags ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy")] : [],
+    costAllocationTags: settings.activateCostAllocationTags ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy"), "Stack"] : [],
     tracingSampleRate: isProd ? 0.05 : 1,
 }, inMainRegion) : undefined;
 

@@ -60,8 +60,15 @@ export interface ObservabilityArgs {
     customMetrics?: { namespace: string; metricName: string; dimensions: Record<string, string> }[];
     /** Alarms made elsewhere (Twilio) to show on the dashboard. */
     extraAlarmArns?: pulumi.Input<string>[];
-    /** Monthly budget in USD, its e-mail, and the tag that scopes it. */
-    budget: { limitUsd: number; email?: string; environment: string };
+    /**
+     * Monthly budget in USD, its e-mail, and the cost-allocation tag that scopes it and the anomaly
+     * monitor (e.g. `{ key: "Stack", value: "prod" }`). Budgets and Cost Explorer see a user tag only
+     * once it is activated for cost allocation
+     * (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html), so pass
+     * `tag` only together with its key in `costAllocationTags`. Defaults to no tag: the budget and the
+     * anomaly monitor cover the whole account.
+     */
+    budget: { limitUsd: number; email?: string; tag?: { key: string; value: string } };
     /** Activate cost-allocation tags (account-wide; only the account owner stack). Defaults to none. */
     costAllocationTags?: string[];
     /** X-Ray sampling of the webhooks: fraction after the first request each second. Defaults to 0.05. */
@@ -73,7 +80,7 @@ export interface ObservabilityArgs {
  * infrastructure health, security, cost), alarms on every resource that exists routed to the
  * critical and warning topics, Logs Insights queries, an X-Ray group and sampling rule, the
  * monthly budget with 50/80/100 % actual and 100 % forecast notifications, and cost anomaly
- * detection scoped by the Environment tag.
+ * detection, scoped by an activated cost-allocation tag or else account-wide.
  */
 export class Observability extends pulumi.ComponentResource {
     public readonly dashboard: aws.cloudwatch.Dashboard;
@@ -154,23 +161,36 @@ export class Observability extends pulumi.ComponentResource {
         }
 
         this.queries();
+        // X-Ray groups and sampling rules are account-wide: scope both to this stack's services, so two
+        // stacks in one account do not sample or group each other's traces. API Gateway traces a stage
+        // as service `<api name>/<stage>`, type AWS::ApiGateway::Stage
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-configuring-xray-sampling-rules.html);
+        // a Lambda function as its function name.
+        const apiService = args.api ? pulumi.interpolate`${args.api.name}/${args.api.stage}` : undefined;
+        const services = apiService ? [apiService] : args.functions.map(f => f.name);
         new aws.xray.Group(`${name}-slow-requests`, {
             groupName: fitName(`${args.prefix}-slow`, 32), // X-Ray group names: at most 32 (CreateGroup)
-            filterExpression: `responsetime > ${t.apiLatencyP95Ms / 1000}`,
+            filterExpression: pulumi.all(services).apply(names =>
+                `(${names.map(n => `service(${JSON.stringify(n)})`).join(" OR ")}) AND responsetime > ${t.apiLatencyP95Ms / 1000}`),
             insightsConfiguration: { insightsEnabled: true, notificationsEnabled: true },
         }, { parent: this });
-        new aws.xray.SamplingRule(`${name}-sampling`, {
-            ruleName: fitName(args.prefix, 32), // sampling rule names: at most 32 (SamplingRule)
-            priority: 1000, version: 1, reservoirSize: 1, fixedRate: args.tracingSampleRate ?? 0.05,
-            host: "*", httpMethod: "*", urlPath: "/webhooks/*", serviceName: "*", serviceType: "*", resourceArn: "*",
-        }, { parent: this });
+        if (apiService) {
+            new aws.xray.SamplingRule(`${name}-sampling`, {
+                ruleName: fitName(args.prefix, 32), // sampling rule names: at most 32 (SamplingRule)
+                priority: 1000, version: 1, reservoirSize: 1, fixedRate: args.tracingSampleRate ?? 0.05,
+                host: "*", httpMethod: "*", urlPath: "/webhooks/*", serviceName: apiService, serviceType: "AWS::ApiGateway::Stage", resourceArn: "*",
+            }, { parent: this });
+        }
 
+        const scope = args.budget.tag;
         this.budget = new aws.budgets.Budget(`${name}-budget`, {
+            // Budgets have no description: the name says what the budget covers.
+            namePrefix: `${args.prefix}-${scope ? `${scope.key.toLowerCase()}-${scope.value}` : "account-wide"}-`,
             budgetType: "COST",
             limitAmount: args.budget.limitUsd.toFixed(2),
             limitUnit: "USD",
             timeUnit: "MONTHLY",
-            costFilters: [{ name: "TagKeyValue", values: [`user:Environment$${args.budget.environment}`] }],
+            costFilters: scope ? [{ name: "TagKeyValue", values: [`user:${scope.key}$${scope.value}`] }] : [],
             // The seed's routes: the 50 % mark is a budget report (info); 80 %, 100 % and the forecast are cost warnings.
             notifications: [
                 { notificationType: "ACTUAL", threshold: 50, topic: args.topics.info },
@@ -187,7 +207,10 @@ export class Observability extends pulumi.ComponentResource {
         }, { parent: this });
         const monitor = new aws.costexplorer.AnomalyMonitor(`${name}-anomalies`, {
             monitorType: "CUSTOM",
-            monitorSpecification: JSON.stringify({ Tags: { Key: "Environment", Values: [args.budget.environment], MatchOptions: ["EQUALS"] } }),
+            monitorSpecification: scope
+                ? JSON.stringify({ Tags: { Key: scope.key, Values: [scope.value], MatchOptions: ["EQUALS"] } })
+                // No activated tag: the account's whole spend (a CUSTOM monitor: AWS allows one AWS-services monitor per account).
+                : aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(id => JSON.stringify({ Dimensions: { Key: "LINKED_ACCOUNT", Values: [id], MatchOptions: ["EQUALS"] } })),
         }, { parent: this });
         new aws.costexplorer.AnomalySubscription(`${name}-anomaly-alerts`, {
             frequency: "IMMEDIATE",

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { encryptedLogGroup } from "./log-group";
+import { fieldProblems, NAME_RULES } from "./naming";
 import { assertValidArgs } from "./validation";
 
 export interface RedisCacheArgs {
@@ -37,15 +38,25 @@ export interface RedisCacheArgs {
 /** ElastiCache's EventBridge detail types that need an operator. */
 export const ELASTICACHE_ALERT_EVENTS = ["Cache Creation Failed", "Cache Update Failed", "Cache Limit Approaching", "Snapshot Creation Failed", "Snapshot Export Failed", "Snapshot Copy Failed"];
 
+/** The EventBridge pattern of ELASTICACHE_ALERT_EVENTS from one replication group and its member clusters. */
+export function elastiCacheEventPattern(replicationGroupId: string): string {
+    return JSON.stringify({
+        source: ["aws.elasticache"],
+        "detail-type": ELASTICACHE_ALERT_EVENTS,
+        // Member clusters are `<group id>-001`, `-002`…: `<id>-0` leaves out another group named `<id>-<word>`.
+        detail: { SourceIdentifier: [replicationGroupId, { prefix: `${replicationGroupId}-0` }] },
+    });
+}
+
 export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
     const p: string[] = [];
     const n = args.numNodes ?? 2;
     if (!Number.isInteger(n) || n < 1 || n > 6) p.push(`numNodes must be 1-6 (got ${n})`);
     const nodeType = args.nodeType ?? "cache.t4g.micro";
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) p.push(`nodeType must look like cache.t4g.micro (got ${nodeType})`);
-    const id = args.replicationGroupId;
-    if (id !== undefined && !(id.length <= 40 && /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(id))) {
-        p.push(`replicationGroupId must be 1-40 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen (got ${JSON.stringify(id)}, ${id.length} characters)`);
+    if (args.replicationGroupId !== undefined) {
+        const rule = NAME_RULES["aws:elasticache/replicationGroup:ReplicationGroup"].fields.replicationGroupId;
+        p.push(...fieldProblems(args.replicationGroupId, rule).map(x => `replicationGroupId: ${x}`));
     }
     const snaps = args.snapshotRetentionDays ?? 7;
     if (snaps < 0 || snaps > 35) p.push(`snapshotRetentionDays must be 0-35 (got ${snaps})`);
@@ -125,9 +136,14 @@ export class RedisCache extends pulumi.ComponentResource {
             // Events ElastiCache sends to EventBridge directly (source aws.elasticache):
             // https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-elasticache.html
             // Why not the group's notification topic: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html
+            // Only this group's events: the rule sees every ElastiCache event of the account. The event's
+            // detail names its source in `SourceIdentifier` (with SourceType, SourceArn, Message, EventID,
+            // EventCategories: the aws.elasticache@CacheCreationFailed schema,
+            // https://docs.aws.amazon.com/cdk/api/v2/python/aws_cdk.mixins_preview.aws_elasticache.events/CacheUpdateFailed.html);
+            // the source is the replication group or one of its member clusters, `<group id>-001`….
             const rule = new aws.cloudwatch.EventRule(`${name}-events`, {
                 description: "ElastiCache failures and limits (EventBridge; ElastiCache cannot publish to an encrypted topic)",
-                eventPattern: JSON.stringify({ source: ["aws.elasticache"], "detail-type": ELASTICACHE_ALERT_EVENTS }),
+                eventPattern: this.replicationGroup.id.apply(id => elastiCacheEventPattern(id)),
             }, { parent: this });
             new aws.cloudwatch.EventTarget(`${name}-events-alert`, { rule: rule.name, arn: args.notificationTopicArn }, { parent: this });
         }

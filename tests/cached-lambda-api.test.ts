@@ -176,7 +176,14 @@ describe("CachedLambdaApi", () => {
             const rg = one(plan, "aws:elasticache/replicationGroup:ReplicationGroup", "-api-cache-redis");
             expect(rg.inputs.notificationTopicArn).to.equal(undefined);
             const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "-api-cache-events");
-            expect(JSON.parse(rule.inputs.eventPattern)).to.deep.include({ source: ["aws.elasticache"] });
+            const pattern = JSON.parse(rule.inputs.eventPattern);
+            expect(pattern).to.deep.include({ source: ["aws.elasticache"] });
+            // Only this replication group and its member clusters, not every ElastiCache event of the account.
+            const id = out(rg).id as string;
+            const matches = (source: string) => pattern.detail.SourceIdentifier.some((m: any) => m === source || (typeof m === "object" && source.startsWith(m.prefix)));
+            expect(pattern.detail).to.have.all.keys("SourceIdentifier");
+            expect([id, `${id}-001`, `${id}-002`].every(matches)).to.equal(true);
+            expect(["other-stack-cache", `${id}-eu`, `${id}x`, id.slice(0, -1)].some(matches)).to.equal(false);
             const target = one(plan, "aws:cloudwatch/eventTarget:EventTarget", "-api-cache-events-alert");
             expect(target.inputs.arn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn);
         });

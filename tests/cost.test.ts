@@ -15,7 +15,7 @@ import { fromPolicyResources, stackFacts } from "../policy-pack/cost/stack";
 import { costBudget } from "../policy-pack/policies/cost-budget";
 import { DEFAULT_USAGE, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
 import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../scripts/cost-docs";
-import { CostInputError, costResources, estimatePlan, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
+import { CostInputError, costResources, estimatePlan, planCostLine, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
 import { evaluatePolicies } from "../scripts/lib/policy-runner";
 import { Plan, planJson, REPO_ROOT } from "../scripts/lib/planner";
 import { loadStackConfig } from "../scripts/lib/stack-config";
@@ -307,6 +307,16 @@ describe("cost estimate (npm run cost)", function () {
             expect(v[0].urn).to.equal("urn:budget");
         });
 
+        it("refuses to guess when no provider names the region", () => {
+            const provider = { urn: "urn:prov", type: "pulumi:providers:aws", name: "main", props: { defaultTags: { tags: { Environment: "staging" } } } };
+            const key = { urn: "urn:key", type: "aws:kms/key:Key", name: "k", props: {}, provider };
+            const budget = { urn: "urn:budget", type: "aws:budgets/budget:Budget", name: "b", props: { budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "1000" }, provider };
+            expect(stackFacts(fromPolicyResources([key, budget])).region).to.equal(undefined);
+            const v: { message: string; urn?: string }[] = [];
+            (costBudget as any).validateStack({ resources: [key, budget], getConfig: () => ({}), notApplicable: () => undefined }, (message: string, urn?: string) => v.push({ message, urn }));
+            expect(v).to.deep.equal([{ message: "cannot check the budget of $1000: the stack's region is unknown (no AWS provider in the preview sets a region)", urn: "urn:budget" }]);
+        });
+
         it("refuses to guess in a region with no price table", async () => {
             const plan = await planStack("staging", { "aws:region": "eu-west-1" });
             const v = plan.violations.filter(x => x.policy === "cost-budget");
@@ -351,6 +361,15 @@ describe("cost estimate (npm run cost)", function () {
             const over = cli("staging", "--plan", planFile);
             expect(over.status).to.equal(1);
             expect(over.stdout).to.contain("budget $10.00").and.to.contain("OVER BUDGET");
+        });
+
+        it("npm run plan's estimate line: total, fixed and usage, and the stack's budget; refused for a region with no table", async () => {
+            const line = planCostLine(asPlan(await planStack("prod")), { projectDir: REPO_ROOT, mainProject: true });
+            const e = (await costOf("prod")).detail.estimate;
+            expect(line).to.equal(`Estimated monthly cost: $${e.totalMonthly.toFixed(2)} (fixed $${e.fixedMonthly.toFixed(2)}, usage $${e.usageMonthly.toFixed(2)} at the prod usage profile); ` +
+                `budget $1000.00 (${Math.round(e.totalMonthly / 10)}%)${e.notEstimated.length ? `; ${e.notEstimated.length} not estimated` : ""}. Details: npm run cost -- prod`);
+            const eu = planCostLine(asPlan(await planStack("staging", { "aws:region": "eu-west-1" })), { projectDir: REPO_ROOT, mainProject: false });
+            expect(eu).to.match(/^Estimated monthly cost: refused — no price table for region eu-west-1/);
         });
 
         it("docs/costs.md and docs/cost-chart.svg are the generated ones (npm run cost:docs)", async () => {

@@ -1,6 +1,8 @@
 import { expect } from "chai";
-import { ofType, one, out, parse, planStack } from "./harness";
-import { Plan } from "../scripts/lib/planner";
+import * as path from "path";
+import { ofType, one, out, parse, planStack, planWith } from "./harness";
+import { Plan, REPO_ROOT } from "../scripts/lib/planner";
+import { MOCK_ACCOUNT } from "../scripts/lib/mocks";
 
 const alarm = (plan: any, suffix: string) => one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", `-observability-${suffix}`);
 
@@ -88,20 +90,39 @@ describe("Observability", () => {
         expect(b.notifications.map((n: any) => [n.notificationType, n.threshold])).to.deep.equal([["ACTUAL", 50], ["ACTUAL", 80], ["ACTUAL", 100], ["FORECASTED", 100]]);
         const topic = (route: string) => out(one(plan, "aws:sns/topic:Topic", `-alerts-${route}`)).arn;
         expect(b.notifications.map((n: any) => n.subscriberSnsTopicArns[0])).to.deep.equal([topic("info"), topic("warning"), topic("warning"), topic("warning")]);
-        expect(b.costFilters).to.deep.equal([{ name: "TagKeyValue", values: ["user:Environment$prod"] }]);
         expect(one(await planStack("dev"), "aws:budgets/budget:Budget", "-observability-budget").inputs.limitAmount).to.equal("50.00");
     });
 
     it("activates the cost-allocation tags only when asked (activation fails for unseen keys and in member accounts)", async () => {
         const tags = (p: Plan) => ofType(p, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(t => t.inputs.tagKey);
         expect(tags(await planStack("prod"))).to.deep.equal([]);
-        expect(tags(await planStack("prod", { activateCostAllocationTags: "true" }))).to.have.members(["Project", "Environment", "Owner", "CostCenter"]);
+        expect(tags(await planStack("prod", { activateCostAllocationTags: "true" }))).to.have.members(["Project", "Environment", "Stack", "Owner", "CostCenter"]);
     });
 
-    it("detects cost anomalies of this environment and alerts the warning topic", async () => {
+    // Budgets and Cost Explorer see only activated user tags: a tag filter without activation matches nothing.
+    it("scopes the budget and anomaly monitor to the whole account while cost-allocation tags are not activated (the default)", async () => {
         const plan = await planStack("prod");
+        const b = one(plan, "aws:budgets/budget:Budget", "-observability-budget").inputs;
+        expect(b.costFilters ?? []).to.deep.equal([]);
+        expect(b.namePrefix).to.equal("ai-nutritionist-prod-account-wide-");
         const monitor = one(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "-observability-anomalies");
-        expect(parse(monitor.inputs.monitorSpecification).Tags).to.include({ Key: "Environment" });
+        const spec = parse(monitor.inputs.monitorSpecification);
+        expect(spec.Tags).to.equal(undefined);
+        expect(spec.Dimensions).to.deep.equal({ Key: "LINKED_ACCOUNT", Values: [MOCK_ACCOUNT], MatchOptions: ["EQUALS"] });
+    });
+
+    it("scopes the budget and anomaly monitor to this stack's Stack tag, and activates that key, when activation is on", async () => {
+        const plan = await planStack("prod", { activateCostAllocationTags: "true" });
+        const b = one(plan, "aws:budgets/budget:Budget", "-observability-budget").inputs;
+        expect(b.costFilters).to.deep.equal([{ name: "TagKeyValue", values: ["user:Stack$prod"] }]);
+        expect(b.namePrefix).to.equal("ai-nutritionist-prod-stack-prod-");
+        const monitor = one(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "-observability-anomalies");
+        expect(parse(monitor.inputs.monitorSpecification)).to.deep.equal({ Tags: { Key: "Stack", Values: ["prod"], MatchOptions: ["EQUALS"] } });
+        expect(ofType(plan, "aws:costexplorer/costAllocationTag:CostAllocationTag").map(t => t.inputs.tagKey)).to.include("Stack");
+    });
+
+    it("detects cost anomalies and alerts the warning topic", async () => {
+        const plan = await planStack("prod");
         const sub = one(plan, "aws:costexplorer/anomalySubscription:AnomalySubscription", "-observability-anomaly-alerts");
         expect(sub.inputs.subscribers).to.deep.equal([{ type: "SNS", address: out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn }]);
     });
@@ -110,8 +131,25 @@ describe("Observability", () => {
         const plan = await planStack("prod");
         const names = ofType(plan, "aws:cloudwatch/queryDefinition:QueryDefinition").map(q => q.inputs.name);
         expect(names).to.have.members(["ai-nutritionist-prod/errors", "ai-nutritionist-prod/slow-invocations", "ai-nutritionist-prod/slow-requests"]);
-        expect(one(plan, "aws:xray/group:Group", "-observability-slow-requests").inputs.filterExpression).to.equal("responsetime > 0.5");
-        expect(one(plan, "aws:xray/samplingRule:SamplingRule", "-observability-sampling").inputs).to.include({ fixedRate: 0.05, urlPath: "/webhooks/*" });
+        const api = `${out(one(plan, "aws:apigateway/restApi:RestApi", "-api-api")).name}/prod`;
+        expect(one(plan, "aws:xray/group:Group", "-observability-slow-requests").inputs.filterExpression).to.equal(`(service("${api}")) AND responsetime > 0.5`);
+        expect(one(plan, "aws:xray/samplingRule:SamplingRule", "-observability-sampling").inputs).to.include({ fixedRate: 0.05, urlPath: "/webhooks/*", serviceName: api, serviceType: "AWS::ApiGateway::Stage" });
+    });
+
+    // Sampling rules and groups are account-wide: two stacks in one account must not share their scope.
+    it("scopes the X-Ray sampling rule and group to this stack's API: a qa stack beside staging overlaps neither", async () => {
+        const staging = await planStack("staging");
+        const qa = await planWith({ stack: "qa", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false" } });
+        const scope = (p: Plan) => {
+            const rule = one(p, "aws:xray/samplingRule:SamplingRule", "-observability-sampling").inputs;
+            const services = [...one(p, "aws:xray/group:Group", "-observability-slow-requests").inputs.filterExpression.matchAll(/service\("([^"]+)"\)/g)].map(m => m[1]);
+            return { rule: rule.serviceName as string, services, wildcard: [rule.serviceName, rule.serviceType, rule.host].every(v => v === "*") || /[*?]/.test(rule.serviceName) };
+        };
+        const [a, b] = [scope(staging), scope(qa)];
+        for (const s of [a, b]) expect(s.wildcard).to.equal(false);
+        expect(a.services).to.deep.equal([a.rule]);
+        expect(b.services).to.deep.equal([b.rule]);
+        expect(a.rule).to.not.equal(b.rule);
     });
 
     it("creates nothing of it when monitoring is off", async () => {

@@ -16,7 +16,7 @@ import { REQUIRED_TAG_KEYS } from "../components/providers";
 import { POLICY_NAMES_DOCUMENTED } from "../scripts/policy-doc";
 import { REPO_ROOT } from "../scripts/lib/paths";
 import { awsTypes, AWS_VERSION } from "./aws-catalogue";
-import { admitsAction, conditionValues, deniesInsecureTransport, isEveryone, label, narrowedBy, parseDocument, statementsOf, strings, wildcardMatch } from "../policy-pack/policies/documents";
+import { admitsAction, conditionValues, deniesInsecureTransport, isEveryone, label, narrowedBy, parseDocument, publicStatements, statementsOf, strings, wildcardMatch } from "../policy-pack/policies/documents";
 import { asList, customerKey, isSet, isTrue, linked, matchExemption, read, UNKNOWN } from "../policy-pack/policies/helpers";
 import { actionProblem, arnIndex, conditionKeyProblem, resourceProblem } from "../policy-pack/policies/iam-catalogue";
 import { deepFreeze } from "./freeze";
@@ -109,6 +109,18 @@ describe("policy pack", () => {
                 { "ForAllValues:StringEquals": { "aws:SourceAccount": "1" } }, { StringEquals: { "aws:UserAgent": "1" } }, { StringEquals: null }, "StringEquals", null, undefined]) {
                 expect(n(c), JSON.stringify(c)).to.deep.equal([]);
             }
+        });
+        it("a wildcard-only value (alone or after arn:<partition>:) narrows nothing, so Principal \"*\" stays public", () => {
+            const keys = ["aws:SourceAccount", "aws:SourceArn"];
+            const n = (Condition: unknown) => narrowedBy({ Condition }, keys);
+            for (const c of [{ ArnLike: { "aws:SourceArn": "arn:aws:*" } }, { StringLike: { "aws:SourceArn": "arn:aws:*:*:*:*" } }, { ArnEquals: { "aws:SourceArn": "arn:*:*" } },
+                { StringLike: { "aws:SourceAccount": "*" } }, { StringLike: { "aws:SourceAccount": "????????????" } }, { StringLike: { "aws:SourceArn": ["arn:aws:sns:us-east-1:1:t", "arn:aws-us-gov:*"] } }]) {
+                expect(n(c), JSON.stringify(c)).to.deep.equal([]);
+            }
+            expect(n({ ArnLike: { "aws:SourceArn": "arn:aws:sns:*:123456789012:*" } })).to.deep.equal(["aws:SourceArn"]);
+            expect(n({ StringLike: { "aws:SourceAccount": "1234*" } })).to.deep.equal(["aws:SourceAccount"]);
+            const doc = { Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnLike: { "aws:SourceArn": "arn:aws:*" } } }] };
+            expect(publicStatements(doc, keys).map(x => x.index)).to.deep.equal([0]);
         });
         it("reads condition values under the listed operators, case-insensitively", () => {
             const c = { bool: { "AWS:SecureTransport": "false" }, BoolIfExists: { "aws:securetransport": [false] }, StringEquals: { "aws:SecureTransport": "x" }, Null: null };

@@ -1,7 +1,7 @@
 /** Cache-aside for Bedrock answers: key = hash of the normalised prompt and the model. */
 import { createHash } from "crypto";
 import type { ConnectionOptions } from "tls";
-import { RedisConnection } from "./redis";
+import type { RedisConnection } from "./redis";
 
 export interface Cache {
     get(key: string): Promise<string | null>;
@@ -94,6 +94,8 @@ export function redisCache(o: RedisCacheOptions): Cache & { close(): void; conne
     const connect = async (): Promise<RedisConnection> => {
         if (now() < brokenUntil) throw new CacheSkipped();
         if (conn && !conn.closed) return conn;
+        // Loaded on first use: node:tls costs ~8 ms of CPU at init, and stacks without Redis never need it.
+        const { RedisConnection } = await import("./redis");
         const c = new RedisConnection({ host: o.host, port: o.port, password: await o.getToken(), tls: o.tls, connectTimeoutMs: o.connectTimeoutMs, commandTimeoutMs: o.commandTimeoutMs });
         opened++;
         conn = c;

@@ -6,7 +6,7 @@
  * the policy's `usage` config. The budget is the policy's `monthlyBudget` config, or else the
  * limitAmount of the stack's own monthly COST budget — our stacks create it from their
  * `monthlyBudgetLimit` setting, so each stack is held to its own figure without per-stack config.
- * A region with no price table fails the check: the estimate is refused, not guessed.
+ * An unknown region, or one with no price table, fails the check: the estimate is refused, not guessed.
  */
 import { CostResource, estimate, PRICED_TYPES } from "../cost/engine";
 import { NoPriceTableError } from "../cost/prices";
@@ -43,10 +43,14 @@ export const costBudget = stackPolicy({
             violation(`cost-budget config: ${problems.join("; ")}`, at);
             return;
         }
+        if (!facts.region) { // no provider names one: refuse, as for a region without a price table
+            violation(`cannot check the budget of $${budget}: the stack's region is unknown (no AWS provider in the preview sets a region)`, at);
+            return;
+        }
         let total: number;
         let fixed: number;
         try {
-            const e = estimate(costResources, { stack: facts.environment ?? "stack", region: facts.region ?? "us-east-1", usage, environment: facts.environment }).estimate;
+            const e = estimate(costResources, { stack: facts.environment ?? "stack", region: facts.region, usage, environment: facts.environment }).estimate;
             total = e.totalMonthly;
             fixed = e.fixedMonthly;
         } catch (e) {

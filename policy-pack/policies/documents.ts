@@ -67,6 +67,9 @@ export function isEveryone(principal: unknown): boolean {
 const NARROWING_OPERATOR = /^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)$/i;
 /** Values that match anyone, so a condition on them narrows nothing. */
 const MATCHES_ANYONE = ["*", "0.0.0.0/0", "::/0"];
+/** Only wildcards, alone or after `arn:<partition>:` (`*`, `???`, `arn:aws:*`, `arn:*:*:*:*:*`): matches any caller or source. */
+const WILDCARD_ONLY = /^(arn:[^:]*:)?[*?:]*$/i;
+const matchesAnyone = (v: string): boolean => MATCHES_ANYONE.includes(v) || WILDCARD_ONLY.test(v);
 
 /** The condition keys among `keys` that narrow the statement to specific callers or sources. */
 export function narrowedBy(s: Statement, keys: readonly string[]): string[] {
@@ -76,7 +79,7 @@ export function narrowedBy(s: Statement, keys: readonly string[]): string[] {
         if (!NARROWING_OPERATOR.test(op)) continue;
         for (const [key, value] of Object.entries(block ?? {})) {
             const values = asList(value);
-            if (wanted.has(key.toLowerCase()) && values.length > 0 && values.every(v => typeof v === "string" && v !== "" && !MATCHES_ANYONE.includes(v))) found.push(key);
+            if (wanted.has(key.toLowerCase()) && values.length > 0 && values.every(v => typeof v === "string" && v !== "" && !matchesAnyone(v))) found.push(key);
         }
     }
     return found;
