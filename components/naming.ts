@@ -97,16 +97,16 @@ export const NAME_RULES: Record<string, NameRule> = {
         "rules[].ruleName": { max: 50, pattern: /^[A-Za-z0-9._-]+$/, scope: "parent", source: api("aws-backup/latest/devguide/API_BackupRuleInput.html") } } },
     "aws:backup/regionSettings:RegionSettings": none("the region's AWS Backup settings"),
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": { fields: {
-        name: { max: 50, pattern: /^[A-Za-z][A-Za-z0-9_]*$/, scope: "account", source: api("aws-backup/latest/devguide/API_RestoreTestingPlanForCreate.html") } } },
+        name: { max: 50, pattern: /^[A-Za-z0-9_]+$/, scope: "account", source: api("aws-backup/latest/devguide/API_RestoreTestingPlanForCreate.html") } } },
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": { fields: {
-        name: { max: 50, pattern: /^[A-Za-z][A-Za-z0-9_]*$/, scope: "parent", source: api("aws-backup/latest/devguide/API_RestoreTestingSelectionForCreate.html") } } },
+        name: { max: 50, pattern: /^[A-Za-z0-9_]+$/, scope: "parent", source: api("aws-backup/latest/devguide/API_RestoreTestingSelectionForCreate.html") } } },
     "aws:backup/selection:Selection": { auto: defaultName, fields: {
         name: { max: 50, pattern: /^[A-Za-z0-9._-]+$/, scope: "parent", source: api("aws-backup/latest/devguide/API_BackupSelection.html") } } },
     "aws:backup/vault:Vault": { auto: defaultName, fields: {
         name: { max: 50, min: 2, pattern: /^[A-Za-z0-9_-]+$/, scope: "account", source: api("aws-backup/latest/devguide/API_CreateBackupVault.html") } } },
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": none("a setting of its vault"),
     "aws:budgets/budget:Budget": { auto: defaultName, namePrefix: true, fields: {
-        name: { max: 100, pattern: /^[^:\\|]+$/, scope: "account", source: api("aws-cost-management/latest/APIReference/API_budgets_Budget.html") } } },
+        name: { max: 100, pattern: /^[^:\\]+$/, scope: "account", source: api("aws-cost-management/latest/APIReference/API_budgets_Budget.html") } } },
     "aws:cfg/deliveryChannel:DeliveryChannel": { auto: defaultName, fields: {
         name: { max: 256, scope: "account", source: api("config/latest/APIReference/API_DeliveryChannel.html") } } },
     "aws:cfg/recorder:Recorder": { auto: defaultName, fields: {
@@ -114,13 +114,13 @@ export const NAME_RULES: Record<string, NameRule> = {
     "aws:cfg/recorderStatus:RecorderStatus": { fields: {
         name: { max: 256, scope: "parent", source: api("config/latest/APIReference/API_StartConfigurationRecorder.html") } } },
     "aws:cfg/rule:Rule": { auto: defaultName, fields: {
-        name: { max: 128, pattern: /^\S+$/, scope: "account", source: api("config/latest/APIReference/API_ConfigRule.html") } } },
+        name: { max: 128, scope: "account", source: api("config/latest/APIReference/API_ConfigRule.html") } } },
     "aws:cloudfront/distribution:Distribution": { fields: {
         "origins[].originId": { max: 128, scope: "parent", source: api("cloudfront/latest/APIReference/API_Origin.html") } } },
     "aws:cloudfront/originAccessControl:OriginAccessControl": { auto: defaultName, fields: {
         name: { max: 64, scope: "account", source: api("cloudfront/latest/APIReference/API_OriginAccessControlConfig.html") } } },
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { auto: defaultName, fields: {
-        name: { max: 128, pattern: /^[A-Za-z0-9_-]+$/, scope: "account", source: api("cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html") } } },
+        name: { max: 128, scope: "account", source: api("cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html") } } },
     "aws:cloudtrail/trail:Trail": { auto: defaultName, fields: {
         name: { max: 128, min: 3, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/, scope: "account", source: api("awscloudtrail/latest/APIReference/API_CreateTrail.html") } } },
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": { fields: {
@@ -155,14 +155,16 @@ export const NAME_RULES: Record<string, NameRule> = {
         name: { max: 255, pattern: /^(?!sg-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/, scope: "parent", source: api("AWSEC2/latest/APIReference/API_CreateSecurityGroup.html") } } },
     "aws:ec2/vpcEndpoint:VpcEndpoint": none("identified by an AWS-assigned id"),
     "aws:elasticache/parameterGroup:ParameterGroup": { auto: defaultName, fields: {
-        name: { max: 255, pattern: /^[a-z][a-z0-9-]*$/, scope: "account", source: api("AmazonElastiCache/latest/APIReference/API_CreateCacheParameterGroup.html") } } },
+        // Stored lower-cased by ElastiCache.
+        name: { max: 255, pattern: /^[A-Za-z][A-Za-z0-9-]*$/, scope: "account", source: api("AmazonElastiCache/latest/APIReference/API_CreateCacheParameterGroup.html") } } },
     "aws:elasticache/replicationGroup:ReplicationGroup": {
         auto: auto("replicationGroupId", 40, `${PROVIDER}: aws_elasticache_replication_group AutoNameTransform("replicationGroupId", 40, strings.ToLower)`, { lower: true }),
         fields: {
             // Member clusters are named <id>-001 …; a cluster id is at most 50 (CreateCacheCluster), within reach.
             replicationGroupId: { max: 40, pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/, scope: "account", source: api("AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html") } } },
     "aws:elasticache/subnetGroup:SubnetGroup": { auto: defaultName, fields: {
-        name: { max: 255, pattern: /^[a-z][a-z0-9-]*$/, scope: "account", source: api("AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html") } } },
+        // Stored lower-cased by ElastiCache.
+        name: { max: 255, pattern: /^[A-Za-z][A-Za-z0-9-]*$/, scope: "account", source: api("AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html") } } },
     "aws:guardduty/detector:Detector": none("one per account and region, AWS-assigned id"),
     "aws:guardduty/detectorFeature:DetectorFeature": none("names a GuardDuty feature (an enum), not a resource"),
     "aws:iam/policy:Policy": { auto: defaultName, namePrefix: true, fields: {

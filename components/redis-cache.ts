@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { encryptedLogGroup } from "./log-group";
+import { fieldProblems, NAME_RULES } from "./naming";
 import { assertValidArgs } from "./validation";
 
 export interface RedisCacheArgs {
@@ -53,9 +54,9 @@ export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
     if (!Number.isInteger(n) || n < 1 || n > 6) p.push(`numNodes must be 1-6 (got ${n})`);
     const nodeType = args.nodeType ?? "cache.t4g.micro";
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) p.push(`nodeType must look like cache.t4g.micro (got ${nodeType})`);
-    const id = args.replicationGroupId;
-    if (id !== undefined && !(id.length <= 40 && /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(id))) {
-        p.push(`replicationGroupId must be 1-40 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen (got ${JSON.stringify(id)}, ${id.length} characters)`);
+    if (args.replicationGroupId !== undefined) {
+        const rule = NAME_RULES["aws:elasticache/replicationGroup:ReplicationGroup"].fields.replicationGroupId;
+        p.push(...fieldProblems(args.replicationGroupId, rule).map(x => `replicationGroupId: ${x}`));
     }
     const snaps = args.snapshotRetentionDays ?? 7;
     if (snaps < 0 || snaps > 35) p.push(`snapshotRetentionDays must be 0-35 (got ${snaps})`);

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { resolveSettings, stackNameProblems } from "../config";
 import { fitName, MAX_STACK_NAME_LENGTH, NAME_RULES, valuesAt } from "../components/naming";
+import { validateRedisCacheArgs } from "../components/redis-cache";
 import { nameResource } from "../scripts/lib/mocks";
 import { loadStackConfig } from "../scripts/lib/stack-config";
 import { Plan, REPO_ROOT, runPlan } from "../scripts/lib/planner";
@@ -127,6 +128,15 @@ describe("names", () => {
             expect(a).to.equal(fitName("ai-nutritionist-feature-abc-slow", 24));
             expect(a).to.match(/^ai-nutritionist-f.*-[0-9a-f]{6}$/);
             expect(fitName("short", 24)).to.equal("short");
+        });
+
+        it("RedisCache refuses a replication group id AWS would, from the same table", () => {
+            const base = { subnetIds: [], securityGroupId: "sg", kmsKeyArn: "k", slowLog: { kmsKeyArn: "k", retentionInDays: 7, namePrefix: "/x/" } };
+            expect(validateRedisCacheArgs({ ...base, replicationGroupId: "ai-nutritionist-prod-cache" })).to.deep.equal([]);
+            const p = validateRedisCacheArgs({ ...base, replicationGroupId: "ai-nutritionist-staging-api-cache-redis-x" });
+            expect(p).to.have.length(1);
+            expect(p[0]).to.contain("is 41 characters; AWS allows at most 40");
+            expect(validateRedisCacheArgs({ ...base, replicationGroupId: "Cache--1-" })[0]).to.contain("has characters or a shape AWS refuses");
         });
 
         it("the Redis replication group has an explicit id, so its nodes' CacheClusterId is <id>-001 …", async () => {
