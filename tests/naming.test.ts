@@ -43,7 +43,7 @@ describe("names", () => {
         it("covers every resource type of every stack, of bootstrap and of the optional features", async () => {
             const plans = [
                 ...await Promise.all(STACKS.map(s => planStack(s))),
-                await planStack("staging", { tableBillingMode: "PROVISIONED", smsRequestPhoneNumber: "true" }),
+                await planStack("staging", { tableBillingMode: "PROVISIONED", smsRequestPhoneNumber: "true", activateCostAllocationTags: "true" }),
                 await planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") }),
             ];
             const types = new Set(plans.flatMap(p => p.resources.filter(r => r.custom).map(r => r.type)));
