@@ -14,6 +14,7 @@ import { blackHole, Call, captureOutput, createTable, emfMetrics, fakeAws, FakeA
 import { ApiEvent, publicUrls } from "../functions/lib/http";
 import { twilioSignature, verifyStripeSignature, verifyTwilioSignature } from "../functions/lib/signatures";
 import { redisCache } from "../functions/lib/cache";
+import { secretReader } from "../functions/lib/powertools";
 import { billingDeps, createBillingHandler, MAX_INLINE_PAYLOAD_BYTES } from "../functions/billing";
 import { createInboundHandler, inboundDeps } from "../functions/inbound";
 import { createSchedulerHandler, schedulerDeps } from "../functions/scheduler";
@@ -394,9 +395,11 @@ describe("handlers against real engines", function () {
             it("serves a repeated prompt from the cache (CacheMisses then CacheHits) through one connection", async () => {
                 const { r, env } = await redisEnv();
                 await r.admin(["FLUSHALL"]);
-                const cache = redisCache({ host: r.host, port: r.port, getToken: async () => r.password, tls: { ca: r.ca } });
+                // The AUTH token comes from Secrets Manager through Parameters, as in the function.
+                const cache = redisCache({ host: r.host, port: r.port, getToken: () => secretReader()(env.REDIS_AUTH_SECRET_ARN), tls: { ca: r.ca } });
                 const w = createWorker({ ...workerDeps(env), cache });
                 const { result, calls, metrics } = await run("worker", () => w(batch(smsJob("Vegetarian  dinner ideas"), smsJob("vegetarian dinner IDEAS")), context()));
+                expect(calls.filter(c => c.service === "secretsmanager" && c.input.SecretId === env.REDIS_AUTH_SECRET_ARN)).to.have.length(1);
                 expect(result.batchItemFailures).to.deep.equal([]);
                 expect(calls.filter(c => c.service === "bedrock")).to.have.length(1);
                 expect([count(metrics, "CacheMisses"), count(metrics, "CacheHits")]).to.deep.equal([1, 1]);
@@ -558,7 +561,10 @@ describe("handlers against real engines", function () {
              * plan's value of the same variable. Calls to resources the other plan does not give the
              * function (an AWS SMS reply where the stack has no number) are dropped.
              */
-            const SYNTHETIC: Record<string, string> = { SMS_ORIGINATION_IDENTITY: "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-1", SMS_CONFIGURATION_SET: "config-set" };
+            const SYNTHETIC: Record<string, string> = {
+                SMS_ORIGINATION_IDENTITY: "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-1", SMS_CONFIGURATION_SET: "config-set",
+                REDIS_AUTH_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:redis-auth",
+            };
             const translate = (p: Plan, service: string, calls: Call[]): Call[] => {
                 const target = ofType(p, "aws:lambda/function:Function").find(f => f.inputs.environment?.variables?.POWERTOOLS_SERVICE_NAME === service)!.inputs.environment.variables;
                 const pairs = Object.entries({ ...envOf(service), ...SYNTHETIC }).filter(([, v]) => typeof v === "string" && v.length > 8);
@@ -642,7 +648,13 @@ describe("handlers against real engines", function () {
                 });
                 it(`${service}, prod with an AWS SMS number (VPC, Redis): the same on prod's ARNs`, async () => {
                     const prod = await planStack("prod", { smsRequestPhoneNumber: "true" });
-                    if (service === "worker") expect(translate(prod, service, sent.get(service) ?? []).some(c => c.service === "sms-voice"), "the AWS SMS reply is checked too").to.equal(true);
+                    if (service === "worker") {
+                        const calls = translate(prod, service, sent.get(service) ?? []);
+                        expect(calls.some(c => c.service === "sms-voice"), "the AWS SMS reply is checked too").to.equal(true);
+                        const redisSecret = one(prod, "aws:lambda/function:Function", "-api-worker-function").inputs.environment.variables.REDIS_AUTH_SECRET_ARN;
+                        expect(redisSecret).to.match(/^arn:aws:secretsmanager:/);
+                        expect(calls.some(c => c.service === "secretsmanager" && c.input.SecretId === redisSecret), "the Redis AUTH token read is checked too").to.equal(true);
+                    }
                     expect(await check(prod, service)).to.deep.equal([]);
                 });
             }
