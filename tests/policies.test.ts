@@ -469,12 +469,35 @@ describe("policy pack", () => {
                     cases.push([off, `${store.encrypted.path.join(".")} must be ${store.encrypted.values ? store.encrypted.values.join(" or ") : "true"} (got ${store.encrypted.values ? "NONE" : false}).`]);
                 }
                 if (store.key) cases.push([res(type, "managed", props(type, true, ALIAS_ARN("x"))), `${store.key.join(".")} must name a customer-managed key (not empty, not alias/aws/…).`]);
+                it("has a violating fixture", () => expect(cases.length).to.be.greaterThan(0));
                 check(P, "encryption off; on with an AWS-managed key", cases.map(c => c[0]), cases);
                 check(P, "encrypted with a customer-managed key", [res(type, "ok", props(type, true, KEY))], []);
                 if (store.inherits) check(P, `inherits from ${store.inherits[0]}`, [res(type, "replica", { [store.inherits[0]]: "source" })], []);
                 check(P, "requireCustomerManagedKey false accepts the AWS-managed key", [res(type, "aws-key", props(type, true))], [], { [P]: { requireCustomerManagedKey: false } });
             });
         }
+        const spelled: [string, object, string][] = [
+            ["aws:rds/instance:Instance", { storageEncrypted: false }, "storageEncrypted must be true (got false)."],
+            ["aws:rds/cluster:Cluster", { storageEncrypted: true, kmsKeyId: "alias/aws/rds" }, "kmsKeyId must name a customer-managed key (not empty, not alias/aws/…)."],
+            ["aws:rds/globalCluster:GlobalCluster", {}, "storageEncrypted must be true (got nothing)."],
+            ["aws:docdb/cluster:Cluster", { storageEncrypted: true }, "kmsKeyId must name a customer-managed key (not empty, not alias/aws/…)."],
+            ["aws:neptune/cluster:Cluster", { storageEncrypted: true, kmsKeyId: KEY }, "kmsKeyArn must name a customer-managed key (not empty, not alias/aws/…)."],
+            ["aws:redshift/cluster:Cluster", { encrypted: false }, "encrypted must be true (got false)."],
+            ["aws:ebs/volume:Volume", { encrypted: true, kmsKeyId: "" }, "kmsKeyId must name a customer-managed key (not empty, not alias/aws/…)."],
+            ["aws:opensearch/domain:Domain", { encryptAtRest: { enabled: false } }, "encryptAtRest.enabled must be true (got false)."],
+            ["aws:elasticsearch/domain:Domain", { encryptAtRest: { enabled: true, kmsKeyId: "alias/aws/es" } }, "encryptAtRest.kmsKeyId must name a customer-managed key (not empty, not alias/aws/…)."],
+            ["aws:kinesis/stream:Stream", { encryptionType: "NONE" }, "encryptionType must be KMS (got NONE)."],
+            ["aws:kinesis/videoStream:VideoStream", {}, "kmsKeyId must name a customer-managed key (not empty, not alias/aws/…)."],
+            ["aws:dms/replicationInstance:ReplicationInstance", { kmsKeyArn: "alias/aws/dms" }, "kmsKeyArn must name a customer-managed key (not empty, not alias/aws/…)."],
+            ["aws:ecr/repository:Repository", { encryptionConfigurations: [{ encryptionType: "AES256" }] }, "encryptionConfigurations.0.encryptionType must be KMS or KMS_DSSE (got AES256)."],
+            ["aws:ecr/repository:Repository", { encryptionConfigurations: [{ encryptionType: "KMS_DSSE", kmsKey: "alias/aws/ecr" }] }, "encryptionConfigurations.0.kmsKey must name a customer-managed key (not empty, not alias/aws/…)."],
+        ];
+        it("each store's settings, spelt out independently of the pack's table", () => {
+            const rs = spelled.map(([t, p], i) => res(t, `s${i}`, p));
+            expect(findings(P, rs)).to.deep.equal(spelled.map(([, , m], i) => [rs[i].urn, m]));
+            expect(findings(P, [res("aws:rds/instance:Instance", "replica", { replicateSourceDb: "db" }), res("aws:rds/cluster:Cluster", "secondary", { globalClusterIdentifier: "g" }),
+                res("aws:neptune/cluster:Cluster", "rep", { replicationSourceIdentifier: "x" }), res("aws:rds/globalCluster:GlobalCluster", "from", { sourceDbClusterIdentifier: "c" })])).to.deep.equal([]);
+        });
         const bare = res("aws:efs/fileSystem:FileSystem", "bare", {});
         check(P, "nothing said about encryption", [bare], [[bare, "encrypted must be true (got nothing)."]]);
         it("an encryption type that is unknown during a preview is not judged", () => {
@@ -1012,7 +1035,9 @@ describe("policy pack", () => {
             want(IDENTITY_POLICY_DOCUMENTS);
             want(POLICY_ATTACHMENTS);
             for (const [t, s] of Object.entries(ENCRYPTED_STORES)) {
-                for (const p of [s.encrypted?.path[0], s.key?.[0], ...(s.inherits ?? [])].filter(Boolean)) if (!types.get(t)?.props.has(p!)) wrong.push(`${t}.${p}`);
+                if (!s.encrypted && !s.key) wrong.push(`${t}: neither a switch nor a key`);
+                for (const p of [s.encrypted?.path[0], s.key?.[0], ...(s.inherits ?? [])].filter(x => x !== undefined)) if (!types.get(t)?.props.has(p!)) wrong.push(`${t}.${p}`);
+                for (const p of [...(s.encrypted?.path ?? []), ...(s.key ?? []), ...(s.encrypted?.values ?? [])]) if (p === "") wrong.push(`${t}: an empty path segment or value`);
             }
             expect(wrong).to.deep.equal([]);
         });
