@@ -260,7 +260,7 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     extraAlarmArns: [...twilio.alarms.map(a => a.arn), ...(sms.failureAlarm ? [sms.failureAlarm.arn] : [])],
     // Budgets and Cost Explorer see a user tag only once it is activated: without activation the
     // budget and the anomaly monitor cover the whole account; with it, this stack's Stack tag.
-    budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, tag: settings.activateCostAllocationTags ? { key: "Stack", value: stack } : undefined },
+    budget: { limitUsd: settings.monthlyBudgetLimit, email: settings.alertEmail || undefined, tag: settings.activateCostAllocationTags ? { key: "Stack", value: stack } : undefined, ownsAccountMonitor: settings.ownsAccountBaseline },
     // Opt-in (activateCostAllocationTags): activation fails for keys Billing has not seen and in member accounts.
     costAllocationTags: settings.activateCostAllocationTags ? [...REQUIRED_TAG_KEYS.filter(k => k !== "ManagedBy"), "Stack"] : [],
     tracingSampleRate: isProd ? 0.05 : 1,

@@ -12,10 +12,20 @@ import * as fs from "fs";
 import * as path from "path";
 import * as esbuild from "esbuild";
 
+interface Input {
+    /** sha256 of the content esbuild read. */
+    hash: string;
+    /** Size and modification time then: when both are unchanged the content is not read again. */
+    size: number;
+    mtimeMs: number;
+}
+
 interface Entry {
-    /** Absolute path → sha256 of the content esbuild read. */
-    inputs: Record<string, string>;
+    /** Absolute path → what esbuild read there. */
+    inputs: Record<string, Input>;
     code: string;
+    /** When the build started (ms): a file modified since then may have the same mtime as it had then. */
+    builtAt: number;
 }
 
 const memory = new Map<string, Entry>();
@@ -24,10 +34,19 @@ function sha256(data: string | Buffer): string {
     return crypto.createHash("sha256").update(data).digest("hex");
 }
 
+function describe(file: string): Input {
+    const stat = fs.statSync(file);
+    return { hash: sha256(fs.readFileSync(file)), size: stat.size, mtimeMs: stat.mtimeMs };
+}
+
 function fresh(entry: Entry): boolean {
-    return Object.entries(entry.inputs).every(([file, hash]) => {
+    return Object.entries(entry.inputs).every(([file, seen]) => {
         try {
-            return sha256(fs.readFileSync(file)) === hash;
+            const stat = fs.statSync(file);
+            // As git does with its index: an mtime that is not clearly older than the build is "racy"
+            // (file timestamps are coarser than a fast rewrite), so the content decides.
+            if (stat.size === seen.size && stat.mtimeMs === seen.mtimeMs && stat.mtimeMs < entry.builtAt - 1000) return true;
+            return stat.size === seen.size && sha256(fs.readFileSync(file)) === seen.hash;
         } catch {
             return false;
         }
@@ -49,14 +68,12 @@ export function cachedBundle(options: esbuild.BuildOptions): string {
         memory.set(key, entry);
         return entry.code;
     }
+    const builtAt = Date.now();
     const result = esbuild.buildSync({ ...options, write: false, metafile: true });
     if (result.outputFiles?.length !== 1) throw new Error(`esbuild produced ${result.outputFiles?.length ?? 0} files for ${JSON.stringify(options.entryPoints)}; expected one`);
     const cwd = options.absWorkingDir ?? process.cwd();
-    const inputs = Object.fromEntries(Object.keys(result.metafile!.inputs).map(f => {
-        const abs = path.resolve(cwd, f);
-        return [abs, sha256(fs.readFileSync(abs))];
-    }));
-    entry = { inputs, code: result.outputFiles[0].text };
+    const inputs = Object.fromEntries(Object.keys(result.metafile!.inputs).map(f => [path.resolve(cwd, f), describe(path.resolve(cwd, f))]));
+    entry = { inputs, code: result.outputFiles[0].text, builtAt };
     memory.set(key, entry);
     if (file) {
         try {

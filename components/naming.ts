@@ -238,7 +238,8 @@ export const NAME_RULES: Record<string, NameRule> = {
     "aws:xray/group:Group": { fields: {
         groupName: { max: 32, pattern: /^[A-Za-z0-9_.-]+$/, scope: "account", source: api("xray/latest/api/API_CreateGroup.html") } } },
     "aws:xray/samplingRule:SamplingRule": { fields: {
-        ruleName: { max: 32, scope: "account", source: api("xray/latest/api/API_SamplingRule.html") } } },
+        ruleName: { max: 32, scope: "account", source: api("xray/latest/api/API_SamplingRule.html") },
+        serviceName: { max: 64, scope: "none", source: api("xray/latest/api/API_SamplingRule.html") } } },
 };
 
 /** The values at a dotted path (`[]` walks arrays). */

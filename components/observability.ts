@@ -66,9 +66,11 @@ export interface ObservabilityArgs {
      * once it is activated for cost allocation
      * (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html), so pass
      * `tag` only together with its key in `costAllocationTags`. Defaults to no tag: the budget and the
-     * anomaly monitor cover the whole account.
+     * anomaly monitor cover the whole account. Without a tag the monitor is AWS's services monitor, of
+     * which an account holds one (Cost Explorer refuses a second), so only the stack with
+     * `ownsAccountMonitor` (default true) makes it and the alerts.
      */
-    budget: { limitUsd: number; email?: string; tag?: { key: string; value: string } };
+    budget: { limitUsd: number; email?: string; tag?: { key: string; value: string }; ownsAccountMonitor?: boolean };
     /** Activate cost-allocation tags (account-wide; only the account owner stack). Defaults to none. */
     costAllocationTags?: string[];
     /** X-Ray sampling of the webhooks: fraction after the first request each second. Defaults to 0.05. */
@@ -205,19 +207,21 @@ export class Observability extends pulumi.ComponentResource {
                 subscriberEmailAddresses: args.budget.email ? [args.budget.email] : [],
             })),
         }, { parent: this });
-        const monitor = new aws.costexplorer.AnomalyMonitor(`${name}-anomalies`, {
-            monitorType: "CUSTOM",
-            monitorSpecification: scope
-                ? JSON.stringify({ Tags: { Key: scope.key, Values: [scope.value], MatchOptions: ["EQUALS"] } })
-                // No activated tag: the account's whole spend (a CUSTOM monitor: AWS allows one AWS-services monitor per account).
-                : aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply(id => JSON.stringify({ Dimensions: { Key: "LINKED_ACCOUNT", Values: [id], MatchOptions: ["EQUALS"] } })),
-        }, { parent: this });
-        new aws.costexplorer.AnomalySubscription(`${name}-anomaly-alerts`, {
-            frequency: "IMMEDIATE",
-            monitorArnLists: [monitor.arn],
-            subscribers: [{ type: "SNS", address: warning }],
-            thresholdExpression: { dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", matchOptions: ["GREATER_THAN_OR_EQUAL"], values: [String(Math.max(10, Math.round(args.budget.limitUsd * 0.05)))] } },
-        }, { parent: this });
+        // A tag monitor (CUSTOM) needs an activated tag and, like activation, the management account;
+        // account-wide it is the AWS services monitor (DIMENSIONAL SERVICE), one per account
+        // (https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html).
+        if (scope || (args.budget.ownsAccountMonitor ?? true)) {
+            const monitor = new aws.costexplorer.AnomalyMonitor(`${name}-anomalies`, scope
+                ? { monitorType: "CUSTOM", monitorSpecification: JSON.stringify({ Tags: { Key: scope.key, Values: [scope.value], MatchOptions: ["EQUALS"] } }) }
+                : { monitorType: "DIMENSIONAL", monitorDimension: "SERVICE" },
+            { parent: this });
+            new aws.costexplorer.AnomalySubscription(`${name}-anomaly-alerts`, {
+                frequency: "IMMEDIATE",
+                monitorArnLists: [monitor.arn],
+                subscribers: [{ type: "SNS", address: warning }],
+                thresholdExpression: { dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", matchOptions: ["GREATER_THAN_OR_EQUAL"], values: [String(Math.max(10, Math.round(args.budget.limitUsd * 0.05)))] } },
+            }, { parent: this });
+        }
         for (const tag of args.costAllocationTags ?? []) {
             new aws.costexplorer.CostAllocationTag(`${name}-cost-tag-${tag.toLowerCase()}`, { tagKey: tag, status: "Active" }, { parent: this });
         }

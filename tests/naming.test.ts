@@ -85,6 +85,13 @@ describe("names", () => {
             expect(names.replicationGroupId).to.have.length(47);
         });
 
+        it("refuses an X-Ray sampling rule's service name (API `<name>/<stage>`) longer than X-Ray's 64", () => {
+            const rule = (serviceName: string) => nameResource("aws:xray/samplingRule:SamplingRule", "r", { ruleName: "r", serviceName }, "seed").problems;
+            expect(rule(`${"a".repeat(56)}/staging`)).to.deep.equal([]);
+            expect(rule(`${"a".repeat(57)}/staging`)).to.have.length(1);
+            expect(rule(`${"a".repeat(57)}/staging`)[0]).to.contain("serviceName").and.contain("is 65 characters; AWS allows at most 64");
+        });
+
         it("refuses a name the provider accepts but AWS does not (EventBridge target ids: provider 255, AWS 64)", () => {
             const { problems } = nameResource("aws:cloudwatch/eventTarget:EventTarget", "ai-nutritionist-staging-security-config-noncompliant-target", {}, "seed");
             expect(problems).to.have.length(1);

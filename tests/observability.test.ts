@@ -2,7 +2,6 @@ import { expect } from "chai";
 import * as path from "path";
 import { ofType, one, out, parse, planStack, planWith } from "./harness";
 import { Plan, REPO_ROOT } from "../scripts/lib/planner";
-import { MOCK_ACCOUNT } from "../scripts/lib/mocks";
 
 const alarm = (plan: any, suffix: string) => one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", `-observability-${suffix}`);
 
@@ -105,10 +104,20 @@ describe("Observability", () => {
         const b = one(plan, "aws:budgets/budget:Budget", "-observability-budget").inputs;
         expect(b.costFilters ?? []).to.deep.equal([]);
         expect(b.namePrefix).to.equal("ai-nutritionist-prod-account-wide-");
+        // Account-wide: AWS's services monitor (tag and linked-account monitors need the management account).
         const monitor = one(plan, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "-observability-anomalies");
-        const spec = parse(monitor.inputs.monitorSpecification);
-        expect(spec.Tags).to.equal(undefined);
-        expect(spec.Dimensions).to.deep.equal({ Key: "LINKED_ACCOUNT", Values: [MOCK_ACCOUNT], MatchOptions: ["EQUALS"] });
+        expect(monitor.inputs).to.include({ monitorType: "DIMENSIONAL", monitorDimension: "SERVICE" });
+        expect(monitor.inputs.monitorSpecification).to.equal(undefined);
+    });
+
+    it("makes the account-wide anomaly monitor only in the stack that owns the account baseline (Cost Explorer allows one per account)", async () => {
+        const other = await planWith({ stack: "qa", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false" } });
+        expect(ofType(other, "aws:costexplorer/anomalyMonitor:AnomalyMonitor")).to.have.length(0);
+        expect(ofType(other, "aws:costexplorer/anomalySubscription:AnomalySubscription")).to.have.length(0);
+        expect(ofType(other, "aws:budgets/budget:Budget")).to.have.length(1);
+        // With activated tags each stack watches its own Stack tag, owner or not.
+        const tagged = await planWith({ stack: "qa", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false", "ai-nutritionist:activateCostAllocationTags": "true" } });
+        expect(parse(one(tagged, "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "-observability-anomalies").inputs.monitorSpecification).Tags).to.deep.equal({ Key: "Stack", Values: ["qa"], MatchOptions: ["EQUALS"] });
     });
 
     it("scopes the budget and anomaly monitor to this stack's Stack tag, and activates that key, when activation is on", async () => {
