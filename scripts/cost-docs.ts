@@ -13,6 +13,7 @@ import { byService, CostResource, endpointChecks, estimate, EstimateDetail, HOUR
 import { priceTable } from "../policy-pack/cost/prices";
 import { UsageProfile } from "../policy-pack/cost/usage";
 import { costResources, estimatePlan, PlanLike } from "./lib/cost-report";
+import { parseCliArgs, runCli } from "./lib/cli";
 import { REPO_ROOT } from "./lib/paths";
 import { loadStackConfig } from "./lib/stack-config";
 
@@ -287,18 +288,28 @@ export function loadInputs(plans: Record<StackName, PlanLike>): Record<StackName
 
 export const DOCS = { markdown: path.join(REPO_ROOT, "docs", "costs.md"), chart: path.join(REPO_ROOT, "docs", "cost-chart.svg") };
 
+/** Plan the three stacks and write docs/costs.md and docs/cost-chart.svg; returns the files whose text changed. */
+export async function regenerateCostDocs(): Promise<string[]> {
+    const { planJson, runPlan } = await import("./lib/planner");
+    const plans = {} as Record<StackName, PlanLike>;
+    for (const s of STACKS) plans[s] = planJson(await runPlan({ stack: s, policyConfig: false })) as PlanLike;
+    const inputs = loadInputs(plans);
+    fs.mkdirSync(path.dirname(DOCS.markdown), { recursive: true });
+    const changed: string[] = [];
+    for (const [file, text] of [[DOCS.markdown, costsMarkdown(inputs)], [DOCS.chart, chartSvg(inputs)]]) {
+        const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+        if (before === text) continue;
+        fs.writeFileSync(file, text);
+        changed.push(path.relative(REPO_ROOT, file));
+    }
+    return changed;
+}
+
 if (require.main === module) {
-    (async () => {
-        const { planJson, runPlan } = await import("./lib/planner");
-        const plans = {} as Record<StackName, PlanLike>;
-        for (const s of STACKS) plans[s] = planJson(await runPlan({ stack: s, policyConfig: false })) as PlanLike;
-        const inputs = loadInputs(plans);
-        fs.mkdirSync(path.dirname(DOCS.markdown), { recursive: true });
-        fs.writeFileSync(DOCS.markdown, costsMarkdown(inputs));
-        fs.writeFileSync(DOCS.chart, chartSvg(inputs));
-        console.log(`${path.relative(REPO_ROOT, DOCS.markdown)} and ${path.relative(REPO_ROOT, DOCS.chart)} regenerated`);
-    })().then(() => process.exit(0), e => {
-        console.error(e?.stack ?? e);
-        process.exit(1);
+    runCli("cost:docs", "usage: npm run cost:docs   (regenerates docs/costs.md and docs/cost-chart.svg; exit codes: docs/cli.md)", async argv => {
+        parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
+        const changed = await regenerateCostDocs();
+        console.log(changed.length ? `regenerated: ${changed.join(", ")}` : "cost docs are current");
+        return 0;
     });
 }

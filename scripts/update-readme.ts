@@ -67,9 +67,10 @@ export function updateDocs(root = REPO_ROOT, sections = GENERATED_SECTIONS): str
 }
 
 if (require.main === module) {
-    runCli("docs", "usage: npm run docs   (regenerates the generated sections of the docs; exit codes: docs/cli.md)", argv => {
+    runCli("docs", "usage: npm run docs   (regenerates the generated sections of the docs, docs/costs.md and the cost chart; exit codes: docs/cli.md)", async argv => {
         parseCliArgs(argv, {}, { min: 0, max: 0, names: "" });
-        const changed = updateDocs();
+        const { regenerateCostDocs } = await import("./cost-docs");
+        const changed = [...updateDocs(), ...(await regenerateCostDocs())];
         console.log(changed.length ? `regenerated: ${changed.join(", ")}` : "docs are current");
         return 0;
     });

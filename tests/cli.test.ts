@@ -114,6 +114,7 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
         { name: "new-stack: no environment", command: "new-stack", args: ["qa"], code: 3, line: /^new-stack: --environment is required \(dev, staging, prod\)$/ },
         { name: "new-stack: the stack exists", command: "new-stack", args: ["dev", "--environment", "dev", "--write"], code: 3, line: /^new-stack: .*Pulumi\.dev\.yaml exists; not overwriting/ },
         { name: "docs: an argument", command: "docs", args: ["README.md"], code: 3, line: /^docs: unexpected argument README\.md$/ },
+        { name: "cost:docs: an argument", command: "cost:docs", args: ["x"], code: 3, line: /^cost:docs: unexpected argument x$/ },
         { name: "bench: unknown option", command: "bench", args: ["--runs", "3"], code: 3, line: /^bench: unknown option --runs$/ },
         { name: "bench-plan: bad --runs", command: "bench-plan", args: ["--runs", "0"], code: 3, line: /^bench-plan: --runs 0: must be a whole number of at least 1$/ },
         { name: "cost: unknown stack", command: "cost", args: ["qa"], code: 3, line: /^cost: .*qa/ },
@@ -128,7 +129,16 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
     const SCRIPTS: Record<string, string> = {
         plan: "scripts/plan.ts", policy: "scripts/policy.ts", "new-stack": "scripts/new-stack.ts", docs: "scripts/update-readme.ts",
         bench: "scripts/bench.ts", "bench-plan": "scripts/bench-plan.ts", cost: "scripts/cost.ts", "build:functions": "scripts/build-functions.ts",
+        "cost:docs": "scripts/cost-docs.ts",
     };
+
+    it("each command's npm script is the one script tested here, so `npm run <command> -- <args>` hands it the arguments", () => {
+        // A chained script (`a && npm run b`) gives `-- <args>` to its last command only: the first never sees them.
+        const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+        for (const [command, file] of Object.entries(SCRIPTS)) {
+            expect(scripts[command], command).to.equal(`node -r ./scripts/lib/register.js ${file}`);
+        }
+    });
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
 
     before(async () => {
