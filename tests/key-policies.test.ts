@@ -34,6 +34,13 @@ interface Scenario {
 const first = (plan: Plan, type: string) => ofType(plan, type)[0] as PlannedResource | undefined;
 const source = (arn: string) => ({ "aws:SourceAccount": MOCK_ACCOUNT, "aws:SourceArn": arn });
 const each = (actions: string[], principal: string, context: Context): Request[] => actions.map(action => ({ principal, action, context }));
+/** Requests of a role of ours, allowed by its inline policy (the key policy delegates to the account); none when the stack has no such role. */
+function throughRole(plan: Plan, roleSuffix: string, policySuffix: string, actions: string[]): Request[] {
+    const role = maybe(plan, "aws:iam/role:Role", roleSuffix);
+    const policy = maybe(plan, "aws:iam/rolePolicy:RolePolicy", policySuffix);
+    if (!role || !policy) return [];
+    return actions.map(action => ({ principal: out(role).arn, action, context: {}, identityPolicy: parse(policy.inputs.policy) }));
+}
 
 /** The services that use our keys, with the context each sends. */
 const SCENARIOS: Scenario[] = [
@@ -68,13 +75,8 @@ const SCENARIOS: Scenario[] = [
         key: "-keys-logs-key",
         source: "https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html (aws:SourceAccount)",
         requests: plan => {
-            const role = maybe(plan, "aws:iam/role:Role", "-config-role");
-            const policy = maybe(plan, "aws:iam/rolePolicy:RolePolicy", "-config-role-delivery");
-            if (!role || !policy) return [];
-            return [
-                ...each(["kms:GenerateDataKey", "kms:Decrypt"], "config.amazonaws.com", { "aws:SourceAccount": MOCK_ACCOUNT }),
-                ...["kms:GenerateDataKey", "kms:Decrypt"].map(action => ({ principal: out(role).arn, action, context: {}, identityPolicy: parse(policy.inputs.policy) })),
-            ];
+            const delivery = throughRole(plan, "-config-role", "-config-role-delivery", ["kms:GenerateDataKey", "kms:Decrypt"]);
+            return delivery.length ? [...each(["kms:GenerateDataKey", "kms:Decrypt"], "config.amazonaws.com", { "aws:SourceAccount": MOCK_ACCOUNT }), ...delivery] : [];
         },
     },
     ...([
@@ -117,12 +119,7 @@ const SCENARIOS: Scenario[] = [
         service: "the AWS Backup role (through IAM: the key policy delegates to the account)",
         key: "-keys-backup-key",
         source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html (the backup role needs kms:CreateGrant, GenerateDataKey, Decrypt on the vault key)",
-        requests: plan => {
-            const role = maybe(plan, "aws:iam/role:Role", "-backup-role");
-            const policy = maybe(plan, "aws:iam/rolePolicy:RolePolicy", "-backup-role-keys");
-            if (!role || !policy) return [];
-            return ["kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt"].map(action => ({ principal: out(role).arn, action, context: {}, identityPolicy: parse(policy.inputs.policy) }));
-        },
+        requests: plan => throughRole(plan, "-backup-role", "-backup-role-keys", ["kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt"]),
     },
 ];
 
