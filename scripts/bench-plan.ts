@@ -7,10 +7,15 @@
  * Two conditions, each applied to the floor and the plan alike:
  *   - "as npm run plan": the project's loader (scripts/lib/register.js), with Node's compile cache;
  *   - "no compile cache": the same loader with NODE_DISABLE_COMPILE_CACHE=1 (Node compiles every module).
+ * Beside them, the replay (scripts/lib/replay-plan.ts): the SDK alone registering the plan's
+ * resources (same types, names, parents, providers, dependencies, inputs) under trivial mocks. It
+ * splits the plan's time: replay − floor is the Pulumi SDK's per-resource work, plan − replay is
+ * this project's (program logic, the mocks' name and request checks, the policy pack, the cost line).
  * --compare-ts-node adds the loader this project used before: ts-node --transpile-only, whose
  * source-map support maps every stack trace Pulumi captures (its floor: plain node, no cache).
  * --max <ratio> exits 1 when the first ratio is above it.
  */
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
@@ -32,6 +37,7 @@ interface Condition {
     label: string;
     floor: string[];
     plan: string[];
+    replay?: string[];
     env?: NodeJS.ProcessEnv;
 }
 
@@ -53,9 +59,14 @@ runCli("bench-plan", USAGE, argv => {
     if (max !== undefined && !(max > 0)) fail(`--max ${values.max}: must be a positive number`);
 
     const planArgs = [path.join("scripts", "plan.ts"), stack];
+    // The plan to replay: this stack's, written once before the timings.
+    const planFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-")), `${stack}.json`);
+    time(["-r", REGISTER, ...planArgs, "--json", planFile], undefined, "plan");
+    const replayArgs = ["-r", REGISTER, path.join("scripts", "lib", "replay-plan.ts"), planFile];
+    const resources = JSON.parse(fs.readFileSync(planFile, "utf8")).resources.length;
     const conditions: Condition[] = [
-        { label: "as npm run plan (esbuild loader, compile cache)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs] },
-        { label: "no compile cache (NODE_DISABLE_COMPILE_CACHE=1)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], env: { NODE_DISABLE_COMPILE_CACHE: "1" } },
+        { label: "as npm run plan (esbuild loader, compile cache)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], replay: replayArgs },
+        { label: "no compile cache (NODE_DISABLE_COMPILE_CACHE=1)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], replay: replayArgs, env: { NODE_DISABLE_COMPILE_CACHE: "1" } },
     ];
     if (values["compare-ts-node"]) {
         conditions.push({ label: "before: ts-node --transpile-only, plain node floor", floor: ["-e", FLOOR_CODE], plan: [require.resolve("ts-node/dist/bin"), "--transpile-only", ...planArgs], env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
@@ -66,16 +77,25 @@ runCli("bench-plan", USAGE, argv => {
     for (const c of conditions) {
         time(c.floor, c.env, "floor");
         time(c.plan, c.env, "plan");
+        if (c.replay) time(c.replay, c.env, "replay");
         const floors: number[] = [];
         const plans: number[] = [];
+        const replays: number[] = [];
         for (let i = 0; i < runs; i++) {
             floors.push(time(c.floor, c.env, "floor"));
             plans.push(time(c.plan, c.env, "plan"));
+            if (c.replay) replays.push(time(c.replay, c.env, "replay"));
         }
-        const ratio = median(plans) / median(floors);
+        const floor = median(floors);
+        const ratio = median(plans) / floor;
         ratios.push(ratio);
-        console.log(`  ${c.label.padEnd(52)} floor ${median(floors).toFixed(2)} s   plan ${median(plans).toFixed(2)} s   plan ÷ floor ${ratio.toFixed(2)}`);
+        console.log(`  ${c.label.padEnd(52)} floor ${floor.toFixed(2)} s   plan ${median(plans).toFixed(2)} s   plan ÷ floor ${ratio.toFixed(2)}`);
+        if (c.replay) {
+            const replay = median(replays);
+            console.log(`  ${"".padEnd(52)} SDK alone (replay of the ${resources} registrations) ${replay.toFixed(2)} s = ${(replay / floor).toFixed(2)} × floor; project's own work ${(median(plans) - replay).toFixed(2)} s`);
+        }
     }
+    fs.rmSync(path.dirname(planFile), { recursive: true, force: true });
     console.log(`Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map(l => l.toFixed(1)).join(" ")}`);
     if (max !== undefined && ratios[0] > max) {
         console.log(`plan ÷ floor ${ratios[0].toFixed(2)} is above --max ${max}`);

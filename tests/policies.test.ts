@@ -1035,6 +1035,39 @@ describe("policy pack", () => {
         });
     });
 
+    describe("type dispatch (appliesTo) matches what the engine sees", () => {
+        // The engine calls validateResource on every resource; the offline runner skips the types a
+        // policy's appliesTo refuses. Both must agree: refused types are reported not applicable, and
+        // a covered type is judged (never reported not applicable).
+        const NOT_APPLICABLE = new Error("not applicable");
+        const call = (policy: any, type: string) => policy.validateResource({
+            type, props: {}, urn: urn(type, "x"), name: "x", opts: {}, provider: undefined, stackTags: new Map(),
+            getConfig: () => ({}), notApplicable: () => { throw NOT_APPLICABLE; },
+        }, () => undefined);
+        const typed = policies.filter((p: any) => typeof p.appliesTo === "function");
+        it("every resource policy of the pack names its types", () => {
+            expect(policies.filter((p: any) => "validateResource" in p && typeof p.appliesTo !== "function").map((p: any) => p.name)).to.deep.equal([]);
+            expect(typed.length).to.be.greaterThan(20);
+        });
+        it("a type appliesTo refuses is reported not applicable by validateResource", () => {
+            const wrong = typed.filter((p: any) => {
+                if (p.appliesTo("ai-nutritionist:test:Nothing")) return true;
+                try { call(p, "ai-nutritionist:test:Nothing"); return true; } catch (e) { return e !== NOT_APPLICABLE; }
+            }).map((p: any) => p.name);
+            expect(wrong).to.deep.equal([]);
+        });
+        it("every covered type is one appliesTo admits, and validateResource judges it", () => {
+            const wrong: string[] = [];
+            for (const p of typed as any[]) {
+                for (const t of COVERAGE.get(p.name) ?? []) {
+                    if (!p.appliesTo(t)) wrong.push(`${p.name}: appliesTo refuses ${t}`);
+                    try { call(p, t); } catch (e) { if (e === NOT_APPLICABLE) wrong.push(`${p.name}: ${t} reported not applicable`); }
+                }
+            }
+            expect(wrong).to.deep.equal([]);
+        });
+    });
+
     describe("coverage of @pulumi/aws", () => {
         let types: ReturnType<typeof awsTypes>;
         before(() => { types = awsTypes(); });

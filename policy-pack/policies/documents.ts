@@ -8,15 +8,34 @@ import { asList, read, UNKNOWN } from "./helpers";
 
 export type Statement = any;
 
+/**
+ * Documents parsed, by their text: several policies read each role's, key's and bucket's document.
+ * Frozen, as every policy only reads them; bounded for long-lived processes.
+ */
+const PARSED = new Map<string, unknown>();
+
+function frozen<T>(v: T): T {
+    if (v && typeof v === "object" && !Object.isFrozen(v)) {
+        Object.freeze(v);
+        for (const x of Object.values(v)) frozen(x);
+    }
+    return v;
+}
+
 /** Parse a policy document given as a JSON string or an object; UNKNOWN when it cannot be known. */
 export function parseDocument(v: unknown): any {
     if (v === UNKNOWN) return UNKNOWN;
     if (typeof v === "string") {
+        if (PARSED.has(v)) return PARSED.get(v);
+        let doc: unknown;
         try {
-            return JSON.parse(v);
+            doc = frozen(JSON.parse(v));
         } catch {
-            return undefined;
+            doc = undefined;
         }
+        if (PARSED.size >= 2000) PARSED.clear();
+        PARSED.set(v, doc);
+        return doc;
     }
     return v && typeof v === "object" ? v : undefined;
 }
@@ -33,10 +52,18 @@ export function label(s: Statement, i: number): string {
     return typeof sid === "string" && sid !== "" ? `"${sid}"` : `#${i + 1}`;
 }
 
+/** Compiled wildcard patterns: a catalogue scan tests one pattern against hundreds of action names. */
+const WILDCARDS = new Map<string, RegExp>();
+
 /** IAM wildcard match: `*` any run of characters, `?` one character, case-insensitive. */
 export function wildcardMatch(pattern: string, value: string): boolean {
-    const re = pattern.split("").map(c => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
-    return new RegExp(`^${re}$`, "i").test(value);
+    let compiled = WILDCARDS.get(pattern);
+    if (!compiled) {
+        const re = pattern.split("").map(c => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+        compiled = new RegExp(`^${re}$`, "i");
+        WILDCARDS.set(pattern, compiled);
+    }
+    return compiled.test(value);
 }
 
 export const allows = (s: Statement): boolean => read(s, "Effect") === "Allow";

@@ -147,7 +147,14 @@ export interface ResourcePolicySpec {
     check: (props: any, violation: Violation, args: ResourceValidationArgs, config: any) => void;
 }
 
-export function resourcePolicy(spec: ResourcePolicySpec): ResourceValidationPolicy {
+/**
+ * A resource policy that also says which resource types it judges. The engine calls
+ * validateResource on every resource (and the policy reports the others not applicable); a runner
+ * that knows `appliesTo` may skip those calls (the offline plan does: ~10k calls and throws fewer).
+ */
+export type TypedResourcePolicy = ResourceValidationPolicy & { appliesTo: (type: string) => boolean };
+
+export function resourcePolicy(spec: ResourcePolicySpec): TypedResourcePolicy {
     const schema = { ...EXEMPTIONS_SCHEMA, ...spec.config };
     if (typeof spec.types !== "function") COVERAGE.set(spec.name, spec.types);
     const applies = typeof spec.types === "function" ? spec.types : (t: string) => (spec.types as readonly string[]).includes(t);
@@ -156,6 +163,7 @@ export function resourcePolicy(spec: ResourcePolicySpec): ResourceValidationPoli
         description: spec.description,
         enforcementLevel: spec.enforcementLevel ?? "mandatory",
         configSchema: { properties: schema as any },
+        appliesTo: applies,
         validateResource: (args, report) => {
             if (!applies(args.type)) args.notApplicable();
             const config = withDefaults(schema, args.getConfig());

@@ -89,9 +89,19 @@ function hasDeadLetterKey(v: any): boolean {
  * queue holds a dead-letter or on-failure setting (a function's deadLetterConfig, an invoke
  * config's onFailure destination, a schedule's or rule target's deadLetterConfig).
  */
-function namedAsDeadLetter(resources: PolicyResource[], queue: PolicyResource): boolean {
-    return resources.some(r => Object.entries(r.propertyDependencies ?? {}).some(([prop, deps]) =>
-        deps.some(d => d.urn === queue.urn) && (DEAD_LETTER_KEY.test(prop) || hasDeadLetterKey(read(r.props, prop)))));
+function namedAsDeadLetter(inputsOn: Map<string, { r: PolicyResource; prop: string }[]>, queue: PolicyResource): boolean {
+    return (inputsOn.get(queue.urn) ?? []).some(({ r, prop }) => DEAD_LETTER_KEY.test(prop) || hasDeadLetterKey(read(r.props, prop)));
+}
+
+/** Resource URN → the inputs (resource, property) that depend on it. */
+function inputsDependingOn(resources: PolicyResource[]): Map<string, { r: PolicyResource; prop: string }[]> {
+    const index = new Map<string, { r: PolicyResource; prop: string }[]>();
+    for (const r of resources) {
+        for (const [prop, deps] of Object.entries(r.propertyDependencies ?? {})) {
+            for (const urn of new Set(deps.map(d => d.urn))) index.set(urn, [...(index.get(urn) ?? []), { r, prop }]);
+        }
+    }
+    return index;
 }
 const REDRIVE_POLICY = "aws:sqs/redrivePolicy:RedrivePolicy";
 
@@ -104,7 +114,8 @@ export const sqsDeadLetter = stackPolicy({
         const queues = resources.filter(r => r.type === QUEUE);
         const redrives = resources.filter(r => r.type === REDRIVE_POLICY);
         const sources = [...queues, ...redrives];
-        const isDeadLetterQueue = (q: PolicyResource) => read(q.props, "redriveAllowPolicy") !== undefined || namedAsDeadLetter(resources, q) || sources.some(s => {
+        const inputsOn = inputsDependingOn(resources);
+        const isDeadLetterQueue = (q: PolicyResource) => read(q.props, "redriveAllowPolicy") !== undefined || namedAsDeadLetter(inputsOn, q) || sources.some(s => {
             if ((s.propertyDependencies.redrivePolicy ?? []).some(d => d.urn === q.urn)) return true;
             const target = read(parseDocument(read(s.props, "redrivePolicy")), "deadLetterTargetArn");
             const name = read(q.props, "name");

@@ -20,6 +20,7 @@ export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?:
 export const DEFAULT_POLICY_CONFIG = path.join(REPO_ROOT, "policy-config.json");
 
 class NotApplicable extends Error {}
+const NOT_APPLICABLE = new NotApplicable("not applicable");
 
 // The policy SDK's own proxy, so an unknown value throws exactly as in `pulumi preview`.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -106,7 +107,8 @@ export function evaluatePolicies(resources: PlanResource[], config: PackConfig =
         protect: r.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, parent: r.parent ?? undefined,
     });
-    const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
+    // One instance, thrown each time: the reason is not reported offline, and an Error per resource and policy costs time.
+    const notApplicable = (_reason?: string): never => { throw NOT_APPLICABLE; };
     const run = (policy: { name: string }, level: EnforcementLevel, urn: string | undefined, fn: (report: (m: string, u?: string) => void) => void) => {
         const report = (message: string, u?: string) => out.push({ policy: policy.name, enforcementLevel: level, urn: u ?? urn ?? "", message });
         try {
@@ -121,14 +123,21 @@ export function evaluatePolicies(resources: PlanResource[], config: PackConfig =
         }
     };
 
+    // What every policy is handed about a resource, computed once per resource.
+    const opts = new Map(resources.map(r => [r.urn, optsOf(r)]));
+    const providers = new Map(resources.map(r => [r.urn, providerOf(r)]));
     for (const policy of all) {
         const level = levelOf(policy, config);
         if (level === "disabled" || !("validateResource" in policy) || !policy.validateResource) continue;
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        // The pack's policies name their types (policy-pack/policies/helpers.ts resourcePolicy): skip the
+        // calls that would only report "not applicable", as the engine's own result for them is no finding.
+        const appliesTo = "appliesTo" in policy && typeof policy.appliesTo === "function" ? policy.appliesTo as (type: string) => boolean : undefined;
         for (const r of resources) {
+            if (appliesTo && !appliesTo(r.type)) continue;
             for (const validate of validations) {
                 run(policy, level, r.urn, report => validate({
-                    type: r.type, props: props.get(r.urn), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
+                    type: r.type, props: props.get(r.urn), urn: r.urn, name: r.name, opts: opts.get(r.urn)!, provider: providers.get(r.urn),
                     stackTags: frozen(stackTags), getConfig: <T>() => configOf(policy.name, config) as T, notApplicable,
                     isType: () => { throw new Error("isType is not supported offline; compare args.type"); },
                     asType: () => { throw new Error("asType is not supported offline; compare args.type"); },
@@ -140,7 +149,7 @@ export function evaluatePolicies(resources: PlanResource[], config: PackConfig =
     const policyResources = new Map<string, PolicyResource>();
     for (const r of resources) {
         policyResources.set(r.urn, {
-            type: r.type, props: props.get(r.urn), urn: r.urn, name: r.name, opts: optsOf(r), provider: providerOf(r),
+            type: r.type, props: props.get(r.urn), urn: r.urn, name: r.name, opts: opts.get(r.urn)!, provider: providers.get(r.urn),
             dependencies: [], propertyDependencies: {},
             isType: () => { throw new Error("isType is not supported offline"); },
             asType: () => { throw new Error("asType is not supported offline"); },

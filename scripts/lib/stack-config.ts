@@ -38,6 +38,8 @@ export const OFFLINE_SECRET = "offline-plan-placeholder-secret";
 /** A YAML file as data; a missing file or a syntax error is a one-line usage error (exit 3). */
 function readYaml(file: string, what: string): any {
     const text = readInput(file, what);
+    const key = `${file}\0${text}`;
+    if (parsedYaml.has(key)) return parsedYaml.get(key);
     let data: any;
     try {
         data = yaml.load(text, { filename: file });
@@ -48,7 +50,19 @@ function readYaml(file: string, what: string): any {
     if (data !== undefined && data !== null && (typeof data !== "object" || Array.isArray(data))) {
         fail(`${what} ${file} is not a settings file: expected a mapping with a config: section`);
     }
-    return data ?? {};
+    parsedYaml.set(key, deepFreeze(data ?? {}));
+    return parsedYaml.get(key);
+}
+
+/** Parsed settings files by path and content: a plan reads its files up to three times (CLI checks, planner, cost line). */
+const parsedYaml = new Map<string, any>();
+
+function deepFreeze<T>(v: T): T {
+    if (v && typeof v === "object" && !Object.isFrozen(v)) {
+        Object.freeze(v);
+        for (const x of Object.values(v)) deepFreeze(x);
+    }
+    return v;
 }
 
 /** The stacks of a project: the names of its Pulumi.<stack>.yaml files. */
