@@ -10,7 +10,10 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as esbuild from "esbuild";
+import type * as esbuild from "esbuild";
+
+/** esbuild's version, part of every key; esbuild itself is loaded only to build (a hit needs none of it). */
+const ESBUILD_VERSION: string = require("esbuild/package.json").version;
 
 interface Input {
     /** sha256 of the content esbuild read. */
@@ -55,7 +58,7 @@ function fresh(entry: Entry): boolean {
 
 /** The single output file of an esbuild build (write: false), from the cache when still valid. */
 export function cachedBundle(options: esbuild.BuildOptions): string {
-    const key = sha256(JSON.stringify({ esbuild: esbuild.version, cwd: process.cwd(), options }));
+    const key = sha256(JSON.stringify({ esbuild: ESBUILD_VERSION, cwd: process.cwd(), options }));
     const dir = process.env.BUNDLE_CACHE_DIR;
     const file = dir ? path.join(dir, `${key}.json`) : undefined;
     let entry = memory.get(key);
@@ -69,7 +72,8 @@ export function cachedBundle(options: esbuild.BuildOptions): string {
         return entry.code;
     }
     const builtAt = Date.now();
-    const result = esbuild.buildSync({ ...options, write: false, metafile: true });
+    const { buildSync }: typeof esbuild = require("esbuild");
+    const result = buildSync({ ...options, write: false, metafile: true });
     if (result.outputFiles?.length !== 1) throw new Error(`esbuild produced ${result.outputFiles?.length ?? 0} files for ${JSON.stringify(options.entryPoints)}; expected one`);
     const cwd = options.absWorkingDir ?? process.cwd();
     const inputs = Object.fromEntries(Object.keys(result.metafile!.inputs).map(f => [path.resolve(cwd, f), describe(path.resolve(cwd, f))]));
