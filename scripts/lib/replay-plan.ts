@@ -74,8 +74,9 @@ async function replay(file: string): Promise<number> {
         }
         return {};
     });
-    const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
-    await waitForRPCs();
+    const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+    await waitForRPCs?.();
+    for (let i = 0; i < 3; i++) await new Promise(r => setImmediate(r));
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const want = new Set(plan.resources.map(r => r.urn));
     const got = new Set(registered.filter(u => !u.includes("::pulumi:pulumi:Stack::")));
