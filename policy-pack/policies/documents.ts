@@ -4,7 +4,7 @@
  * Matching follows IAM's rules: actions and condition keys are case-insensitive, `*` and `?`
  * are wildcards in actions (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
  */
-import { asList, read, UNKNOWN } from "./helpers";
+import { asList, lookupCache, read, UNKNOWN } from "./helpers";
 
 export type Statement = any;
 
@@ -12,7 +12,7 @@ export type Statement = any;
  * Documents parsed, by their text: several policies read each role's, key's and bucket's document.
  * Frozen, as every policy only reads them; bounded for long-lived processes.
  */
-const PARSED = new Map<string, unknown>();
+const PARSED = lookupCache<string, unknown>();
 
 function frozen<T>(v: T): T {
     if (v && typeof v === "object" && !Object.isFrozen(v)) {
@@ -53,7 +53,7 @@ export function label(s: Statement, i: number): string {
 }
 
 /** Compiled wildcard patterns: a catalogue scan tests one pattern against hundreds of action names. */
-const WILDCARDS = new Map<string, RegExp>();
+const WILDCARDS = lookupCache<string, RegExp>();
 
 /** IAM wildcard match: `*` any run of characters, `?` one character, case-insensitive. */
 export function wildcardMatch(pattern: string, value: string): boolean {

