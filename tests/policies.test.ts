@@ -69,6 +69,16 @@ describe("policy pack", () => {
             expect(parseDocument(UNKNOWN)).to.equal(UNKNOWN);
             for (const bad of ["{not json", 42, null, undefined, true]) expect(parseDocument(bad), String(bad)).to.equal(undefined);
         });
+        it("a document parsed from text is shared by the policies that read it, so it is frozen to every depth", () => {
+            const text = '{"Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}';
+            const doc = parseDocument(text);
+            expect(parseDocument(text)).to.equal(doc);
+            for (const part of [doc, doc.Statement, doc.Statement[0], doc.Statement[0].Action, doc.Statement[0].Condition, doc.Statement[0].Condition.Bool]) {
+                expect(Object.isFrozen(part), JSON.stringify(part)).to.equal(true);
+            }
+            expect(() => { doc.Statement[0].Action.push("s3:*"); }).to.throw(TypeError);
+            expect(parseDocument(text)).to.deep.equal(JSON.parse(text));
+        });
         it("reads Statement as a list (objects only) or a single object", () => {
             const s = { Effect: "Allow" };
             expect(statementsOf({ Statement: [null, "x", 3, s] })).to.deep.equal([s]);
@@ -772,6 +782,8 @@ describe("policy pack", () => {
                 undefined, "\"aws:PrincipalTag\" is not a global condition key", "\"aws:Nope/x\" is not a global condition key", undefined,
                 undefined, "condition key \"x:Y\": no service \"x\" in AWS's catalogue", "condition key \":Y\" has no service prefix", undefined,
             ]);
+            // Without a wildcard the whole ARN must fit, not a prefix of it (a table ARN needs its name).
+            expect(resourceProblem.fresh("arn:aws:dynamodb:us-east-1:1:table")).to.equal("\"arn:aws:dynamodb:us-east-1:1:table\" matches no dynamodb resource type");
             expect([resourceProblem.fresh("arn:aws:s3"), resourceProblem.fresh("xarn:aws:s3:::b:c"), resourceProblem.fresh("arn:aws:dynamodb:us-east-1:1:ta*"), resourceProblem.fresh("arn:aws:dynamodb:us-east-1:1:x*"),
                 resourceProblem.fresh("arn:aws:dynamodb:*:*:table/*"), resourceProblem.fresh("arn:aws:s3:::b")]).to.deep.equal([
                 "\"arn:aws:s3\" is not an ARN or *", "\"xarn:aws:s3:::b:c\" is not an ARN or *", undefined, "\"arn:aws:dynamodb:us-east-1:1:x*\" matches no dynamodb resource type", undefined, undefined,

@@ -26,6 +26,7 @@ function frozen<T>(v: T): T {
 export function parseDocument(v: unknown): any {
     if (v === UNKNOWN) return UNKNOWN;
     if (typeof v === "string") {
+        // Stryker disable next-line ConditionalExpression: a cache; parsing again gives an equal (frozen) document
         if (PARSED.has(v)) return PARSED.get(v);
         let doc: unknown;
         try {
@@ -33,7 +34,9 @@ export function parseDocument(v: unknown): any {
         } catch {
             doc = undefined;
         }
+        // Stryker disable next-line all: bounds the cache's memory; no answer depends on it
         if (PARSED.size >= 2000) PARSED.clear();
+        // Stryker disable next-line all: a cache
         PARSED.set(v, doc);
         return doc;
     }
@@ -58,9 +61,11 @@ const WILDCARDS = lookupCache<string, RegExp>();
 /** IAM wildcard match: `*` any run of characters, `?` one character, case-insensitive. */
 export function wildcardMatch(pattern: string, value: string): boolean {
     let compiled = WILDCARDS.get(pattern);
+    // Stryker disable next-line ConditionalExpression: a cache; compiling again gives the same regex
     if (!compiled) {
         const re = pattern.split("").map(c => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
         compiled = new RegExp(`^${re}$`, "i");
+        // Stryker disable next-line all: a cache
         WILDCARDS.set(pattern, compiled);
     }
     return compiled.test(value);

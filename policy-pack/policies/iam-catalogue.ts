@@ -32,6 +32,7 @@ function placeholderRegex(pattern: string): RegExp {
 function remembered(fn: (arg: string) => string | undefined): ((arg: string) => string | undefined) & { fresh: (arg: string) => string | undefined } {
     const answers = lookupCache<string, string | undefined>();
     const ask = (arg: string) => {
+        // Stryker disable next-line ConditionalExpression: a cache; asking again gives the same answer
         if (!answers.has(arg)) answers.set(arg, fn(arg));
         return answers.get(arg);
     };
@@ -84,6 +85,7 @@ export function arnIndex(): Map<string, string[]> {
 
 const builtIndex = lookupCache<"index", Map<string, string[]>>();
 function patternsByArnService(): Map<string, string[]> {
+    // Stryker disable next-line all: a cache; building the index again gives the same index
     if (!builtIndex.has("index")) builtIndex.set("index", arnIndex());
     return builtIndex.get("index")!;
 }
@@ -107,6 +109,7 @@ function compiled(build: (pattern: string) => RegExp): (pattern: string) => RegE
     const built = lookupCache<string, RegExp>();
     return pattern => {
         let re = built.get(pattern);
+        // Stryker disable next-line ConditionalExpression: a cache; building again gives the same regex
         if (!re) built.set(pattern, re = build(pattern));
         return re;
     };
