@@ -70,7 +70,7 @@ describe("policy pack", () => {
             for (const bad of ["{not json", 42, null, undefined, true]) expect(parseDocument(bad), String(bad)).to.equal(undefined);
         });
         it("a document parsed from text is shared by the policies that read it, so it is frozen to every depth", () => {
-            const text = '{"Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}';
+            const text = '{"Id":null,"Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}';
             const doc = parseDocument(text);
             expect(parseDocument(text)).to.equal(doc);
             for (const part of [doc, doc.Statement, doc.Statement[0], doc.Statement[0].Action, doc.Statement[0].Condition, doc.Statement[0].Condition.Bool]) {

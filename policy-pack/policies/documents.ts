@@ -14,8 +14,9 @@ export type Statement = any;
  */
 const PARSED = lookupCache<string, unknown>();
 
+/** Freeze a value parsed from JSON (a tree: no shared or cyclic parts) to every depth. */
 function frozen<T>(v: T): T {
-    if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    if (v !== null && typeof v === "object") {
         Object.freeze(v);
         for (const x of Object.values(v)) frozen(x);
     }
