@@ -368,6 +368,10 @@ describe("cost estimate (npm run cost)", function () {
             const e = (await costOf("prod")).detail.estimate;
             expect(line).to.equal(`Estimated monthly cost: $${e.totalMonthly.toFixed(2)} (fixed $${e.fixedMonthly.toFixed(2)}, usage $${e.usageMonthly.toFixed(2)} at the prod usage profile); ` +
                 `budget $1000.00 (${Math.round(e.totalMonthly / 10)}%)${e.notEstimated.length ? `; ${e.notEstimated.length} not estimated` : ""}. Details: npm run cost -- prod`);
+            // The hint names what the plan was of: its settings file, another project.
+            expect(planCostLine(asPlan(await planStack("prod")), { projectDir: REPO_ROOT, configFile: "Pulumi.prod.yaml", mainProject: true })).to.match(/\. Details: npm run cost -- prod --config Pulumi\.prod\.yaml$/);
+            const state = await planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
+            expect(planCostLine(asPlan(state), { projectDir: path.join(REPO_ROOT, "bootstrap"), mainProject: false })).to.match(/\. Details: npm run cost -- state --project bootstrap$/);
             const eu = planCostLine(asPlan(await planStack("staging", { "aws:region": "eu-west-1" })), { projectDir: REPO_ROOT, mainProject: false });
             expect(eu).to.match(/^Estimated monthly cost: refused — no price table for region eu-west-1/);
         });

@@ -212,6 +212,15 @@ describe("settings", () => {
             expect(r.stderr).to.contain(`${NAMESPACE}:natStrategy: Pulumi.yaml types it without a default, so the Pulumi CLI requires every stack to set it`);
             expect(r.stderr).to.contain(`${NAMESPACE}:availabilityZoneCount: must be of type integer, as Pulumi.yaml declares it (got two)`);
         });
+        it("lists the program's problems with the CLI's type errors, once per key, so one run shows them all", () => {
+            const bad = tmpFile(devFile().replace("ai-nutritionist:availabilityZoneCount: 2", "ai-nutritionist:availabilityZoneCount: two")
+                .replace("ai-nutritionist:elasticacheNumNodes: 1", "ai-nutritionist:elasticacheNumNodes: 9"));
+            const r = planCli("dev", "--config", bad);
+            expect(r.status).to.equal(2);
+            expect(r.stderr).to.contain("Invalid stack settings (2 problems):");
+            expect(r.stderr).to.contain(`${NAMESPACE}:availabilityZoneCount: must be of type integer, as Pulumi.yaml declares it (got two)`);
+            expect(r.stderr).to.contain(`${NAMESPACE}:elasticacheNumNodes: must be at most 6 (got 9)`);
+        });
         it("rejects an unknown option", () => {
             expect(() => execFileSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
         });

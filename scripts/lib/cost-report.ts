@@ -4,6 +4,7 @@
  * the text report of `npm run cost` and the one-line summary of `npm run plan`.
  */
 import * as fs from "fs";
+import * as path from "path";
 import * as yaml from "js-yaml";
 import { resolveSettings, Settings } from "../../config";
 import { byComponent, byService, CostResource, endpointChecks, estimate, EstimateDetail } from "../../policy-pack/cost/engine";
@@ -12,6 +13,7 @@ import { stackFacts } from "../../policy-pack/cost/stack";
 import { applyUsage, defaultUsage, UsageProfile, USAGE_DESCRIPTIONS } from "../../policy-pack/cost/usage";
 import type { PlanResource } from "./policy-runner";
 import { loadStackConfig } from "./stack-config";
+import { REPO_ROOT } from "./paths";
 
 /** Settings that set a usage assumption. */
 export const USAGE_SETTINGS: Readonly<Partial<Record<keyof Settings, keyof UsageProfile>>> = {
@@ -112,12 +114,12 @@ function qty(n: number): string {
     return n.toPrecision(4).replace(/\.?0+$/, "");
 }
 
-/** One line for `npm run plan`. */
-export function costSummary(run: CostRun): string {
+/** One line for `npm run plan`; `details` is the command that prints the whole estimate. */
+export function costSummary(run: CostRun, details = `npm run cost -- ${run.detail.estimate.stack}`): string {
     const e = run.detail.estimate;
     const budget = run.budget === undefined ? "no budget in the stack" : `budget ${usd(run.budget)} (${Math.round(e.totalMonthly / run.budget * 100)}%)`;
     return `Estimated monthly cost: ${usd(e.totalMonthly)} (fixed ${usd(e.fixedMonthly)}, usage ${usd(e.usageMonthly)} at the ${run.environment ?? "no-traffic"} usage profile); ${budget}` +
-        (e.notEstimated.length ? `; ${e.notEstimated.length} not estimated` : "") + ". Details: npm run cost -- " + e.stack;
+        (e.notEstimated.length ? `; ${e.notEstimated.length} not estimated` : "") + `. Details: ${details}`;
 }
 
 /** The text report of `npm run cost`. */
@@ -180,7 +182,10 @@ export function renderCost(run: CostRun): string {
 export function planCostLine(plan: PlanLike, opts: { projectDir: string; configFile?: string; mainProject: boolean }): string {
     try {
         const config = opts.mainProject ? loadStackConfig(opts.projectDir, plan.stack, opts.configFile).config : undefined;
-        return costSummary(estimatePlan(plan, { config }));
+        // The same stack, settings file and project as the plan.
+        const details = `npm run cost -- ${plan.stack}` + (opts.configFile ? ` --config ${opts.configFile}` : "") +
+            (opts.mainProject ? "" : ` --project ${path.relative(REPO_ROOT, opts.projectDir) || "."}`);
+        return costSummary(estimatePlan(plan, { config }), details);
     } catch (e) {
         if (e instanceof CostInputError) return `Estimated monthly cost: refused — ${e.problems.join("; ")}`;
         throw e;

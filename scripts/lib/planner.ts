@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stack-config";
-import { SettingsError } from "../../config";
+import { resolveSettings, SettingsError } from "../../config";
 import { createMocks } from "./mocks";
 import { REPO_ROOT } from "./paths";
 import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig, validatePackConfig } from "./policy-runner";
@@ -173,6 +173,20 @@ export function runPlan(opts: PlanOptions): Promise<Plan> {
     return next;
 }
 
+/** The main program's own settings problems (config.ts) on keys the CLI's check did not already name. */
+function programProblems(projectDir: string, config: Record<string, string>, stack: string, secretKeys: string[], cliProblems: string[]): string[] {
+    if (projectDir !== REPO_ROOT) return [];
+    const keyOf = (problem: string) => problem.slice(0, problem.indexOf(": "));
+    const named = new Set(cliProblems.map(keyOf));
+    try {
+        resolveSettings(config, undefined, stack, secretKeys);
+        return [];
+    } catch (e) {
+        if (!(e instanceof SettingsError)) return [];
+        return e.problems.filter(p => !named.has(keyOf(p)));
+    }
+}
+
 /** Where offline plans share the Lambda bundles (components/bundle-cache.ts). */
 const BUNDLE_CACHE_DIR = path.join(REPO_ROOT, ".build", "bundle-cache");
 
@@ -190,8 +204,9 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
 async function planProgram(opts: PlanOptions): Promise<Plan> {
     const projectDir = opts.projectDir ?? REPO_ROOT;
     const { project, stack, config, secretKeys, cliProblems } = loadStackConfig(projectDir, opts.stack, opts.configFile);
-    // What `pulumi preview` would refuse before the program runs, refused here too.
-    if (cliProblems.length) throw new SettingsError(cliProblems);
+    // What `pulumi preview` would refuse before the program runs, refused here too — with what the
+    // program would refuse next (ranges, combinations), so that one run lists every problem.
+    if (cliProblems.length) throw new SettingsError([...cliProblems, ...programProblems(projectDir, config, stack, secretKeys, cliProblems)]);
     for (const [k, v] of Object.entries(opts.overrides ?? {})) {
         if (v === undefined) delete config[k];
         else config[k] = v;
