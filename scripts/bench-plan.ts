@@ -66,14 +66,16 @@ runCli("bench-plan", USAGE, argv => {
 
     const planArgs = [path.join("scripts", "plan.ts"), stack];
     // The plan to replay: this stack's, written once before the timings.
-    const planFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-")), `${stack}.json`);
+    const planDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
+    process.on("exit", () => fs.rmSync(planDir, { recursive: true, force: true })); // a failed run too
+    const planFile = path.join(planDir, `${stack}.json`);
     time(["-r", REGISTER, ...planArgs, "--json", planFile], undefined, "plan");
     const replayArgs = ["-r", REGISTER, path.join("scripts", "lib", "replay-plan.ts"), planFile];
     const resources = JSON.parse(fs.readFileSync(planFile, "utf8")).resources.length;
     const conditions: Condition[] = [
         { label: "as npm run plan (esbuild loader, compile cache)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], replay: replayArgs },
         { label: "no compile cache (NODE_DISABLE_COMPILE_CACHE=1)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], replay: replayArgs, env: { NODE_DISABLE_COMPILE_CACHE: "1" } },
-        { label: "floor as issue 14 measured it: plain node", floor: ["-e", FLOOR_CODE], floorEnv: { NODE_DISABLE_COMPILE_CACHE: "1" }, plan: ["-r", REGISTER, ...planArgs] },
+        { label: "cached plan ÷ plain-node floor (issue 14's measure)", floor: ["-e", FLOOR_CODE], floorEnv: { NODE_DISABLE_COMPILE_CACHE: "1" }, plan: ["-r", REGISTER, ...planArgs] },
     ];
     if (values["compare-ts-node"]) {
         conditions.push({ label: "before: ts-node --transpile-only, plain node floor", floor: ["-e", FLOOR_CODE], plan: [require.resolve("ts-node/dist/bin"), "--transpile-only", ...planArgs], env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
@@ -103,7 +105,6 @@ runCli("bench-plan", USAGE, argv => {
             console.log(`  ${"".padEnd(52)} SDK alone (replay of the ${resources} registrations) ${replay.toFixed(2)} s = ${(replay / floor).toFixed(2)} × floor; project's own work ${(median(plans) - replay).toFixed(2)} s`);
         }
     }
-    fs.rmSync(path.dirname(planFile), { recursive: true, force: true });
     console.log(`Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map(l => l.toFixed(1)).join(" ")}`);
     if (max !== undefined && ratios[0] > max) {
         console.log(`plan ÷ floor ${ratios[0].toFixed(2)} is above --max ${max}`);

@@ -51,7 +51,7 @@ runCli("plan", USAGE, async (argv, verbose) => {
     }
     if (values.show === undefined) {
         const { planCostLine } = await import("./lib/cost-report");
-        console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: projectDir ?? REPO_ROOT, configFile: values.config, mainProject: !values.project }));
+        console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: projectDir ?? REPO_ROOT, configFile: values.config, mainProject: (projectDir ?? REPO_ROOT) === REPO_ROOT }));
     }
     if (values.json) {
         fs.writeFileSync(values.json, JSON.stringify(planJson(plan), null, 2) + "\n");

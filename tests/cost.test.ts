@@ -370,6 +370,9 @@ describe("cost estimate (npm run cost)", function () {
                 `budget $1000.00 (${Math.round(e.totalMonthly / 10)}%)${e.notEstimated.length ? `; ${e.notEstimated.length} not estimated` : ""}. Details: npm run cost -- prod`);
             // The hint names what the plan was of: its settings file, another project.
             expect(planCostLine(asPlan(await planStack("prod")), { projectDir: REPO_ROOT, configFile: "Pulumi.prod.yaml", mainProject: true })).to.match(/\. Details: npm run cost -- prod --config Pulumi\.prod\.yaml$/);
+            const spaced = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cost-")), "it's here.yaml");
+            fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), spaced);
+            expect(planCostLine(asPlan(await planStack("prod")), { projectDir: REPO_ROOT, configFile: spaced, mainProject: true }).endsWith(` --config '${spaced.replace("'", "'\\''")}'`)).to.equal(true);
             const state = await planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
             expect(planCostLine(asPlan(state), { projectDir: path.join(REPO_ROOT, "bootstrap"), mainProject: false })).to.match(/\. Details: npm run cost -- state --project bootstrap$/);
             const eu = planCostLine(asPlan(await planStack("staging", { "aws:region": "eu-west-1" })), { projectDir: REPO_ROOT, mainProject: false });

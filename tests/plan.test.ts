@@ -6,6 +6,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { createMocks, MOCK_ACCOUNT } from "../scripts/lib/mocks";
 import { REPO_ROOT } from "../scripts/lib/paths";
+import { runPlan } from "../scripts/lib/planner";
 import { mandatory, ofType, one, planStack, planWith, STACKS } from "./harness";
 
 /** The ARN shape each service uses (service, region or none, account or none). */
@@ -26,6 +27,10 @@ const ARN_SHAPES: Record<string, RegExp> = {
 };
 
 describe("offline plan", () => {
+    it("waits for registrations started after the program's code returned (an apply, the next turn, a 15 ms timer)", async () => {
+        const plan = await runPlan({ stack: "dev", program: "tests/programs/late-registrations.ts", policyConfig: false });
+        expect(plan.resources.filter(r => r.type === "aws:sqs/queue:Queue").map(r => r.name).sort()).to.deep.equal(["a", "from-apply", "from-timer", "next-turn"]);
+    });
     for (const stack of STACKS) {
         describe(stack, () => {
             it("plans with every resource in the JSON contract and no mandatory policy violation", async () => {

@@ -1063,12 +1063,18 @@ describe("policy pack", () => {
             expect(policies.filter((p: any) => "validateResource" in p && typeof p.appliesTo !== "function").map((p: any) => p.name)).to.deep.equal([]);
             expect(typed.length).to.be.greaterThan(20);
         });
-        it("a type appliesTo refuses is reported not applicable by validateResource", () => {
-            const wrong = typed.filter((p: any) => {
-                if (p.appliesTo("ai-nutritionist:test:Nothing")) return true;
-                try { call(p, "ai-nutritionist:test:Nothing"); return true; } catch (e) { return e !== NOT_APPLICABLE; }
-            }).map((p: any) => p.name);
-            expect(wrong).to.deep.equal([]);
+        it("for every type of @pulumi/aws, appliesTo refuses exactly the types validateResource reports not applicable", () => {
+            const types = ["pulumi:providers:aws", "ai-nutritionist:test:Nothing", ...awsTypes().keys()];
+            const wrong: string[] = [];
+            for (const p of typed as any[]) {
+                for (const t of types) {
+                    let notApplicable = false;
+                    try { call(p, t); } catch (e) { notApplicable = e === NOT_APPLICABLE; }
+                    if (p.appliesTo(t) === notApplicable) wrong.push(`${p.name}: ${t} (appliesTo ${p.appliesTo(t)})`);
+                }
+            }
+            expect(types.length).to.be.greaterThan(1500);
+            expect(wrong.slice(0, 10)).to.deep.equal([]);
         });
         it("every covered type is one appliesTo admits, and validateResource judges it", () => {
             const wrong: string[] = [];

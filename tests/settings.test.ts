@@ -220,6 +220,11 @@ describe("settings", () => {
             expect(r.stderr).to.contain("Invalid stack settings (2 problems):");
             expect(r.stderr).to.contain(`${NAMESPACE}:availabilityZoneCount: must be of type integer, as Pulumi.yaml declares it (got two)`);
             expect(r.stderr).to.contain(`${NAMESPACE}:elasticacheNumNodes: must be at most 6 (got 9)`);
+            // A misspelt required key is one problem, not the CLI's and the program's each.
+            const typo = planCli("dev", "--config", tmpFile(devFile().replace("ai-nutritionist:natStrategy:", "ai-nutritionist:natStrategi:")));
+            expect(typo.status).to.equal(2);
+            expect(typo.stderr).to.contain("Invalid stack settings (1 problem):");
+            expect(typo.stderr).to.contain(`${NAMESPACE}:natStrategy: is required, and the file sets ${NAMESPACE}:natStrategi instead`);
         });
         it("rejects an unknown option", () => {
             expect(() => execFileSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();

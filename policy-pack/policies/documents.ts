@@ -23,7 +23,11 @@ function frozen<T>(v: T): T {
     return v;
 }
 
-/** Parse a policy document given as a JSON string or an object; UNKNOWN when it cannot be known. */
+/**
+ * Parse a policy document given as a JSON string or an object; UNKNOWN when it cannot be known.
+ * Read-only: a document parsed from text is shared by every policy and resource with that text
+ * (frozen: a change throws), one given as an object is the resource's own input.
+ */
 export function parseDocument(v: unknown): any {
     if (v === UNKNOWN) return UNKNOWN;
     if (typeof v === "string") {

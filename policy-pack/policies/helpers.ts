@@ -176,6 +176,9 @@ export interface ResourcePolicySpec {
  * A resource policy that also says which resource types it judges. The engine calls
  * validateResource on every resource (and the policy reports the others not applicable); a runner
  * that knows `appliesTo` may skip those calls (the offline plan does: ~10k calls and throws fewer).
+ * The contract: `appliesTo(type)` is false exactly when validateResource calls `notApplicable()`
+ * before anything else — resourcePolicy builds both from one predicate, and a test checks every
+ * type of @pulumi/aws. A policy written by hand must keep it, or its findings go missing offline.
  */
 export type TypedResourcePolicy = ResourceValidationPolicy & { appliesTo: (type: string) => boolean };
 

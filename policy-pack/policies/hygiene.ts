@@ -98,7 +98,11 @@ function inputsDependingOn(resources: PolicyResource[]): Map<string, { r: Policy
     const index = new Map<string, { r: PolicyResource; prop: string }[]>();
     for (const r of resources) {
         for (const [prop, deps] of Object.entries(r.propertyDependencies ?? {})) {
-            for (const urn of new Set(deps.map(d => d.urn))) index.set(urn, [...(index.get(urn) ?? []), { r, prop }]);
+            for (const urn of new Set(deps.map(d => d.urn))) {
+                const inputs = index.get(urn) ?? [];
+                inputs.push({ r, prop });
+                index.set(urn, inputs);
+            }
         }
     }
     return index;

@@ -178,13 +178,18 @@ export function renderCost(run: CostRun): string {
     return out.join("\n");
 }
 
+/** A path as one shell word (quoted when it holds anything but safe characters). */
+function shellWord(s: string): string {
+    return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 /** The estimate line `npm run plan` prints under the plan (usage settings read from the stack's config file). */
 export function planCostLine(plan: PlanLike, opts: { projectDir: string; configFile?: string; mainProject: boolean }): string {
     try {
         const config = opts.mainProject ? loadStackConfig(opts.projectDir, plan.stack, opts.configFile).config : undefined;
         // The same stack, settings file and project as the plan.
-        const details = `npm run cost -- ${plan.stack}` + (opts.configFile ? ` --config ${opts.configFile}` : "") +
-            (opts.mainProject ? "" : ` --project ${path.relative(REPO_ROOT, opts.projectDir) || "."}`);
+        const details = `npm run cost -- ${plan.stack}` + (opts.configFile ? ` --config ${shellWord(opts.configFile)}` : "") +
+            (opts.mainProject ? "" : ` --project ${shellWord(path.relative(REPO_ROOT, opts.projectDir) || ".")}`);
         return costSummary(estimatePlan(plan, { config }), details);
     } catch (e) {
         if (e instanceof CostInputError) return `Estimated monthly cost: refused — ${e.problems.join("; ")}`;

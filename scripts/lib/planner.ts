@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stack-config";
 import { resolveSettings, SettingsError } from "../../config";
 import { createMocks } from "./mocks";
+import { settle } from "./settle";
 import { REPO_ROOT } from "./paths";
 import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig, validatePackConfig } from "./policy-runner";
 
@@ -176,14 +177,16 @@ export function runPlan(opts: PlanOptions): Promise<Plan> {
 /** The main program's own settings problems (config.ts) on keys the CLI's check did not already name. */
 function programProblems(projectDir: string, config: Record<string, string>, stack: string, secretKeys: string[], cliProblems: string[]): string[] {
     if (projectDir !== REPO_ROOT) return [];
-    const keyOf = (problem: string) => problem.slice(0, problem.indexOf(": "));
-    const named = new Set(cliProblems.map(keyOf));
+    // A problem starts with its key (`namespace:key: …`); a misspelt key's problem names the key it was meant as.
+    const keyOf = (problem: string) => /^([\w.-]+:[\w.-]+): /.exec(problem)?.[1];
+    const meant = (problem: string) => /did you mean ([\w.-]+:[\w.-]+)\?/.exec(problem)?.[1];
+    const named = new Set(cliProblems.flatMap(p => [keyOf(p), meant(p)]).filter(k => k !== undefined));
     try {
         resolveSettings(config, undefined, stack, secretKeys);
         return [];
     } catch (e) {
         if (!(e instanceof SettingsError)) return [];
-        return e.problems.filter(p => !named.has(keyOf(p)));
+        return e.problems.filter(p => !named.has(keyOf(p) ?? p) && !named.has(meant(p) ?? p));
     }
 }
 
@@ -220,6 +223,7 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
     const monitor: any = pulumi.runtime.getMonitor();
     const records: PlannedResource[] = [];
     let pending = 0;
+    let started = 0;
     const invokes: { token: string; provider: string | null }[] = [];
     const originalInvoke = monitor.invoke.bind(monitor);
     monitor.invoke = (req: any, callback: (err: any, resp: any) => void) => {
@@ -229,6 +233,7 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         pending++;
+        started++;
         const record: PlannedResource = {
             urn: "",
             type: req.getType(),
@@ -271,14 +276,7 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
     });
 
     // Let every registration started by the program (including ones whose outputs nobody awaits) finish.
-    // waitForRPCs is what Pulumi's language host awaits before it disconnects (runtime/settings, @internal);
-    // then a few event-loop turns with nothing pending (was: five 5 ms timers, ~30 ms of a prod plan idle).
-    const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-    for (let quiet = 0; quiet < 3;) {
-        await waitForRPCs?.();
-        await new Promise(r => setImmediate(r));
-        quiet = pending === 0 ? quiet + 1 : 0;
-    }
+    await settle(() => pending, () => started);
 
     // What `pulumi preview` (the provider's auto-naming) and `pulumi up` (AWS's name rules) would refuse.
     if (mocks.namingProblems.length) throw new NamingError(mocks.namingProblems);

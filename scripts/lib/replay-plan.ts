@@ -11,6 +11,7 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { settle } from "./settle";
 
 interface Planned {
     urn: string;
@@ -45,11 +46,17 @@ async function replay(file: string): Promise<number> {
     }, plan.project, plan.stack, false);
     const monitor: any = pulumi.runtime.getMonitor();
     const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
-        original(req, (err: any, resp: any) => {
+    let started = 0;
+    let pending = 0;
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        started++;
+        pending++;
+        return original(req, (err: any, resp: any) => {
             if (resp) registered.push(resp.getUrn());
+            pending--;
             callback(err, resp);
         });
+    };
     // As the plan does, without stack traces of promises (scripts/lib/planner.ts).
     Error.stackTraceLimit = 0;
     const start = process.hrtime.bigint();
@@ -74,9 +81,7 @@ async function replay(file: string): Promise<number> {
         }
         return {};
     });
-    const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-    await waitForRPCs?.();
-    for (let i = 0; i < 3; i++) await new Promise(r => setImmediate(r));
+    await settle(() => pending, () => started);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const want = new Set(plan.resources.map(r => r.urn));
     const got = new Set(registered.filter(u => !u.includes("::pulumi:pulumi:Stack::")));
