@@ -31,6 +31,14 @@ describe("offline plan", () => {
         const plan = await runPlan({ stack: "dev", program: "tests/programs/late-registrations.ts", policyConfig: false });
         expect(plan.resources.filter(r => r.type === "aws:sqs/queue:Queue").map(r => r.name).sort()).to.deep.equal(["a", "from-apply", "from-timer", "next-turn"]);
     });
+    it("settles at once when nothing can call back into the program, and waits out a pending timer (outside mocha's own timers)", () => {
+        const run = (code: string) => spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "scripts", "lib", "register.js"), "-e", code], { cwd: REPO_ROOT, encoding: "utf8" });
+        const settle = `const { settle, scheduled } = require("./scripts/lib/settle.ts"); let started = 0; const t0 = Date.now();`;
+        const idle = run(`${settle} console.log(scheduled()); settle(() => 0, () => started).then(() => console.log(started, Date.now() - t0 < 20));`);
+        expect(idle.stdout, idle.stderr).to.equal("false\n0 true\n");
+        const timer = run(`${settle} setTimeout(() => { started++; }, 15); console.log(scheduled()); settle(() => 0, () => started).then(() => console.log(started, Date.now() - t0 >= 15));`);
+        expect(timer.stdout, timer.stderr).to.equal("true\n1 true\n");
+    });
     for (const stack of STACKS) {
         describe(stack, () => {
             it("plans with every resource in the JSON contract and no mandatory policy violation", async () => {

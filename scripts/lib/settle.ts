@@ -1,16 +1,22 @@
 /**
  * Waiting, offline, until a Pulumi program's registrations are done (the planner and the replay).
  *
- * Each round awaits Pulumi's RPC queue — what its language host awaits before it disconnects
+ * First Pulumi's RPC queue — what its language host awaits before it disconnects
  * (`runtime.waitForRPCs`, internal to @pulumi/pulumi: without it the offline plan refuses to run
- * rather than wait less) — then 5 ms. Done after five rounds in a row in which no registration was
- * in flight or started, so one started from a timer or an I/O callback up to ~25 ms after the
- * program's code returned is still recorded, as before the RPC wait was added.
+ * rather than wait less). Then:
+ *   - when nothing is in flight and nothing is scheduled that could call back into the program (no
+ *     timer, immediate or I/O request: `process.getActiveResourcesInfo()`), twice in a row after
+ *     an event-loop turn, no registration can start any more: done;
+ *   - otherwise rounds of 5 ms, done after five in a row in which no registration was in flight or
+ *     started — so one started from a timer up to ~25 ms after the program's code returned is
+ *     still recorded.
  */
 import * as pulumi from "@pulumi/pulumi";
 
 const QUIET_ROUNDS = 5;
 const ROUND_MS = 5;
+/** Handles that stay open without calling back into the program (the process's own stdio, IPC and signals). */
+const BACKGROUND = new Set(["TTYWrap", "PipeWrap", "TCPWrap", "SignalWrap", "ProcessWrap"]);
 
 function rpcQueue(): () => Promise<void> {
     const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
@@ -20,12 +26,27 @@ function rpcQueue(): () => Promise<void> {
     return waitForRPCs;
 }
 
+/** Whether a timer, an immediate or an I/O request is pending: a callback that could start a registration. */
+export function scheduled(): boolean {
+    return process.getActiveResourcesInfo().some(kind => !BACKGROUND.has(kind));
+}
+
 /**
- * Resolve once the RPC queue is drained and five 5 ms rounds saw nothing in flight and nothing new.
+ * Resolve once the program can register nothing more (see above).
  * `inFlight`: registrations sent to the monitor and not answered; `started`: registrations seen so far.
  */
 export async function settle(inFlight: () => number, started: () => number): Promise<void> {
     const waitForRPCs = rpcQueue();
+    const turn = () => new Promise(resolve => setImmediate(resolve));
+    for (let clean = 0; clean < 2; clean++) {
+        const before = started();
+        await waitForRPCs();
+        await turn();
+        if (inFlight() !== 0 || started() !== before || scheduled()) return quietRounds(waitForRPCs, inFlight, started);
+    }
+}
+
+async function quietRounds(waitForRPCs: () => Promise<void>, inFlight: () => number, started: () => number): Promise<void> {
     for (let quiet = 0; quiet < QUIET_ROUNDS;) {
         const before = started();
         await waitForRPCs();
