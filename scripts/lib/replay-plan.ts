@@ -11,18 +11,9 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import type { PlanResource } from "./policy-runner";
 import { settle } from "./settle";
 
-interface Planned {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string | null;
-    custom: boolean;
-    provider: string | null;
-    inputs: Record<string, unknown>;
-    dependencies: string[];
-}
 
 // The SDK's base classes are abstract; a type token with no @pulumi/aws class goes through these.
 class ReplayedProvider extends pulumi.ProviderResource {}
@@ -38,7 +29,7 @@ function awsClass(type: string): (new (name: string, args: any, opts: pulumi.Cus
 }
 
 async function replay(file: string): Promise<number> {
-    const plan: { project: string; stack: string; resources: Planned[] } = JSON.parse(fs.readFileSync(file, "utf8"));
+    const plan: { project: string; stack: string; resources: PlanResource[] } = JSON.parse(fs.readFileSync(file, "utf8"));
     const registered: string[] = [];
     await pulumi.runtime.setMocks({
         newResource: args => ({ id: `${args.name}-id`, state: args.inputs }),
