@@ -5,7 +5,7 @@
  *
  * Within one process the cache is in memory. On disk (shared by processes: CI's plans and every
  * mocha worker) only when BUNDLE_CACHE_DIR is set, which the offline planner does
- * (scripts/lib/planner.ts): a real `pulumi up` always bundles from source and writes nothing.
+ * (engine/planner.ts): a real `pulumi up` always bundles from source and writes nothing.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { REPO_ROOT } from "../engine/paths";
 
 export interface AwsType {
     props: Set<string>;

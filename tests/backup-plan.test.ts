@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { validateBackupPlanArgs } from "../components/backup-plan";
-import { runPlan } from "../scripts/lib/planner";
+import { runPlan } from "../engine/planner";
 import { maybe, ofType, one, out, parse, planStack } from "./harness";
 
 describe("BackupPlan", () => {

@@ -2,8 +2,8 @@ import * as path from "path";
 import { expect } from "chai";
 import { resolveBootstrapSettings } from "../bootstrap/settings";
 import { SettingsError } from "../config";
-import { Plan } from "../scripts/lib/planner";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { Plan } from "../engine/planner";
+import { REPO_ROOT } from "../engine/paths";
 import { mandatory, ofType, one, out, parse, planWith } from "./harness";
 
 describe("bootstrap (state backend and secrets provider)", () => {

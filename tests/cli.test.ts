@@ -3,13 +3,13 @@ import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
 import { expect } from "chai";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { REPO_ROOT } from "../engine/paths";
 import { REGISTER, runScript } from "./harness";
-import { checkWritable, describeFailure, didYouMean, editDistance, EXIT, parseCliArgs, parseJsonFile, readInput, UsageError } from "../scripts/lib/cli";
+import { checkWritable, describeFailure, didYouMean, editDistance, EXIT, parseCliArgs, parseJsonFile, readInput, UsageError } from "../engine/cli";
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
 
-describe("the error boundary (scripts/lib/cli.ts)", () => {
+describe("the error boundary (engine/cli.ts)", () => {
     it("edit distance counts insertions, deletions and substitutions, ignoring case", () => {
         expect(editDistance("environment", "enviroment")).to.equal(1);
         expect(editDistance("natStrategy", "natstrategy")).to.equal(0);
@@ -127,16 +127,16 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
         { name: "policy: a violating plan", command: "policy", args: [violating], code: 1, line: /^\s+\[mandatory\] dynamodb-/ },
     ];
     const SCRIPTS: Record<string, string> = {
-        plan: "scripts/plan.ts", policy: "scripts/policy.ts", "new-stack": "scripts/new-stack.ts", docs: "scripts/update-readme.ts",
-        bench: "scripts/bench.ts", "bench-plan": "scripts/bench-plan.ts", cost: "scripts/cost.ts", "build:functions": "scripts/build-functions.ts",
-        "cost:docs": "scripts/cost-docs.ts",
+        plan: "cli/plan.ts", policy: "cli/policy.ts", "new-stack": "cli/new-stack.ts", docs: "generators/update-readme.ts",
+        bench: "cli/bench.ts", "bench-plan": "cli/bench-plan.ts", cost: "cli/cost.ts", "build:functions": "cli/build-functions.ts",
+        "cost:docs": "generators/cost-docs.ts",
     };
 
     it("each command's npm script is the one script tested here, so `npm run <command> -- <args>` hands it the arguments", () => {
         // A chained script (`a && npm run b`) gives `-- <args>` to its last command only: the first never sees them.
         const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
         for (const [command, file] of Object.entries(SCRIPTS)) {
-            expect(scripts[command], command).to.equal(`node -r ./scripts/lib/register.js ${file}`);
+            expect(scripts[command], command).to.equal(`node -r ./engine/register.js ${file}`);
         }
     });
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
@@ -181,7 +181,7 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
     });
 
     it("--verbose adds the stack trace of an unexpected error", () => {
-        const r = runScript("scripts/plan.ts", ["s", "--project", brokenProject, "--verbose"]);
+        const r = runScript("cli/plan.ts", ["s", "--project", brokenProject, "--verbose"]);
         expect(r.status).to.equal(4);
         expect(r.stderr).to.match(/^plan: unexpected error: /);
         expect(r.stderr).to.match(/\n\s+at .*broken-project[\\/]index\.ts:2:/);
@@ -189,7 +189,7 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
 
     it("npm run build:functions writes every handler's bundle, each exporting its handler", () => {
         const out = path.join(dir, "functions");
-        const r = runScript("scripts/build-functions.ts", ["--out", out]);
+        const r = runScript("cli/build-functions.ts", ["--out", out]);
         expect(r.status, r.stderr).to.equal(0);
         for (const name of ["billing", "inbound", "scheduler", "worker"]) {
             const file = path.join(out, name, "index.js");

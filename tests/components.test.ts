@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Plan, runPlan } from "../scripts/lib/planner";
+import { Plan, runPlan } from "../engine/planner";
 import { validateCdnSiteArgs } from "../components/cdn-site";
 import { validateManagedKeyArgs } from "../components/managed-key";
 import { validateSecurityBaselineArgs } from "../components/security-baseline";

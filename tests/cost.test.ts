@@ -14,11 +14,11 @@ import { NoPriceTableError, PRICE_TABLES } from "../policy-pack/cost/prices";
 import { fromPolicyResources, stackFacts } from "../policy-pack/cost/stack";
 import { costBudget } from "../policy-pack/policies/cost-budget";
 import { DEFAULT_USAGE, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
-import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../scripts/cost-docs";
-import { CostInputError, costResources, estimatePlan, planCostLine, PlanLike, USAGE_SETTINGS } from "../scripts/lib/cost-report";
-import { evaluatePolicies } from "../scripts/lib/policy-runner";
-import { Plan, planJson, REPO_ROOT } from "../scripts/lib/planner";
-import { loadStackConfig } from "../scripts/lib/stack-config";
+import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../generators/cost-docs";
+import { CostInputError, costResources, estimatePlan, planCostLine, PlanLike, USAGE_SETTINGS } from "../engine/cost-report";
+import { evaluatePolicies } from "../engine/policy-runner";
+import { Plan, planJson, REPO_ROOT } from "../engine/planner";
+import { loadStackConfig } from "../engine/stack-config";
 import { mandatory, planStack, planWith, STACKS } from "./harness";
 
 const asPlan = (p: Plan) => planJson(p) as PlanLike;
@@ -342,8 +342,8 @@ describe("cost estimate (npm run cost)", function () {
             const planFile = path.join(dir, "plan.json");
             fs.writeFileSync(planFile, JSON.stringify(planJson(await planStack("staging"))));
             const out = path.join(dir, "cost.json");
-            const cli = (...a: string[]) => spawnSync(process.execPath, ["-r", "./scripts/lib/register.js", "scripts/cost.ts", ...a], { cwd: REPO_ROOT, encoding: "utf8" });
-            const r = spawnSync(process.execPath, ["-r", "./scripts/lib/register.js", "scripts/cost.ts", "staging", "--plan", planFile, "--json", out],
+            const cli = (...a: string[]) => spawnSync(process.execPath, ["-r", "./engine/register.js", "cli/cost.ts", ...a], { cwd: REPO_ROOT, encoding: "utf8" });
+            const r = spawnSync(process.execPath, ["-r", "./engine/register.js", "cli/cost.ts", "staging", "--plan", planFile, "--json", out],
                 { cwd: REPO_ROOT, encoding: "utf8" });
             expect(r.status, r.stderr).to.equal(0);
             expect(r.stdout).to.match(/fixed \$\d+\.\d\d {3}usage \$\d+\.\d\d {3}total \$\d+\.\d\d {3}budget \$200\.00/);

@@ -6,10 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
-import { repositoryComponents, componentDocProblems, componentsIn, summarise } from "../scripts/components-doc";
-import { architectureProblems, brokenLinks, headingAnchor, unknownNpmScripts } from "../scripts/lib/doc-checks";
-import { REPO_ROOT } from "../scripts/lib/paths";
-import { GENERATED_SECTIONS, readSection, replaceSection, updateDocs } from "../scripts/update-readme";
+import { repositoryComponents, componentDocProblems, componentsIn, summarise } from "../generators/components-doc";
+import { architectureProblems, brokenLinks, headingAnchor, unknownNpmScripts } from "../checks/doc-checks";
+import { REPO_ROOT } from "../engine/paths";
+import { GENERATED_SECTIONS, readSection, replaceSection, updateDocs } from "../generators/update-readme";
 
 const read = (f: string) => fs.readFileSync(path.join(REPO_ROOT, f), "utf8");
 const DOCS = fs.readdirSync(path.join(REPO_ROOT, "docs")).filter(f => f.endsWith(".md")).map(f => `docs/${f}`);

@@ -9,9 +9,9 @@ import { validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { ATTACHABLE_MANAGED_POLICIES, DEPLOY_ROLE_PATH, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, validateGithubDeployAccessArgs } from "../bootstrap/github-deploy-access";
 import { resolveBootstrapSettings } from "../bootstrap/settings";
 import { SettingsError } from "../config";
-import { Plan, PlannedResource } from "../scripts/lib/planner";
-import { REPO_ROOT } from "../scripts/lib/paths";
-import { checkDocument, checkResources, SimulationResult, simulateRequest } from "../scripts/lib/iam-check";
+import { Plan, PlannedResource } from "../engine/planner";
+import { REPO_ROOT } from "../engine/paths";
+import { checkDocument, checkResources, SimulationResult, simulateRequest } from "../checks/iam-check";
 import { mandatory, ofType, one, out, parse, planStack, planWith, STACKS } from "./harness";
 
 const REPO = "acme/ai-nutritionist-infra";

@@ -19,7 +19,7 @@ import { billingDeps, createBillingHandler, MAX_INLINE_PAYLOAD_BYTES } from "../
 import { createInboundHandler, inboundDeps } from "../functions/inbound";
 import { createSchedulerHandler, schedulerDeps } from "../functions/scheduler";
 import { createWorker, NO_TEXT_REPLY, SqsEvent, workerDeps } from "../functions/worker";
-import type { Plan } from "../scripts/lib/planner";
+import type { Plan } from "../engine/planner";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const twilio = require("twilio");
 // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,16 +1,16 @@
 /**
- * The test harness: plans a stack through the same code path as `npm run plan` (scripts/lib/planner)
+ * The test harness: plans a stack through the same code path as `npm run plan` (engine/planner)
  * and offers small queries over the recorded resources.
  *
- * Plans are cached per stack and overrides in this process and on disk (scripts/lib/plan-cache):
+ * Plans are cached per stack and overrides in this process and on disk (engine/plan-cache):
  * mocha runs the test files in 2 parallel workers (.mocharc.json), and each stack configuration is
  * planned once for all of them (and not at all when `npm run plan` already planned the same sources).
  */
 import * as path from "path";
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import { expect } from "chai";
-import { Plan, PlannedResource, PlanOptions, REPO_ROOT, runPlan } from "../scripts/lib/planner";
-import { cachedPlan } from "../scripts/lib/plan-cache";
+import { Plan, PlannedResource, PlanOptions, REPO_ROOT, runPlan } from "../engine/planner";
+import { cachedPlan } from "../engine/plan-cache";
 import { NAMESPACE, resolveSettings, SettingsError } from "../config";
 
 const cache = new Map<string, Promise<Plan>>();
@@ -34,10 +34,10 @@ export function planWith(opts: PlanOptions): Promise<Plan> {
 }
 
 /** The loader every npm script uses (esbuild, no type check, no source maps). */
-export const REGISTER = path.join(REPO_ROOT, "scripts", "lib", "register.js");
+export const REGISTER = path.join(REPO_ROOT, "engine", "register.js");
 
 /**
- * Run a TypeScript command as `npm run` does (scripts/plan.ts, scripts/policy.ts, ...), in a child
+ * Run a TypeScript command as `npm run` does (cli/plan.ts, cli/policy.ts, ...), in a child
  * process from the repository root, and return its exit code and output.
  */
 export function runScript(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {

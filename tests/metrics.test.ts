@@ -1,12 +1,12 @@
 /**
  * Alarms and dashboards watch metrics AWS publishes, under the dimension names and VALUES AWS
- * uses for our resources (scripts/lib/metric-check.ts over @aws-cdk/aws-service-spec's metric
+ * uses for our resources (checks/metric-check.ts over @aws-cdk/aws-service-spec's metric
  * catalogue, plus a sourced table for what it lacks). Our own EMF metrics (custom namespaces)
  * are the handlers' tests' business.
  */
 import { expect } from "chai";
-import { checkMath, checkMetric, metricCatalogue, MetricRef, metricReferences } from "../scripts/lib/metric-check";
-import { Plan } from "../scripts/lib/planner";
+import { checkMath, checkMetric, metricCatalogue, MetricRef, metricReferences } from "../checks/metric-check";
+import { Plan } from "../engine/planner";
 import { SMS_FAILURE_EVENTS } from "../components/sms-messaging";
 import { ofType, one, out, planStack, STACKS } from "./harness";
 

@@ -4,8 +4,8 @@
  */
 import * as fs from "fs";
 import { expect } from "chai";
-import { planJson, Plan } from "../scripts/lib/planner";
-import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation } from "../scripts/lib/policy-runner";
+import { planJson, Plan } from "../engine/planner";
+import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation } from "../engine/policy-runner";
 import { planStack } from "./harness";
 import { deepFreeze } from "./freeze";
 
@@ -329,7 +329,7 @@ describe("policy mutations on the prod plan", () => {
 
 describe("npm run policy", () => {
     const run = (file: string, ...extra: string[]) => require("child_process").spawnSync(process.execPath,
-        ["-r", require.resolve("../scripts/lib/register.js"), "scripts/policy.ts", file, ...extra], { cwd: require("../scripts/lib/paths").REPO_ROOT, encoding: "utf8" });
+        ["-r", require.resolve("../engine/register.js"), "cli/policy.ts", file, ...extra], { cwd: require("../engine/paths").REPO_ROOT, encoding: "utf8" });
     const tmp = (name: string, value: unknown) => {
         const file = require("path").join(fs.mkdtempSync(require("path").join(require("os").tmpdir(), "policy-")), name);
         fs.writeFileSync(file, JSON.stringify(value));

@@ -1,5 +1,5 @@
 /**
- * Names as the Pulumi AWS provider and AWS make them (components/naming.ts, scripts/lib/mocks.ts): one table
+ * Names as the Pulumi AWS provider and AWS make them (components/naming.ts, engine/mocks.ts): one table
  * of limits covering every type we create, a plan that fails on any name that cannot fit, and stack-scoped
  * names (two stacks of one environment share no fixed name).
  */
@@ -8,9 +8,9 @@ import * as path from "path";
 import { resolveSettings, stackNameProblems } from "../config";
 import { fitName, MAX_STACK_NAME_LENGTH, NAME_RULES, valuesAt } from "../components/naming";
 import { validateRedisCacheArgs } from "../components/redis-cache";
-import { nameResource } from "../scripts/lib/mocks";
-import { loadStackConfig } from "../scripts/lib/stack-config";
-import { Plan, REPO_ROOT, runPlan } from "../scripts/lib/planner";
+import { nameResource } from "../engine/mocks";
+import { loadStackConfig } from "../engine/stack-config";
+import { Plan, REPO_ROOT, runPlan } from "../engine/planner";
 import { planStack, planWith, STACKS } from "./harness";
 
 /** Every account-scoped name and name prefix a plan sets explicitly (auto-names get random suffixes). */

@@ -4,9 +4,9 @@ import * as path from "path";
 import { expect } from "chai";
 import * as yaml from "js-yaml";
 import { NAMESPACE, resolveSettings } from "../config";
-import { cidrsOverlap, ExistingStack, existingStacks, proposeStack } from "../scripts/new-stack";
-import { loadStackConfig } from "../scripts/lib/stack-config";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { cidrsOverlap, ExistingStack, existingStacks, proposeStack } from "../cli/new-stack";
+import { loadStackConfig } from "../engine/stack-config";
+import { REPO_ROOT } from "../engine/paths";
 import { mandatory, planWith, runScript } from "./harness";
 
 const stack = (s: Partial<ExistingStack> & { stack: string }): ExistingStack => ({ environment: "dev", region: "us-east-1", vpcCidr: "10.10.0.0/16", ownsAccountBaseline: true, ...s });
@@ -60,7 +60,7 @@ describe("npm run new-stack", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "new-stack-"));
         fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(dir, "Pulumi.dev.yaml"));
-        const r = runScript("scripts/new-stack.ts", ["dev2", "--environment", "dev", "--alert-email", "team@example.com", "--project", dir, "--write"]);
+        const r = runScript("cli/new-stack.ts", ["dev2", "--environment", "dev", "--alert-email", "team@example.com", "--project", dir, "--write"]);
         expect(r.status, r.stderr).to.equal(0);
         const file = path.join(dir, "Pulumi.dev2.yaml");
         const text = fs.readFileSync(file, "utf8");

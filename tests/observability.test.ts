@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { ofType, one, out, parse, planStack, planWith } from "./harness";
-import { Plan, REPO_ROOT } from "../scripts/lib/planner";
+import { Plan, REPO_ROOT } from "../engine/planner";
 
 const alarm = (plan: any, suffix: string) => one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", `-observability-${suffix}`);
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { UsageError } from "../scripts/lib/cli";
-import { findResource, MOCKED_LEGEND, mockedTokens, renderPlan, renderResource } from "../scripts/lib/render";
-import { MOCK_ACCOUNT } from "../scripts/lib/mocks";
+import { UsageError } from "../engine/cli";
+import { findResource, MOCKED_LEGEND, mockedTokens, renderPlan, renderResource } from "../engine/render";
+import { MOCK_ACCOUNT } from "../engine/mocks";
 import { planStack, runScript } from "./harness";
 
 describe("plan output: mocked values marked, one resource on request (--show)", () => {
@@ -47,7 +47,7 @@ describe("plan output: mocked values marked, one resource on request (--show)", 
     });
 
     it("npm run plan -- dev --show <name> prints the resource, not the plan, and exits 0", () => {
-        const r = runScript("scripts/plan.ts", ["dev", "--show", "tables-users-table"]);
+        const r = runScript("cli/plan.ts", ["dev", "--show", "tables-users-table"]);
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stdout).to.match(/^aws:dynamodb\/table:Table  ai-nutritionist-dev-tables-users-table\n/);
         expect(r.stdout).not.to.contain("Resources by type:");

@@ -4,9 +4,9 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { createMocks, MOCK_ACCOUNT } from "../scripts/lib/mocks";
-import { REPO_ROOT } from "../scripts/lib/paths";
-import { runPlan } from "../scripts/lib/planner";
+import { createMocks, MOCK_ACCOUNT } from "../engine/mocks";
+import { REPO_ROOT } from "../engine/paths";
+import { runPlan } from "../engine/planner";
 import { mandatory, ofType, one, planStack, planWith, STACKS } from "./harness";
 
 /** The ARN shape each service uses (service, region or none, account or none). */
@@ -32,8 +32,8 @@ describe("offline plan", () => {
         expect(plan.resources.filter(r => r.type === "aws:sqs/queue:Queue").map(r => r.name).sort()).to.deep.equal(["a", "from-apply", "from-timer", "next-turn"]);
     });
     it("settles at once when nothing can call back into the program, and waits out a pending timer (outside mocha's own timers)", () => {
-        const run = (code: string) => spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "scripts", "lib", "register.js"), "-e", code], { cwd: REPO_ROOT, encoding: "utf8" });
-        const settle = `const { settle, scheduled } = require("./scripts/lib/settle.ts"); let started = 0; const t0 = Date.now();`;
+        const run = (code: string) => spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "engine", "register.js"), "-e", code], { cwd: REPO_ROOT, encoding: "utf8" });
+        const settle = `const { settle, scheduled } = require("./engine/settle.ts"); let started = 0; const t0 = Date.now();`;
         const idle = run(`${settle} console.log(scheduled()); settle(() => 0, () => started).then(() => console.log(started, Date.now() - t0 < 20));`);
         expect(idle.stdout, idle.stderr).to.equal("false\n0 true\n");
         const timer = run(`${settle} setTimeout(() => { started++; }, 15); console.log(scheduled()); settle(() => 0, () => started).then(() => console.log(started, Date.now() - t0 >= 15));`);
@@ -82,7 +82,7 @@ describe("offline plan", () => {
     }
 
     it("every AWS resource and data source goes through an explicit, tagged provider (default providers are disabled)", async () => {
-        const { loadStackConfig } = await import("../scripts/lib/stack-config");
+        const { loadStackConfig } = await import("../engine/stack-config");
         expect(JSON.parse(loadStackConfig(REPO_ROOT, "dev").config["pulumi:disable-default-providers"])).to.deep.equal(["aws"]);
         for (const stack of STACKS) {
             const plan = await planStack(stack);
@@ -124,7 +124,7 @@ describe("offline plan", () => {
 
     it("npm run plan -- <stack> --json <file> writes the contract and exits 0", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "dev.json");
-        const r = spawnSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", "dev", "--json", file], { cwd: REPO_ROOT, encoding: "utf8" });
+        const r = spawnSync(process.execPath, ["-r", require.resolve("../engine/register.js"), "cli/plan.ts", "dev", "--json", file], { cwd: REPO_ROOT, encoding: "utf8" });
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stdout).to.contain("+ pulumi:pulumi:Stack  ai-nutritionist-dev");
         expect(r.stdout).to.match(/Resources by type:/);

@@ -6,15 +6,15 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation, validatePackConfig } from "../scripts/lib/policy-runner";
+import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation, validatePackConfig } from "../engine/policy-runner";
 import { COVERAGE, FAMILIES, policies } from "../policy-pack/policies";
 import { DEFAULT_REQUIRED_TAGS } from "../policy-pack/policies/tagging";
 import { NOT_RESOURCE_POLICIES, RESOURCE_POLICY_DOCUMENTS } from "../policy-pack/policies/public";
 import { IDENTITY_POLICY_DOCUMENTS, POLICY_ATTACHMENTS } from "../policy-pack/policies/iam";
 import { ENCRYPTED_STORES } from "../policy-pack/policies/data";
 import { REQUIRED_TAG_KEYS } from "../components/providers";
-import { POLICY_NAMES_DOCUMENTED } from "../scripts/policy-doc";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { POLICY_NAMES_DOCUMENTED } from "../generators/policy-doc";
+import { REPO_ROOT } from "../engine/paths";
 import { awsTypes, AWS_VERSION } from "./aws-catalogue";
 import { admitsAction, conditionValues, deniesInsecureTransport, isEveryone, label, narrowedBy, parseDocument, publicStatements, statementsOf, strings, wildcardMatch } from "../policy-pack/policies/documents";
 import { asList, customerKey, isSet, isTrue, linked, matchExemption, read, UNKNOWN } from "../policy-pack/policies/helpers";

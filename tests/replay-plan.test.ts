@@ -1,12 +1,12 @@
 /**
- * scripts/lib/replay-plan.ts, the "SDK alone" line of `npm run bench-plan`: it must register exactly
+ * engine/replay-plan.ts, the "SDK alone" line of `npm run bench-plan`: it must register exactly
  * the plan's resources, or the split it reports (SDK work vs the project's own) means nothing.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { planJson } from "../scripts/lib/planner";
+import { planJson } from "../engine/planner";
 import { planStack, runScript } from "./harness";
 
 describe("replay of a plan's registrations (bench-plan's SDK-alone measure)", () => {
@@ -19,7 +19,7 @@ describe("replay of a plan's registrations (bench-plan's SDK-alone measure)", ()
     });
 
     it("registers every resource of the plan, with the same URNs, and nothing else", () => {
-        const r = runScript("scripts/lib/replay-plan.ts", [file]);
+        const r = runScript("engine/replay-plan.ts", [file]);
         expect(r.stderr).to.equal("");
         expect(r.status).to.equal(0);
         expect(r.stdout).to.match(new RegExp(`^replayed ${plan.resources.length} resources of ai-nutritionist/dev in \\d+ ms\\n$`));
@@ -30,7 +30,7 @@ describe("replay of a plan's registrations (bench-plan's SDK-alone measure)", ()
         const broken = { ...plan, resources: plan.resources.map((r: any, i: number) => (i === child ? { ...r, parent: null } : r)) };
         const bad = path.join(path.dirname(file), "broken.json");
         fs.writeFileSync(bad, JSON.stringify(broken));
-        const r = runScript("scripts/lib/replay-plan.ts", [bad]);
+        const r = runScript("engine/replay-plan.ts", [bad]);
         expect(r.status).to.equal(4);
         expect(r.stderr).to.match(/^replay-plan: registered URNs differ from the plan's: [1-9]\d* missing \(.+\), [1-9]\d* extra \(.+\)\n$/);
     });

@@ -3,8 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SettingsError, show } from "../config";
-import { loadStackConfig } from "../scripts/lib/stack-config";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { loadStackConfig } from "../engine/stack-config";
+import { REPO_ROOT } from "../engine/paths";
 import { baseSettings, settingsProblems } from "./harness";
 
 const base = baseSettings;

@@ -4,10 +4,10 @@ import { execFileSync, spawnSync } from "child_process";
 import { expect } from "chai";
 import * as yaml from "js-yaml";
 import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECRET_KEYS, SECURITY_TIERS, SETTINGS } from "../config";
-import { markdownTable, pulumiYamlConfig } from "../scripts/settings-doc";
-import { decidedKeys, renderStackFile } from "../scripts/new-stack";
-import { loadStackConfig } from "../scripts/lib/stack-config";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { markdownTable, pulumiYamlConfig } from "../generators/settings-doc";
+import { decidedKeys, renderStackFile } from "../cli/new-stack";
+import { loadStackConfig } from "../engine/stack-config";
+import { REPO_ROOT } from "../engine/paths";
 import { baseSettings, settingsProblems } from "./harness";
 
 const base = baseSettings;
@@ -186,7 +186,7 @@ describe("settings", () => {
     });
 
     describe("the plan command", () => {
-        const planCli = (...args: string[]) => spawnSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+        const planCli = (...args: string[]) => spawnSync(process.execPath, ["-r", require.resolve("../engine/register.js"), "cli/plan.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
         const devFile = () => fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
         const tmpFile = (text: string) => {
             const file = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "settings-")), "bad.yaml");
@@ -227,7 +227,7 @@ describe("settings", () => {
             expect(typo.stderr).to.contain(`${NAMESPACE}:natStrategy: is required, and the file sets ${NAMESPACE}:natStrategi instead`);
         });
         it("rejects an unknown option", () => {
-            expect(() => execFileSync(process.execPath, ["-r", require.resolve("../scripts/lib/register.js"), "scripts/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
+            expect(() => execFileSync(process.execPath, ["-r", require.resolve("../engine/register.js"), "cli/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
         });
     });
 });

@@ -13,7 +13,7 @@ import * as yaml from "js-yaml";
 import { validateWorkflow } from "@action-validator/core";
 import { GITHUB_OIDC_AUDIENCE } from "../bootstrap/github-deploy-access";
 import { resolveBootstrapSettings } from "../bootstrap/settings";
-import { REPO_ROOT } from "../scripts/lib/paths";
+import { REPO_ROOT } from "../engine/paths";
 import { STACKS } from "./harness";
 
 const WORKFLOWS = path.join(REPO_ROOT, ".github", "workflows");

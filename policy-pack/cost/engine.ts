@@ -3,7 +3,7 @@
  * `pulumi preview` or our offline plan shows them), a usage profile and the dated price tables.
  *
  * It imports nothing from outside policy-pack/, so the `cost-budget` policy can run it inside a
- * real preview, where the pack sees only resources. `npm run cost` (scripts/cost.ts) runs the same
+ * real preview, where the pack sees only resources. `npm run cost` (cli/cost.ts) runs the same
  * engine over a plan.
  *
  * Every resource ends up in exactly one place: priced (each line = quantity x a unit price from a

@@ -1,6 +1,6 @@
 /**
  * The offline plan: run the Pulumi program under recording mocks and return what a preview
- * would register. The plan command (scripts/plan.ts) and the test harness (tests/harness.ts)
+ * would register. The plan command (cli/plan.ts) and the test harness (tests/harness.ts)
  * both call `runPlan`, so the tests assert on exactly what `npm run plan` shows.
  *
  * Recording happens at the resource monitor, where the engine would receive each
@@ -13,46 +13,14 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stack-config";
-import { resolveSettings, SettingsError } from "../../config";
+import { resolveSettings, SettingsError } from "../config";
 import { createMocks } from "./mocks";
 import { settle } from "./settle";
 import { REPO_ROOT } from "./paths";
+import type { Plan, PlannedResource } from "./plan-types";
 import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig, validatePackConfig } from "./policy-runner";
 
-export interface PlannedResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string | null;
-    custom: boolean;
-    provider: string | null;
-    /** Providers handed to a component by package (remote components such as awsx's Vpc get no inheritance). */
-    providers: Record<string, string>;
-    protect: boolean;
-    inputs: Record<string, any>;
-    dependencies: string[];
-    /** The resources behind each input property (what the engine hands policies as propertyDependencies). */
-    propertyDependencies: Record<string, string[]>;
-    /** Mock outputs (inputs plus the ids, ARNs and URLs AWS would return). Not part of the JSON contract. */
-    outputs?: Record<string, any>;
-}
-
-export interface Violation {
-    policy: string;
-    enforcementLevel: string;
-    urn: string;
-    message: string;
-}
-
-export interface Plan {
-    project: string;
-    stack: string;
-    resources: PlannedResource[];
-    /** Data-source calls and the provider each went through (not part of the JSON contract). */
-    invokes?: { token: string; provider: string | null }[];
-    outputs: Record<string, any>;
-    violations: Violation[];
-}
+export type { Plan, PlannedResource, Violation } from "./plan-types";
 
 export interface PlanOptions {
     /** Stack name: selects `Pulumi.<stack>.yaml`. */
@@ -78,7 +46,7 @@ export interface PlanOptions {
 
 export { REPO_ROOT };
 
-/** Thrown when AWS would refuse a resource's request (scripts/lib/api-rules.ts); `problems` lists every one. */
+/** Thrown when AWS would refuse a resource's request (checks/api-rules.ts); `problems` lists every one. */
 export class RequestError extends Error {
     constructor(public readonly problems: string[]) {
         super(`Requests AWS would refuse (${problems.length}):\n` + problems.map(p => `  - ${p}`).join("\n"));
@@ -156,10 +124,12 @@ function propertyDependencies(req: any): Record<string, string[]> {
  * policy pack stay (the pack is not part of the program; evaluatePolicies resets its per-run state,
  * and its catalogue lookups are worth keeping between the plans of one process).
  */
+const ENGINE_DIRS = ["engine", "checks", "cli", "generators", "policy-pack"];
+
 function forgetProgram(projectDir: string): void {
     for (const file of Object.keys(require.cache)) {
         if (file.startsWith(projectDir) && !file.includes(`${path.sep}node_modules${path.sep}`) &&
-            !file.startsWith(path.join(REPO_ROOT, "scripts")) && !file.startsWith(path.join(REPO_ROOT, "policy-pack"))) {
+            !ENGINE_DIRS.some(dir => file.startsWith(path.join(REPO_ROOT, dir) + path.sep))) {
             delete require.cache[file];
         }
     }

@@ -1,7 +1,7 @@
 /**
  * Generates policy-pack/policies/taggable-types.json: every @pulumi/aws resource type whose args
  * take a `tags` map (so provider `defaultTags` apply to it). The required-tags policy checks
- * exactly these types. Re-run after upgrading @pulumi/aws: `npx ts-node scripts/gen-taggable-types.ts`.
+ * exactly these types. Re-run after upgrading @pulumi/aws: `npx ts-node generators/gen-taggable-types.ts`.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,6 +1,6 @@
 /**
  * Request shapes the provider passes through but AWS refuses at `pulumi up`. The mocks check every
- * resource against them (scripts/lib/mocks.ts), so the offline plan fails where the deploy would.
+ * resource against them (engine/mocks.ts), so the offline plan fails where the deploy would.
  */
 
 type Rule = (inputs: any) => string[];

@@ -1,4 +1,4 @@
 import * as path from "path";
 
 /** The repository root (the folder holding Pulumi.yaml). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");

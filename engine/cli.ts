@@ -11,7 +11,7 @@
  *
  * Usage and file problems print exactly one line, `<command>: <problem>`, on stderr. Invalid settings
  * print one line per problem (every problem at once). No stack trace is printed unless `--verbose` is
- * given (scripts/lib/register.js then also turns on source maps, so the trace points into .ts files).
+ * given (engine/register.js then also turns on source maps, so the trace points into .ts files).
  * docs/cli.md documents the codes; tests/cli.test.ts checks each misuse case.
  *
  * A command is written as
@@ -22,7 +22,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 
-export { didYouMean, editDistance } from "../../components/messages";
+export { didYouMean, editDistance } from "../components/messages";
 
 export const EXIT = { ok: 0, check: 1, settings: 2, usage: 3, internal: 4 } as const;
 

@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { handlerNames } from "./build-functions";
-import { parseCliArgs, runCli } from "./lib/cli";
+import { parseCliArgs, runCli } from "../engine/cli";
 
 const RUNS = Math.max(15, Number(process.env.BENCH_RUNS ?? 15));
 const MAX_KB = 150;

@@ -19,9 +19,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECURITY_TIERS, SETTINGS, Settings } from "../config";
 import { didYouMean, show } from "../components/messages";
-import { checkWritable, fail, InvalidSettings, parseCliArgs, runCli } from "./lib/cli";
-import { REPO_ROOT } from "./lib/paths";
-import { listStacks, loadStackConfig } from "./lib/stack-config";
+import { checkWritable, fail, InvalidSettings, parseCliArgs, runCli } from "../engine/cli";
+import { REPO_ROOT } from "../engine/paths";
+import { listStacks, loadStackConfig } from "../engine/stack-config";
 
 const USAGE = `usage: npm run new-stack -- <stack> --environment <dev|staging|prod> [--tier <basic|standard|enterprise>]
            [--region <region>] [--cidr <cidr>] [--alert-email <address>] [--same-account-as <stack>]...

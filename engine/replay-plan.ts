@@ -1,5 +1,5 @@
 /**
- * `node -r ./scripts/lib/register.js scripts/lib/replay-plan.ts <plan.json>`: the Pulumi SDK alone
+ * `node -r ./engine/register.js engine/replay-plan.ts <plan.json>`: the Pulumi SDK alone
  * doing a plan's registrations — every resource of the plan (same type, name, parent, provider,
  * dependencies and inputs, through the @pulumi/aws class of its type) registered under mocks that
  * return the inputs as state. No program logic, no naming or request checks, no policies, no cost.
@@ -48,7 +48,7 @@ async function replay(file: string): Promise<number> {
             callback(err, resp);
         });
     };
-    // As the plan does, without stack traces of promises (scripts/lib/planner.ts).
+    // As the plan does, without stack traces of promises (engine/planner.ts).
     Error.stackTraceLimit = 0;
     const start = process.hrtime.bigint();
     await pulumi.runtime.runInPulumiStack(async () => {
@@ -88,7 +88,7 @@ async function replay(file: string): Promise<number> {
 
 const file = process.argv[2];
 if (!file) {
-    console.error("usage: node -r ./scripts/lib/register.js scripts/lib/replay-plan.ts <plan.json>");
+    console.error("usage: node -r ./engine/register.js engine/replay-plan.ts <plan.json>");
     process.exitCode = 3;
 } else {
     replay(file).then(code => { process.exitCode = code; }, e => {

@@ -6,11 +6,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { resolveSettings, Settings } from "../../config";
-import { byComponent, byService, CostResource, endpointChecks, estimate, EstimateDetail } from "../../policy-pack/cost/engine";
-import { NoPriceTableError } from "../../policy-pack/cost/prices";
-import { stackFacts } from "../../policy-pack/cost/stack";
-import { applyUsage, defaultUsage, UsageProfile, USAGE_DESCRIPTIONS } from "../../policy-pack/cost/usage";
+import { resolveSettings, Settings } from "../config";
+import { byComponent, byService, CostResource, endpointChecks, estimate, EstimateDetail } from "../policy-pack/cost/engine";
+import { NoPriceTableError } from "../policy-pack/cost/prices";
+import { stackFacts } from "../policy-pack/cost/stack";
+import { applyUsage, defaultUsage, UsageProfile, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
 import type { PlanResource } from "./policy-runner";
 import { loadStackConfig } from "./stack-config";
 import { REPO_ROOT } from "./paths";
@@ -41,7 +41,7 @@ export function costResources(plan: PlanLike): CostResource[] {
 
 /**
  * Invalid usage assumptions, or a region with no price table: every problem listed. Named like a
- * settings error, so the CLI boundary (scripts/lib/cli.ts) prints it without a trace and exits 2.
+ * settings error, so the CLI boundary (engine/cli.ts) prints it without a trace and exits 2.
  */
 export class CostInputError extends Error {
     constructor(public readonly problems: string[], what = "usage assumptions") {

@@ -7,7 +7,7 @@
 import * as path from "path";
 import type { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { REPO_ROOT } from "./paths";
-import type { PlannedResource, Violation } from "./planner";
+import type { PlannedResource, Violation } from "./plan-types";
 
 /** A resource as the plan JSON holds it (planner's PlannedResource without the mock outputs). */
 export type PlanResource = Omit<PlannedResource, "outputs" | "propertyDependencies" | "providers"> & { propertyDependencies?: Record<string, string[]>; providers?: Record<string, string> };

@@ -21,7 +21,7 @@ const BACKGROUND = new Set(["TTYWrap", "PipeWrap", "TCPWrap", "SignalWrap", "Pro
 function rpcQueue(): () => Promise<void> {
     const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     if (typeof waitForRPCs !== "function") {
-        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs: the offline plan cannot tell when the program's registrations are done (scripts/lib/settle.ts)");
+        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs: the offline plan cannot tell when the program's registrations are done (engine/settle.ts)");
     }
     return waitForRPCs;
 }

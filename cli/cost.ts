@@ -7,14 +7,14 @@
  * the program again) and prices it with policy-pack/cost: monthly cost per resource, component and
  * service, fixed and usage, every line a quantity times a sourced unit price.
  *
- * Exit codes (scripts/lib/cli.ts): 0 within budget (or no budget), 1 the estimate exceeds the
+ * Exit codes (engine/cli.ts): 0 within budget (or no budget), 1 the estimate exceeds the
  * stack's budget, 2 invalid settings or usage assumptions or a region with no price table,
  * 3 usage or file problems.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkWritable, fail, parseCliArgs, parseJsonFile, readInput, runCli } from "./lib/cli";
-import { REPO_ROOT } from "./lib/paths";
+import { checkWritable, fail, parseCliArgs, parseJsonFile, readInput, runCli } from "../engine/cli";
+import { REPO_ROOT } from "../engine/paths";
 
 const USAGE = "usage: npm run cost -- <stack> [--config <file>] [--usage <file.yaml>] [--plan <plan.json>] [--json <file>] [--project <dir>]\n" +
     "  <stack>           dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state\n" +
@@ -38,9 +38,9 @@ runCli("cost", USAGE, async argv => {
     if (values.config) readInput(values.config, "settings file");
 
     // Loaded after the arguments are checked: a usage error never loads the Pulumi SDK.
-    const { estimatePlan, renderCost } = await import("./lib/cost-report");
-    const { loadStackConfig } = await import("./lib/stack-config");
-    type PlanLike = import("./lib/cost-report").PlanLike;
+    const { estimatePlan, renderCost } = await import("../engine/cost-report");
+    const { loadStackConfig } = await import("../engine/stack-config");
+    type PlanLike = import("../engine/cost-report").PlanLike;
     let plan: PlanLike;
     if (values.plan) {
         plan = parseJsonFile(values.plan, "plan file");
@@ -48,7 +48,7 @@ runCli("cost", USAGE, async argv => {
         if (plan.stack !== stack) fail(`plan file ${values.plan} is a plan of stack ${plan.stack}, not ${stack}`);
     } else {
         // With --plan the program's modules and the Pulumi runtime's mocks stay unloaded.
-        const { planJson, runPlan } = await import("./lib/planner");
+        const { planJson, runPlan } = await import("../engine/planner");
         plan = planJson(await runPlan({ stack, configFile: values.config, projectDir, policyConfig: false })) as PlanLike;
     }
     // The main project's stacks carry usage* settings; other projects (bootstrap) use the defaults.

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { REPO_ROOT } from "./lib/paths";
+import { REPO_ROOT } from "../engine/paths";
 
 export interface ComponentDoc {
     className: string;

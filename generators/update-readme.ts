@@ -8,8 +8,8 @@ import * as path from "path";
 import { markdownTable } from "./settings-doc";
 import { configReference, coverageTable, policyTable } from "./policy-doc";
 import { componentJsDocTables, componentTable } from "./components-doc";
-import { REPO_ROOT } from "./lib/paths";
-import { fail, parseCliArgs, readInput, runCli } from "./lib/cli";
+import { REPO_ROOT } from "../engine/paths";
+import { fail, parseCliArgs, readInput, runCli } from "../engine/cli";
 
 export interface GeneratedSection {
     /** Path from the repository root. */

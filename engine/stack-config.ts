@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { didYouMean, show } from "../../components/messages";
+import { didYouMean, show } from "../components/messages";
 import { fail, readInput } from "./cli";
 
 export interface StackConfig {

@@ -1,14 +1,14 @@
 /**
  * The offline plan: `npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--show <name>] [--verbose]`.
  * Runs index.ts under recording mocks and prints what `pulumi preview` would create.
- * Exit codes (scripts/lib/cli.ts, docs/cli.md): 0 ok, 1 mandatory policy violation, 2 invalid
+ * Exit codes (engine/cli.ts, docs/cli.md): 0 ok, 1 mandatory policy violation, 2 invalid
  * settings, 3 usage or file problem, 4 unexpected error.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkWritable, fail, parseCliArgs, readInput, runCli } from "./lib/cli";
-import { REPO_ROOT } from "./lib/paths";
-import type { PlanLike } from "./lib/cost-report";
+import { checkWritable, fail, parseCliArgs, readInput, runCli } from "../engine/cli";
+import { REPO_ROOT } from "../engine/paths";
+import type { PlanLike } from "../engine/cost-report";
 
 const USAGE = `usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--show <name>] [--verbose]
   <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project bootstrap: state
@@ -30,16 +30,16 @@ runCli("plan", USAGE, async (argv, verbose) => {
     if (projectDir && !fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${values.project}: no Pulumi.yaml in ${projectDir}`);
     if (values.config) readInput(values.config, "--config file");
     if (values.json) checkWritable(values.json, "--json file");
-    const { loadStackConfig } = await import("./lib/stack-config");
+    const { loadStackConfig } = await import("../engine/stack-config");
     loadStackConfig(projectDir ?? REPO_ROOT, stack, values.config); // unknown stack, YAML syntax (exit 3)
 
-    const { planJson, runPlan } = await import("./lib/planner");
-    const { renderPlan, renderResource, findResource } = await import("./lib/render");
+    const { planJson, runPlan } = await import("../engine/planner");
+    const { renderPlan, renderResource, findResource } = await import("../engine/render");
     const opts = { stack, configFile: values.config, projectDir, stackTraces: verbose };
     const plan = await runPlan(opts);
-    // CI plans every stack before the tests: share the plans with them (scripts/lib/plan-cache).
+    // CI plans every stack before the tests: share the plans with them (engine/plan-cache).
     if (process.env.PLAN_CACHE_SHARE === "1") {
-        const { planKey, storePlan } = await import("./lib/plan-cache");
+        const { planKey, storePlan } = await import("../engine/plan-cache");
         storePlan(planKey(opts), plan);
     }
     const mandatory = plan.violations.filter(v => v.enforcementLevel === "mandatory").length;
@@ -50,7 +50,7 @@ runCli("plan", USAGE, async (argv, verbose) => {
         console.log(renderPlan(plan));
     }
     if (values.show === undefined) {
-        const { planCostLine } = await import("./lib/cost-report");
+        const { planCostLine } = await import("../engine/cost-report");
         console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: projectDir ?? REPO_ROOT, configFile: values.config, mainProject: (projectDir ?? REPO_ROOT) === REPO_ROOT }));
     }
     if (values.json) {

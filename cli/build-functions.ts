@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { didYouMean } from "../components/messages";
-import { checkWritable, fail, parseCliArgs, runCli } from "./lib/cli";
-import { REPO_ROOT } from "./lib/paths";
+import { checkWritable, fail, parseCliArgs, runCli } from "../engine/cli";
+import { REPO_ROOT } from "../engine/paths";
 
 /** The handlers: every functions/<name>.ts (functions/lib holds their shared code). */
 export function handlerNames(): string[] {

@@ -7,8 +7,8 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { apiProblems } from "./api-rules";
-import { AUTO_SUFFIX_LENGTH, NAME_RULES, PREFIX_SUFFIX_LENGTH, fieldProblems, valuesAt } from "../../components/naming";
+import { apiProblems } from "../checks/api-rules";
+import { AUTO_SUFFIX_LENGTH, NAME_RULES, PREFIX_SUFFIX_LENGTH, fieldProblems, valuesAt } from "../components/naming";
 
 /** The fixed account every offline plan runs in. */
 export const MOCK_ACCOUNT = "123456789012";
@@ -321,7 +321,7 @@ export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): Reco
                 case "aws:index/getAvailabilityZones:getAvailabilityZones":
                     return { names: ["a", "b", "c"].map(z => `${region}${z}`), zoneIds: [1, 2, 3].map(i => `${shortRegion(region)}-az${i}`), id: region };
                 default:
-                    throw new Error(`offline plan: no mock for data source ${args.token}; add one to scripts/lib/mocks.ts`);
+                    throw new Error(`offline plan: no mock for data source ${args.token}; add one to engine/mocks.ts`);
             }
         },
     };

@@ -1,7 +1,7 @@
 /** Text rendering of a plan, shaped like `pulumi preview`: the resource tree, counts, outputs, policies. */
 import * as yaml from "js-yaml";
-import { didYouMean } from "../../components/messages";
-import { isRegion } from "../../config";
+import { didYouMean } from "../components/messages";
+import { isRegion } from "../config";
 import { fail } from "./cli";
 import { MOCK_ACCOUNT } from "./mocks";
 import { Plan, PlannedResource, Violation } from "./planner";

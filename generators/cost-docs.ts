@@ -12,10 +12,10 @@ import * as path from "path";
 import { byService, CostResource, endpointChecks, estimate, EstimateDetail, HOURS_PER_MONTH } from "../policy-pack/cost/engine";
 import { priceTable } from "../policy-pack/cost/prices";
 import { UsageProfile } from "../policy-pack/cost/usage";
-import { costResources, estimatePlan, PlanLike } from "./lib/cost-report";
-import { parseCliArgs, runCli } from "./lib/cli";
-import { REPO_ROOT } from "./lib/paths";
-import { loadStackConfig } from "./lib/stack-config";
+import { costResources, estimatePlan, PlanLike } from "../engine/cost-report";
+import { parseCliArgs, runCli } from "../engine/cli";
+import { REPO_ROOT } from "../engine/paths";
+import { loadStackConfig } from "../engine/stack-config";
 
 export const STACKS = ["dev", "staging", "prod"] as const;
 type StackName = typeof STACKS[number];
@@ -290,7 +290,7 @@ export const DOCS = { markdown: path.join(REPO_ROOT, "docs", "costs.md"), chart:
 
 /** Plan the three stacks and write docs/costs.md and docs/cost-chart.svg; returns the files whose text changed. */
 export async function regenerateCostDocs(): Promise<string[]> {
-    const { planJson, runPlan } = await import("./lib/planner");
+    const { planJson, runPlan } = await import("../engine/planner");
     const plans = {} as Record<StackName, PlanLike>;
     for (const s of STACKS) plans[s] = planJson(await runPlan({ stack: s, policyConfig: false })) as PlanLike;
     const inputs = loadInputs(plans);

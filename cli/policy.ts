@@ -1,10 +1,10 @@
 /**
  * The policy runner: `npm run policy -- <plan.json> [--config <policy-config.json>] [--verbose]`.
  * Evaluates the whole policy pack against a plan written by `npm run plan -- <stack> --json`,
- * prints every finding and exits 1 on any mandatory violation (codes: scripts/lib/cli.ts, docs/cli.md).
+ * prints every finding and exits 1 on any mandatory violation (codes: engine/cli.ts, docs/cli.md).
  */
 import * as fs from "fs";
-import { fail, InvalidSettings, parseCliArgs, parseJsonFile, runCli } from "./lib/cli";
+import { fail, InvalidSettings, parseCliArgs, parseJsonFile, runCli } from "../engine/cli";
 
 const USAGE = `usage: npm run policy -- <plan.json> [--config <policy-config.json>] [--verbose]
   <plan.json>  a plan written by \`npm run plan -- <stack> --json <plan.json>\`
@@ -27,12 +27,12 @@ runCli("policy", USAGE, async () => {
     const file = positionals[0];
     const plan = parseJsonFile(file, "plan file");
     checkPlanFile(plan, file);
-    const { DEFAULT_POLICY_CONFIG, evaluatePolicies, validatePackConfig } = await import("./lib/policy-runner");
+    const { DEFAULT_POLICY_CONFIG, evaluatePolicies, validatePackConfig } = await import("../engine/policy-runner");
     const configPath = values.config ?? (fs.existsSync(DEFAULT_POLICY_CONFIG) ? DEFAULT_POLICY_CONFIG : undefined);
     const config = configPath ? parseJsonFile(configPath, "policy pack config") : {};
     const configProblems = validatePackConfig(config);
     if (configProblems.length) throw new InvalidSettings(`policy pack config ${configPath}`, configProblems);
-    const { renderViolations } = await import("./lib/render");
+    const { renderViolations } = await import("../engine/render");
     const violations = evaluatePolicies(plan.resources, config);
     console.log(`Policy pack ai-nutritionist-guardrails on ${plan.project}/${plan.stack} (${plan.resources.length} resources${configPath ? `, config ${configPath}` : ""})`);
     console.log(renderViolations(violations));

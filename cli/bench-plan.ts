@@ -5,13 +5,13 @@
  * processes, alternately, `--runs` times each after one warm-up run; the ratio is of the medians.
  *
  * Three conditions:
- *   - "as npm run plan": the project's loader (scripts/lib/register.js), with Node's compile cache,
+ *   - "as npm run plan": the project's loader (engine/register.js), with Node's compile cache,
  *     for the floor and the plan alike (the strictest: the cache speeds the floor up too);
  *   - "no compile cache": the same loader with NODE_DISABLE_COMPILE_CACHE=1 (Node compiles every
  *     module), for both;
  *   - "floor as issue 14 measured it": `node` alone loading the SDKs (no loader, no cache: what
  *     loading them costs on this machine), against `npm run plan` as it runs.
- * Beside them, the replay (scripts/lib/replay-plan.ts): the SDK alone registering the plan's
+ * Beside them, the replay (engine/replay-plan.ts): the SDK alone registering the plan's
  * resources (same types, names, parents, providers, dependencies, inputs) under trivial mocks. It
  * splits the plan's time: replay − floor is the Pulumi SDK's per-resource work, plan − replay is
  * this project's (program logic, the mocks' name and request checks, the policy pack, the cost line).
@@ -23,17 +23,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { fail, parseCliArgs, runCli } from "./lib/cli";
-import { REPO_ROOT } from "./lib/paths";
-import { median } from "./lib/stats";
+import { fail, parseCliArgs, runCli } from "../engine/cli";
+import { REPO_ROOT } from "../engine/paths";
+import { median } from "../engine/stats";
 
 const USAGE = `usage: npm run bench-plan -- [<stack>] [--runs <n>] [--compare-ts-node] [--max <ratio>]
   <stack>            the stack to plan (default prod)
   --runs <n>         timed runs of the floor and of the plan, each (default 7)
-  --compare-ts-node  also time the plan under ts-node (the loader before scripts/lib/register.js)
+  --compare-ts-node  also time the plan under ts-node (the loader before engine/register.js)
   --max <ratio>      exit 1 when plan ÷ floor (as npm run plan) is above this`;
 
-const REGISTER = path.join(REPO_ROOT, "scripts", "lib", "register.js");
+const REGISTER = path.join(REPO_ROOT, "engine", "register.js");
 const SDKS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/awsx", "@pulumi/random"];
 const FLOOR_CODE = SDKS.map(m => `require(${JSON.stringify(m)});`).join("");
 
@@ -64,13 +64,13 @@ runCli("bench-plan", USAGE, argv => {
     const max = values.max === undefined ? undefined : Number(values.max);
     if (max !== undefined && !(max > 0)) fail(`--max ${values.max}: must be a positive number`);
 
-    const planArgs = [path.join("scripts", "plan.ts"), stack];
+    const planArgs = [path.join("cli", "plan.ts"), stack];
     // The plan to replay: this stack's, written once before the timings.
     const planDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
     process.on("exit", () => fs.rmSync(planDir, { recursive: true, force: true })); // a failed run too
     const planFile = path.join(planDir, `${stack}.json`);
     time(["-r", REGISTER, ...planArgs, "--json", planFile], undefined, "plan");
-    const replayArgs = ["-r", REGISTER, path.join("scripts", "lib", "replay-plan.ts"), planFile];
+    const replayArgs = ["-r", REGISTER, path.join("engine", "replay-plan.ts"), planFile];
     const resources = JSON.parse(fs.readFileSync(planFile, "utf8")).resources.length;
     const conditions: Condition[] = [
         { label: "as npm run plan (esbuild loader, compile cache)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], replay: replayArgs },

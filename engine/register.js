@@ -1,5 +1,5 @@
 /**
- * The TypeScript loader of every npm script and of mocha (`node -r ./scripts/lib/register.js x.ts`).
+ * The TypeScript loader of every npm script and of mocha (`node -r ./engine/register.js x.ts`).
  *
  * Why not ts-node: a CPU profile of `npm run plan -- prod` under ts-node spent ~1.9 s in
  * source-map-support (Pulumi captures a stack trace for every resource it registers, and each was
@@ -21,7 +21,7 @@ const fs = require("fs");
 const path = require("path");
 const Module = require("module");
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, ".build", "ts-cache");
 // mocha (its main process and its workers): failures should name the right line of the test.
 const IN_MOCHA = /[\\/]mocha[\\/]/.test(process.argv[1] ?? "");
