@@ -283,9 +283,81 @@ export interface RecordingMocks extends pulumi.runtime.Mocks {
     namingProblems: string[];
     /** Requests AWS would refuse (api-rules.ts): the plan fails with every one. */
     requestProblems: string[];
+    /** Data sources the program called that neither the mocks nor the canned results answer (token → one example's arguments). */
+    unanswered: Map<string, Record<string, unknown>>;
 }
 
-export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): RecordingMocks {
+/** Canned results of data sources (`--mocks <file>`): token → the result the call returns. */
+export type CannedResults = Record<string, Record<string, unknown>>;
+
+/** A data source's token as a program names it: `aws:ec2/getAmi:getAmi` → `aws.ec2.getAmi`. */
+export function functionName(token: string): string {
+    const [pkg, mod, fn] = token.split(":");
+    const module = (mod ?? "").split("/")[0];
+    return [pkg, module === "index" ? "" : module, fn].filter(Boolean).join(".");
+}
+
+function list(v: unknown): unknown[] {
+    return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+}
+
+/** One or many: IAM writes a single value bare. */
+function oneOrMany(v: unknown[]): unknown {
+    return v.length === 1 ? v[0] : v;
+}
+
+/**
+ * `aws.iam.getPolicyDocument` computed as the provider does: each statement's effect, actions,
+ * resources, principals and conditions in IAM's JSON form, source documents first and override
+ * documents replacing statements of the same Sid. Pure data, so the offline plan answers it.
+ */
+export function policyDocument(args: Record<string, any>): { json: string; minifiedJson: string; id: string } {
+    const statements: any[] = [];
+    const bySid = (docs: unknown[], replace: boolean) => {
+        for (const text of list(docs)) {
+            const doc = typeof text === "string" ? JSON.parse(text) : text;
+            for (const s of list(doc?.Statement)) {
+                const at = (s as any).Sid ? statements.findIndex(x => x.Sid === (s as any).Sid) : -1;
+                if (at >= 0 && replace) statements[at] = s;
+                else if (at < 0) statements.push(s);
+            }
+        }
+    };
+    bySid(args.sourcePolicyDocuments, false);
+    for (const st of list(args.statements) as any[]) {
+        const out: any = {};
+        if (st.sid) out.Sid = st.sid;
+        out.Effect = st.effect ?? "Allow";
+        const principals = (key: string, ps: unknown) => {
+            const map: Record<string, unknown[]> = {};
+            for (const p of list(ps) as any[]) map[p.type] = [...(map[p.type] ?? []), ...list(p.identifiers)];
+            if (Object.keys(map).length) out[key] = map["*"] && Object.keys(map).length === 1 && map["*"].includes("*") ? "*" : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, oneOrMany(v)]));
+        };
+        if (list(st.actions).length) out.Action = oneOrMany(list(st.actions));
+        if (list(st.notActions).length) out.NotAction = oneOrMany(list(st.notActions));
+        if (list(st.resources).length) out.Resource = oneOrMany(list(st.resources));
+        if (list(st.notResources).length) out.NotResource = oneOrMany(list(st.notResources));
+        principals("Principal", st.principals);
+        principals("NotPrincipal", st.notPrincipals);
+        const conditions: Record<string, Record<string, unknown>> = {};
+        for (const c of list(st.conditions) as any[]) {
+            conditions[c.test] = { ...conditions[c.test], [c.variable]: oneOrMany(list(c.values)) };
+        }
+        if (Object.keys(conditions).length) out.Condition = conditions;
+        const at = out.Sid ? statements.findIndex(x => x.Sid === out.Sid) : -1;
+        if (at >= 0) statements[at] = out;
+        else statements.push(out);
+    }
+    bySid(args.overridePolicyDocuments, true);
+    const doc: any = { Version: args.version ?? "2012-10-17" };
+    if (args.policyId) doc.Id = args.policyId;
+    doc.Statement = statements;
+    const json = JSON.stringify(doc, null, 2);
+    return { json, minifiedJson: JSON.stringify(doc), id: hex(json, 10) };
+}
+
+export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT, canned: CannedResults = {}): RecordingMocks {
+    const unanswered = new Map<string, Record<string, unknown>>();
     const providerRegions = new Map<string, string>();
     const states = new Map<string, Record<string, any>>();
     const namingProblems: string[] = [];
@@ -297,6 +369,7 @@ export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): Reco
         states,
         namingProblems,
         requestProblems,
+        unanswered,
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const region = args.type === "pulumi:providers:aws" ? (args.inputs.region ?? defaultRegion) : regionOf(args.provider);
             const seed = `${args.type}|${args.name}|${region}`;
@@ -311,6 +384,7 @@ export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): Reco
         },
         call(args: pulumi.runtime.MockCallArgs) {
             const region = regionOf(args.provider);
+            if (Object.prototype.hasOwnProperty.call(canned, args.token)) return canned[args.token];
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return { accountId: account, arn: `arn:aws:iam::${account}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: account };
@@ -320,8 +394,11 @@ export function createMocks(defaultRegion: string, account = MOCK_ACCOUNT): Reco
                     return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
                 case "aws:index/getAvailabilityZones:getAvailabilityZones":
                     return { names: ["a", "b", "c"].map(z => `${region}${z}`), zoneIds: [1, 2, 3].map(i => `${shortRegion(region)}-az${i}`), id: region };
+                case "aws:iam/getPolicyDocument:getPolicyDocument":
+                    return policyDocument(args.inputs);
                 default:
-                    throw new Error(`offline plan: no mock for data source ${args.token}; add one to engine/mocks.ts`);
+                    if (!unanswered.has(args.token)) unanswered.set(args.token, args.inputs);
+                    throw new Error(`offline plan: no answer for data source ${args.token} (${functionName(args.token)}); give one with --mocks <file>`);
             }
         },
     };

@@ -12,10 +12,12 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
 import { loadStackConfig } from "./stack-config";
 import { resolveSettings, SettingsError } from "../config";
-import { createMocks } from "./mocks";
+import { CannedResults, createMocks, functionName } from "./mocks";
 import { settle } from "./settle";
+import { fail, readInput } from "./cli";
 import { REPO_ROOT } from "./paths";
 import type { Plan, PlannedResource } from "./plan-types";
 import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig, validatePackConfig } from "./policy-runner";
@@ -42,6 +44,13 @@ export interface PlanOptions {
      * (the runtime lifts the limit itself for them); error messages are kept.
      */
     stackTraces?: boolean;
+    /**
+     * Run as `pulumi preview` does (isDryRun true): an output the mocks do not model is unknown, not
+     * undefined, and so is every input computed from it. Defaults to true; false runs as an update.
+     */
+    preview?: boolean;
+    /** A JSON or YAML file of canned data-source results, keyed by token (`--mocks`). */
+    mocksFile?: string;
 }
 
 export { REPO_ROOT };
@@ -135,6 +144,40 @@ function forgetProgram(projectDir: string): void {
     }
 }
 
+/**
+ * Model the engine's default providers: a custom resource registered without a provider is created
+ * by `pulumi:providers:<pkg>::default_<version>`, whose inputs are the stack's `<pkg>:*` config
+ * (aws:region, aws:defaultTags, aws:profile, …). The engine shows it to the policy pack as any
+ * explicit provider; the plan lists it before its first user.
+ */
+function withDefaultProviders(records: PlannedResource[], ctx: {
+    project: string; stack: string; config: Record<string, string>; objectKeys: Set<string>; secretKeys: Set<string>; versions: Map<PlannedResource, string>;
+}): void {
+    const created = new Map<string, PlannedResource>();
+    const out: PlannedResource[] = [];
+    for (const r of records) {
+        if (r.custom && r.provider === null && !r.type.startsWith("pulumi:")) {
+            const pkg = r.type.split(":")[0];
+            const version = ctx.versions.get(r) ?? "";
+            const name = version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
+            const urn = `urn:pulumi:${ctx.stack}::${ctx.project}::pulumi:providers:${pkg}::${name}`;
+            if (!created.has(urn)) {
+                const provider: PlannedResource = {
+                    urn, type: `pulumi:providers:${pkg}`, name, parent: null, custom: true, provider: null, providers: {}, protect: false,
+                    inputs: defaultProviderInputs(pkg, ctx.config, ctx.objectKeys, ctx.secretKeys, version),
+                    dependencies: [], propertyDependencies: {},
+                };
+                provider.outputs = provider.inputs;
+                created.set(urn, provider);
+                out.push(provider);
+            }
+            r.provider = urn;
+        }
+        out.push(r);
+    }
+    records.splice(0, records.length, ...out);
+}
+
 let running: Promise<unknown> = Promise.resolve();
 
 /** Plans run one at a time: the Pulumi runtime is process-global. */
@@ -174,9 +217,128 @@ async function planOnce(opts: PlanOptions): Promise<Plan> {
     }
 }
 
+/**
+ * The @pulumi/pulumi the program itself loads, resolved from its folder: the mocks must be installed
+ * into that copy (a program with its own node_modules has its own runtime state).
+ */
+export function programSdk(projectDir: string): typeof pulumi {
+    let resolved: string;
+    try {
+        resolved = require.resolve("@pulumi/pulumi", { paths: [projectDir] });
+    } catch {
+        fail(`${projectDir} has no node_modules with @pulumi/pulumi: run \`npm install\` in ${projectDir} first (the plan runs the program on its own dependencies)`);
+    }
+    return require(resolved);
+}
+
+/** The program's entry file, found as the Pulumi CLI's Node.js host finds it (Pulumi.yaml `main`, package.json `main`, index.ts, index.js). */
+export function programEntry(projectDir: string, main: string | undefined, program: string | undefined): string {
+    if (program) return path.resolve(projectDir, program);
+    const base = path.resolve(projectDir, main ?? ".");
+    if (fs.existsSync(base) && fs.statSync(base).isFile()) return base;
+    const pkgFile = path.join(base, "package.json");
+    if (fs.existsSync(pkgFile)) {
+        const pkgMain = JSON.parse(fs.readFileSync(pkgFile, "utf8")).main;
+        if (typeof pkgMain === "string") {
+            const candidates = [pkgMain, `${pkgMain}.ts`, `${pkgMain}.js`, path.join(pkgMain, "index.ts"), path.join(pkgMain, "index.js")].map(f => path.resolve(base, f));
+            const found = candidates.find(f => fs.existsSync(f) && fs.statSync(f).isFile());
+            if (found) return found;
+        }
+    }
+    const index = ["index.ts", "index.js"].map(f => path.join(base, f)).find(f => fs.existsSync(f));
+    if (!index) fail(`${base} has no index.ts or index.js (nor a package.json main) for the plan to run`);
+    return index;
+}
+
+/** The folder the program runs in: Pulumi.yaml `main` when it names one (or its file's folder), else the project's. */
+function programDir(projectDir: string, main: string | undefined): string {
+    if (!main) return projectDir;
+    const base = path.resolve(projectDir, main);
+    return fs.existsSync(base) && fs.statSync(base).isFile() ? path.dirname(base) : base;
+}
+
+/**
+ * The inputs of the default provider of a package, as the engine builds them: every `<pkg>:<key>`
+ * of the stack's config (mappings and lists as objects, secrets hidden) and the plugin version.
+ */
+function defaultProviderInputs(pkg: string, config: Record<string, string>, objectKeys: Set<string>, secretKeys: Set<string>, version: string): Record<string, unknown> {
+    const inputs: Record<string, unknown> = {};
+    for (const [key, raw] of Object.entries(config)) {
+        if (!key.startsWith(`${pkg}:`)) continue;
+        const name = key.slice(pkg.length + 1);
+        inputs[name] = secretKeys.has(key) ? "[secret]" : objectKeys.has(key) ? JSON.parse(raw) : raw;
+    }
+    if (version) inputs.version = version;
+    return inputs;
+}
+
+/** A canned-results file (`--mocks`): JSON or YAML, token → result object. */
+export function readCannedResults(file: string): CannedResults {
+    const text = readInput(file, "--mocks file");
+    let data: unknown;
+    try {
+        data = file.endsWith(".json") ? JSON.parse(text) : yaml.load(text, { filename: file });
+    } catch (e: any) {
+        fail(`--mocks file ${file} is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${String(e.reason ?? e.message).split("\n")[0]}`);
+    }
+    if (!data || typeof data !== "object" || Array.isArray(data)) fail(`--mocks file ${file}: expected a mapping of data-source token to its result, e.g. aws:ec2/getAmi:getAmi: { id: ami-0123456789abcdef0 }`);
+    for (const [token, result] of Object.entries(data as object)) {
+        if (!/^[\w-]+:[\w/-]*:\w+$/.test(token)) fail(`--mocks file ${file}: ${token} is not a data-source token (such as aws:ec2/getAmi:getAmi)`);
+        if (!result || typeof result !== "object" || Array.isArray(result)) fail(`--mocks file ${file}: the result of ${token} must be a mapping of its outputs`);
+    }
+    return data as CannedResults;
+}
+
+/** One line naming the data sources nobody answered and how to answer them. */
+function unansweredMessage(unanswered: Map<string, Record<string, unknown>>): string {
+    const calls = [...unanswered.keys()].map(t => `${functionName(t)} (${t})`);
+    const example = [...unanswered.keys()][0];
+    return `the offline plan has no answer for data source${calls.length > 1 ? "s" : ""} ${calls.join(", ")}: ` +
+        `give the result${calls.length > 1 ? "s" : ""} in a JSON or YAML file keyed by token and pass it with --mocks <file>, ` +
+        `e.g. {"${example}": {<the outputs the program reads>}}`;
+}
+
+/** A module the program requires that its folder does not have installed. */
+function missingPackage(e: any, projectDir: string): string | undefined {
+    if (e?.code !== "MODULE_NOT_FOUND") return undefined;
+    const name = /Cannot find module '([^']+)'/.exec(String(e.message))?.[1];
+    if (!name || name.startsWith(".") || path.isAbsolute(name)) return undefined;
+    return `the program in ${projectDir} needs ${name}, which is not installed there: run \`npm install\` in ${projectDir}`;
+}
+
+/** Everything the program rejected or threw without handling, while it ran (a real `pulumi preview` would report them). */
+function captureUnhandled(): { errors: unknown[]; restore: () => void } {
+    const errors: unknown[] = [];
+    const saved = { rejection: process.listeners("unhandledRejection"), exception: process.listeners("uncaughtException") };
+    process.removeAllListeners("unhandledRejection");
+    process.removeAllListeners("uncaughtException");
+    const onError = (e: unknown) => errors.push(e);
+    process.on("unhandledRejection", onError);
+    process.on("uncaughtException", onError);
+    return {
+        errors,
+        restore: () => {
+            process.removeListener("unhandledRejection", onError);
+            process.removeListener("uncaughtException", onError);
+            for (const l of saved.rejection) process.on("unhandledRejection", l as any);
+            for (const l of saved.exception) process.on("uncaughtException", l as any);
+        },
+    };
+}
+
+/** The program's own failure, as one line that names the program. */
+export class ProgramError extends Error {
+    constructor(program: string, cause: unknown) {
+        const message = String((cause as any)?.message ?? cause).split("\n").find(l => l.trim() !== "") ?? "failed";
+        super(`the program ${program} failed: ${message}`);
+        this.name = "ProgramError";
+        if ((cause as any)?.stack) this.stack = `${this.message}\n${(cause as any).stack}`;
+    }
+}
+
 async function planProgram(opts: PlanOptions): Promise<Plan> {
-    const projectDir = opts.projectDir ?? REPO_ROOT;
-    const { project, stack, config, secretKeys, cliProblems } = loadStackConfig(projectDir, opts.stack, opts.configFile);
+    const projectDir = path.resolve(opts.projectDir ?? REPO_ROOT);
+    const { project, stack, config, secretKeys, cliProblems, objectKeys, main } = loadStackConfig(projectDir, opts.stack, opts.configFile);
     // What `pulumi preview` would refuse before the program runs, refused here too — with what the
     // program would refuse next (ranges, combinations), so that one run lists every problem.
     if (cliProblems.length) throw new SettingsError([...cliProblems, ...programProblems(projectDir, config, stack, secretKeys, cliProblems)]);
@@ -185,13 +347,17 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
         else config[k] = v;
     }
     const region = config["aws:region"] ?? "us-east-1";
+    const canned = opts.mocksFile ? readCannedResults(opts.mocksFile) : {};
+    const programFile = programEntry(projectDir, main, opts.program);
+    const sdk = projectDir === REPO_ROOT ? pulumi : programSdk(projectDir);
 
-    pulumi.runtime.setAllConfig(config, secretKeys);
-    const mocks = createMocks(region);
-    await pulumi.runtime.setMocks(mocks, project, stack, false);
+    sdk.runtime.setAllConfig(config, secretKeys);
+    const mocks = createMocks(region, undefined, canned);
+    await sdk.runtime.setMocks(mocks, project, stack, opts.preview ?? true);
 
-    const monitor: any = pulumi.runtime.getMonitor();
+    const monitor: any = sdk.runtime.getMonitor();
     const records: PlannedResource[] = [];
+    const versions = new Map<PlannedResource, string>();
     let pending = 0;
     let started = 0;
     const invokes: { token: string; provider: string | null }[] = [];
@@ -217,6 +383,7 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
             dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
             propertyDependencies: propertyDependencies(req),
         };
+        versions.set(record, req.getVersion?.() ?? "");
         return original(req, (err: any, resp: any) => {
             if (resp) {
                 record.urn = resp.getUrn();
@@ -232,21 +399,45 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
     };
 
     forgetProgram(projectDir);
+    const programName = path.relative(process.cwd(), programFile) || programFile;
+    // The program runs in its own folder, as the Pulumi CLI runs it (assets and files read relative to it).
+    const cwd = process.cwd();
+    const unhandled = captureUnhandled();
     let programError: unknown;
-    const programFile = path.resolve(projectDir, opts.program ?? "index.ts");
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-        try {
-            return require(programFile);
-        } catch (e) {
-            programError = e;
-            throw e;
-        }
-    }).catch(e => {
-        throw programError ?? e;
-    });
-
-    // Let every registration started by the program (including ones whose outputs nobody awaits) finish.
-    await settle(() => pending, () => started);
+    let outputs: unknown;
+    try {
+        process.chdir(programDir(projectDir, main));
+        outputs = await sdk.runtime.runInPulumiStack(async () => {
+            try {
+                let exported = require(programFile);
+                // As the Node.js language host: an exported function is the program; its result, the outputs.
+                if (exported && exported.__esModule && typeof exported.default === "function") exported = exported.default;
+                return typeof exported === "function" ? await exported() : exported;
+            } catch (e) {
+                programError = e;
+                throw e;
+            }
+        }).catch(e => {
+            programError ??= e;
+            return undefined;
+        });
+        // Let every registration started by the program (including ones whose outputs nobody awaits) finish.
+        await settle(() => pending, () => started, sdk.runtime);
+    } finally {
+        process.chdir(cwd);
+        unhandled.restore();
+    }
+    if (mocks.unanswered.size) fail(unansweredMessage(mocks.unanswered));
+    const failure = programError ?? unhandled.errors[0];
+    if (failure !== undefined) {
+        const missing = missingPackage(failure, projectDir);
+        if (missing) fail(missing);
+        const e = failure as any;
+        // This repository's own program keeps its error kinds (settings, naming, requests) and their exit codes.
+        if (projectDir === REPO_ROOT || e?.name === "SettingsError" || e?.__pulumResourceError === true || e?.name === "UsageError") throw failure;
+        throw new ProgramError(programName, failure);
+    }
+    withDefaultProviders(records, { project, stack, config, objectKeys: new Set(objectKeys), secretKeys: new Set(secretKeys), versions });
 
     // What `pulumi preview` (the provider's auto-naming) and `pulumi up` (AWS's name rules) would refuse.
     if (mocks.namingProblems.length) throw new NamingError(mocks.namingProblems);

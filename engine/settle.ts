@@ -18,8 +18,8 @@ const ROUND_MS = 5;
 /** Handles that stay open without calling back into the program (the process's own stdio, IPC and signals). */
 const BACKGROUND = new Set(["TTYWrap", "PipeWrap", "TCPWrap", "SignalWrap", "ProcessWrap"]);
 
-function rpcQueue(): () => Promise<void> {
-    const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+function rpcQueue(runtime: object): () => Promise<void> {
+    const waitForRPCs = (runtime as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     if (typeof waitForRPCs !== "function") {
         throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs: the offline plan cannot tell when the program's registrations are done (engine/settle.ts)");
     }
@@ -33,10 +33,12 @@ export function scheduled(): boolean {
 
 /**
  * Resolve once the program can register nothing more (see above).
- * `inFlight`: registrations sent to the monitor and not answered; `started`: registrations seen so far.
+ * `inFlight`: registrations sent to the monitor and not answered; `started`: registrations seen so far;
+ * `runtime`: the `runtime` of the @pulumi/pulumi copy the program runs on (a program outside this
+ * repository has its own).
  */
-export async function settle(inFlight: () => number, started: () => number): Promise<void> {
-    const waitForRPCs = rpcQueue();
+export async function settle(inFlight: () => number, started: () => number, runtime: object = pulumi.runtime): Promise<void> {
+    const waitForRPCs = rpcQueue(runtime);
     const turn = () => new Promise(resolve => setImmediate(resolve));
     for (let clean = 0; clean < 2; clean++) {
         const before = started();

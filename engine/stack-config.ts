@@ -21,6 +21,10 @@ export interface StackConfig {
      * types without a default and the stack does not set, or a value of the wrong type.
      */
     cliProblems: string[];
+    /** Keys whose value is a mapping or a list (JSON-encoded in `config`); a default provider receives them as objects. */
+    objectKeys: string[];
+    /** Pulumi.yaml's `main`: the program's folder or file, relative to the project folder. */
+    main?: string;
 }
 
 function typeProblem(type: string, itemsType: string | undefined, v: unknown): string | undefined {
@@ -88,12 +92,18 @@ export function loadStackConfig(projectDir: string, stack: string, configFile?: 
     const secretKeys: string[] = [];
     const cliProblems: string[] = [];
     const required = new Map<string, any>();
+    const objectKeys = new Set<string>();
+    const set = (key: string, value: unknown) => {
+        config[key] = toRaw(value);
+        if (value !== null && typeof value === "object") objectKeys.add(key);
+        else objectKeys.delete(key);
+    };
 
     for (const [key, decl] of Object.entries<any>(projectFile.config ?? {})) {
         const isSchema = decl !== null && typeof decl === "object" && !Array.isArray(decl) &&
             ("type" in decl || "description" in decl || "default" in decl || "value" in decl);
         const value = isSchema ? (decl.value ?? decl.default) : decl;
-        if (value !== undefined) config[qualify(project, key)] = toRaw(value);
+        if (value !== undefined) set(qualify(project, key), value);
         if (isSchema && decl.type) required.set(qualify(project, key), decl);
     }
 
@@ -108,9 +118,10 @@ export function loadStackConfig(projectDir: string, stack: string, configFile?: 
         const full = qualify(project, key);
         if (value !== null && typeof value === "object" && "secure" in value) {
             config[full] = OFFLINE_SECRET;
+            objectKeys.delete(full);
             secretKeys.push(full);
         } else {
-            config[full] = toRaw(value);
+            set(full, value);
             const decl = required.get(full);
             const problem = decl && typeProblem(decl.type, decl.items?.type, value);
             if (problem) cliProblems.push(`${full}: ${problem}, as Pulumi.yaml declares it (got ${show(value)})`);
@@ -128,5 +139,6 @@ export function loadStackConfig(projectDir: string, stack: string, configFile?: 
                 : `${full}: Pulumi.yaml types it without a default, so the Pulumi CLI requires every stack to set it; \`npm run new-stack\` writes the profile's value (got nothing)`);
         }
     }
-    return { project, stack, config, secretKeys, cliProblems };
+    const main = typeof projectFile.main === "string" ? projectFile.main : undefined;
+    return { project, stack, config, secretKeys, cliProblems, objectKeys: [...objectKeys], main };
 }

@@ -117,9 +117,13 @@ describe("offline plan", () => {
         expect(fn.dependencies, "explicit dependsOn").to.include(policy.urn);
     });
 
-    it("a data source the mocks do not know throws, naming its token", async () => {
+    it("a data source the mocks do not know throws, naming its token and function, and is remembered; a canned result answers it", async () => {
         const mocks = createMocks("us-east-1");
-        expect(() => mocks.call({ token: "aws:ec2/getAmi:getAmi", inputs: {} } as pulumi.runtime.MockCallArgs)).to.throw(/no mock for data source aws:ec2\/getAmi:getAmi/);
+        expect(() => mocks.call({ token: "aws:ec2/getAmi:getAmi", inputs: { mostRecent: true } } as pulumi.runtime.MockCallArgs)).to.throw(/no answer for data source aws:ec2\/getAmi:getAmi \(aws\.ec2\.getAmi\); give one with --mocks <file>/);
+        expect([...mocks.unanswered]).to.deep.equal([["aws:ec2/getAmi:getAmi", { mostRecent: true }]]);
+        const canned = createMocks("us-east-1", undefined, { "aws:ec2/getAmi:getAmi": { id: "ami-0123456789abcdef0" } });
+        expect(canned.call({ token: "aws:ec2/getAmi:getAmi", inputs: {} } as pulumi.runtime.MockCallArgs)).to.deep.equal({ id: "ami-0123456789abcdef0" });
+        expect(canned.unanswered.size).to.equal(0);
     });
 
     it("npm run plan -- <stack> --json <file> writes the contract and exits 0", () => {
