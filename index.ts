@@ -37,7 +37,7 @@ const prefix = stackPrefix(stack);
 const isProd = env === "prod";
 const logPrefix = `/ai-nutritionist/${stack}/`;
 const metricNamespace = `AiNutritionist/${stack}`;
-const providers = createProviders(settings);
+const providers = createProviders({ ...settings, backupCopyRegion: settings.backupCrossRegionDestination });
 const inMainRegion = { providers: { aws: providers.main } };
 
 // Keys: one customer-managed key per purpose.
@@ -271,7 +271,8 @@ export const statusCallbackUrl = api.statusCallbackUrl;
 export const fallbackUrl = api.fallbackUrl;
 export const billingWebhookUrl = api.billingWebhookUrl;
 export const healthUrl = api.healthUrl;
-export const cloudwatchDashboardUrl = observability?.dashboardUrl;
+// "disabled" as resourceSummary says it: an undefined output is dropped, with a warning on every run.
+export const cloudwatchDashboardUrl = observability?.dashboardUrl ?? "disabled";
 export const siteUrl = site.siteUrl;
 export const siteBucketName = site.bucketName;
 export const smsConfigurationSet = sms.configurationSet.name;

@@ -5,21 +5,32 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Settings } from "../config";
 
 /** Tag keys every taggable resource carries (the policy pack's default `requiredTags`). */
 export const REQUIRED_TAG_KEYS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"] as const;
 
+/** What the stack's tags say about it. */
+export interface StackTagValues {
+    /** The environment tag: dev, staging or prod. */
+    environment: string;
+    /** The team that owns the stack. */
+    owner: string;
+    /** The cost center its spending is charged to. */
+    costCenter: string;
+    /** The security tier it runs at: basic, standard or enterprise. */
+    securityTier: string;
+}
+
 /** The stack's tags; `Stack` tells apart two stacks of one environment (backup selection, cost views). */
-export function stackTags(settings: Settings, stack: string = pulumi.getStack()): Record<string, string> {
+export function stackTags(values: StackTagValues, stack: string = pulumi.getStack()): Record<string, string> {
     return {
         Project: "ai-nutritionist",
-        Environment: settings.environment,
+        Environment: values.environment,
         Stack: stack,
-        Owner: settings.owner,
-        CostCenter: settings.costCenter,
+        Owner: values.owner,
+        CostCenter: values.costCenter,
         ManagedBy: "pulumi",
-        SecurityTier: settings.securityTier,
+        SecurityTier: values.securityTier,
     };
 }
 
@@ -32,13 +43,20 @@ export interface StackProviders {
     backupRegion?: aws.Provider;
 }
 
-export function createProviders(settings: Settings, opts?: pulumi.CustomResourceOptions): StackProviders {
-    const defaultTags = { tags: stackTags(settings) };
+export interface StackProvidersArgs extends StackTagValues {
+    /** The stack's region. */
+    region: string;
+    /** The region backups are copied to; none when empty or absent. Defaults to none. */
+    backupCopyRegion?: string;
+}
+
+export function createProviders(args: StackProvidersArgs, opts?: pulumi.CustomResourceOptions): StackProviders {
+    const defaultTags = { tags: stackTags(args) };
     const provider = (name: string, region: string) => new aws.Provider(name, { region: region as aws.Region, defaultTags }, opts);
-    const main = provider("aws-main", settings.region);
+    const main = provider("aws-main", args.region);
     return {
         main,
-        usEast1: settings.region === "us-east-1" ? main : provider("aws-us-east-1", "us-east-1"),
-        backupRegion: settings.backupCrossRegionDestination ? provider("aws-backup-copy", settings.backupCrossRegionDestination) : undefined,
+        usEast1: args.region === "us-east-1" ? main : provider("aws-us-east-1", "us-east-1"),
+        backupRegion: args.backupCopyRegion ? provider("aws-backup-copy", args.backupCopyRegion) : undefined,
     };
 }
