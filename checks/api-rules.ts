@@ -3,6 +3,8 @@
  * resource against them (engine/mocks.ts), so the offline plan fails where the deploy would.
  */
 
+import { eventPatternProblems } from "./event-patterns";
+
 type Rule = (inputs: any) => string[];
 
 const ARN_WILDCARD = "*";
@@ -33,6 +35,12 @@ export const API_RULES: Record<string, { rule: Rule; source: string }> = {
             }
             return p;
         },
+    },
+    // PutRule accepts a pattern on any field, but one on a field the event never carries (or on values the
+    // field never takes) never matches: the rule's target is never invoked. Checked against the events' schemas.
+    "aws:cloudwatch/eventRule:EventRule": {
+        source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html",
+        rule: i => typeof i.eventPattern === "string" ? eventPatternProblems(i.eventPattern).map(p => `eventPattern: ${p}`) : [],
     },
 };
 

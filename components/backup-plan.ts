@@ -7,6 +7,20 @@ import { assertValidArgs } from "./validation";
 
 export type VaultLockMode = "none" | "governance" | "compliance";
 
+/**
+ * The EventBridge pattern of the failed-jobs alert: backup jobs that failed, were aborted or expired, copy jobs
+ * that failed or completed only in part, and restore jobs (the monthly restore test's too) that failed or were
+ * aborted. Each job type is matched on the field its events carry (see the rule below).
+ */
+export const FAILED_JOBS_EVENT_PATTERN = {
+    source: ["aws.backup"],
+    $or: [
+        { "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
+        { "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED", "PARTIAL"] } },
+        { "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED", "ABORTED"] } },
+    ],
+};
+
 export interface BackupPlanArgs {
     /** Prefix of names that AWS requires (restore-testing plan) and of the copy key's alias. */
     namePrefix: string;
@@ -216,11 +230,10 @@ export class BackupPlan extends pulumi.ComponentResource {
         if (args.alertTopicArn) {
             const rule = new aws.cloudwatch.EventRule(`${name}-failed-jobs`, {
                 description: "AWS Backup backup, copy and restore jobs that failed",
-                eventPattern: JSON.stringify({
-                    source: ["aws.backup"],
-                    "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
-                    detail: { state: ["FAILED", "ABORTED", "EXPIRED"] },
-                }),
+                // Backup and copy jobs report their outcome in detail.state, restore jobs in detail.status (as
+                // DescribeBackupJob.State / DescribeRestoreJob.Status do); a restore job's detail.state is only ever
+                // CREATED. https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html (read 2026-12-04)
+                eventPattern: JSON.stringify(FAILED_JOBS_EVENT_PATTERN),
             }, { parent: this });
             new aws.cloudwatch.EventTarget(`${name}-failed-jobs-alert`, { rule: rule.name, arn: args.alertTopicArn }, { parent: this });
         }

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { validateBackupPlanArgs } from "../components/backup-plan";
+import { patternMatches } from "../checks/event-patterns";
 import { runPlan } from "../engine/planner";
 import { maybe, ofType, one, out, parse, planStack } from "./harness";
 
@@ -67,7 +68,7 @@ describe("BackupPlan", () => {
     it("alerts the critical topic on failed backup, copy and restore jobs", async () => {
         const plan = await planStack("prod");
         const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "-backup-failed-jobs");
-        expect(parse(rule.inputs.eventPattern)["detail-type"]).to.include.members(["Backup Job State Change", "Copy Job State Change"]);
+        expect(parse(rule.inputs.eventPattern).$or.map((b: any) => b["detail-type"][0])).to.deep.equal(["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"]);
         const target = one(plan, "aws:cloudwatch/eventTarget:EventTarget", "-backup-failed-jobs-alert");
         expect(target.inputs.arn).to.equal(out(one(plan, "aws:sns/topic:Topic", "-alerts-critical")).arn);
     });
@@ -112,5 +113,14 @@ describe("BackupPlan", () => {
         expect(text).to.contain('"conditions-only": validationWindowHours: must be 1-168 (got 200)');
         expect(text).to.contain('"mixed": protectedResourceArns: the wildcard stands alone');
         expect(text).to.contain('"arns-with-conditions": protectedResourceConditions: apply only with protectedResourceArns ["*"]');
+    });
+
+    it("a failed restore (the monthly restore test's too) reaches the critical topic: the rule matches restore jobs on detail.status", async () => {
+        const rule = one(await planStack("prod"), "aws:cloudwatch/eventRule:EventRule", "-backup-failed-jobs");
+        // AWS Backup's example events (https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html, read 2026-12-04).
+        const restore = (detail: object) => ({ source: "aws.backup", "detail-type": "Restore Job State Change", detail });
+        expect(patternMatches(rule.inputs.eventPattern, restore({ restoreJobId: "1B234A56", resourceType: "DynamoDB", status: "FAILED" }))).to.equal(true);
+        expect(patternMatches(rule.inputs.eventPattern, restore({ restoreJobId: "1B234A56", resourceType: "DynamoDB", status: "COMPLETED" }))).to.equal(false);
+        expect(patternMatches(rule.inputs.eventPattern, { source: "aws.backup", "detail-type": "Backup Job State Change", detail: { backupJobId: "34176239", state: "FAILED" } })).to.equal(true);
     });
 });
