@@ -58,6 +58,8 @@ export function planKey(opts: PlanOptions): string | null {
     if (process.env.PLAN_CACHE === "off") return null;
     const src = sourceDigest();
     if (!src) return null;
+    // A program outside the repository: its sources are not in the digest, so its plans are not cached.
+    if (path.relative(REPO_ROOT, path.resolve(opts.projectDir ?? REPO_ROOT)).startsWith("..")) return null;
     const normal = {
         stack: opts.stack,
         // A --config file by its content (its path does not change the plan; tests write them to temp folders).
@@ -66,6 +68,8 @@ export function planKey(opts: PlanOptions): string | null {
         projectDir: path.relative(REPO_ROOT, opts.projectDir ?? REPO_ROOT),
         program: opts.program ?? null,
         policyConfig: opts.policyConfig ?? null,
+        preview: opts.preview ?? true,
+        mocksText: opts.mocksFile ? (fs.existsSync(opts.mocksFile) ? fs.readFileSync(opts.mocksFile, "utf8") : "(missing)") : null,
     };
     return `${src.slice(0, 16)}-${crypto.createHash("sha256").update(JSON.stringify(normal)).digest("hex").slice(0, 32)}`;
 }

@@ -45,6 +45,9 @@ const MAPPING: Record<string, { why: string; matches: string }> = {
     "s3-bucket-versioning": { why: "overwritten and deleted objects recoverable", matches: "Checkov CKV_AWS_21" },
     "s3-bucket-access-logging": { why: "an audit trail of bucket access", matches: "Checkov CKV_AWS_18; cdk-nag AwsSolutions-S1" },
     "sqs-queue-dead-letter": { why: "poison messages set aside, not retried until they expire", matches: "cdk-nag AwsSolutions-SQS3" },
+    "cost-budget-region": { why: "an estimate is refused rather than guessed, and a missing price table never blocks a deployment", matches: "Infracost's unsupported-resource notes" },
+    "lb-listener-https": { why: "no viewer request, cookie or token in plaintext behind a load balancer", matches: "Checkov CKV_AWS_2, CKV_AWS_103; Security Hub ELB.1; cdk-nag AwsSolutions-ELB2 (no direct rule)" },
+    "lambda-function-url-auth": { why: "a function URL with auth NONE is an unauthenticated internet endpoint", matches: "Checkov CKV_AWS_258; Security Hub Lambda.1" },
 };
 
 const familyOf = (name: string) => Object.entries(FAMILIES).find(([, ps]) => ps.some(p => p.name === name))?.[0] ?? "report";

@@ -12,7 +12,7 @@ import * as yaml from "js-yaml";
 import { bedrockKey, CostResource, estimate, FREE_TYPES, isComponentType, runsPerMonth } from "../policy-pack/cost/engine";
 import { NoPriceTableError, PRICE_TABLES } from "../policy-pack/cost/prices";
 import { fromPolicyResources, stackFacts } from "../policy-pack/cost/stack";
-import { costBudget } from "../policy-pack/policies/cost-budget";
+import { costBudget, costBudgetRegion } from "../policy-pack/policies/cost-budget";
 import { DEFAULT_USAGE, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
 import { chartSvg, costsMarkdown, DOCS, isCacheResource, loadInputs } from "../generators/cost-docs";
 import { CostInputError, costResources, estimatePlan, planCostLine, PlanLike, USAGE_SETTINGS } from "../engine/cost-report";
@@ -284,7 +284,7 @@ describe("cost estimate (npm run cost)", function () {
 
         it("takes the budget and usage from the policy config when given", async () => {
             const plan = asPlan(await planStack("staging"));
-            const over = evaluatePolicies(plan.resources, { "cost-budget": { monthlyBudget: 100 } }).filter(x => x.policy === "cost-budget");
+            const over = evaluatePolicies(plan.resources, { "cost-budget": { monthlyBudget: 100, usageProfile: "environment" } }).filter(x => x.policy === "cost-budget");
             expect(over).to.have.length(1);
             const busy = evaluatePolicies(plan.resources, { "cost-budget": { usage: { messagesPerMonth: 2000000 } } }).filter(x => x.policy === "cost-budget");
             expect(busy).to.have.length(1);
@@ -301,7 +301,7 @@ describe("cost estimate (npm run cost)", function () {
             expect(resources.map(r => r.urn)).to.deep.equal(["urn:key", "urn:budget", "urn:prov"]);
             expect(stackFacts(resources)).to.deep.equal({ region: "us-east-1", environment: "staging", budget: 0.5, budgetUrn: "urn:budget" });
             const v: { message: string; urn?: string }[] = [];
-            (costBudget as any).validateStack({ resources: [key, budget], getConfig: () => ({}), notApplicable: () => undefined }, (message: string, urn?: string) => v.push({ message, urn }));
+            (costBudget as any).validateStack({ resources: [key, budget], getConfig: () => ({ usageProfile: "environment" }), notApplicable: () => undefined }, (message: string, urn?: string) => v.push({ message, urn }));
             expect(v).to.have.length(1);
             expect(v[0].message).to.match(/estimated monthly cost \$1\.03 .* at the staging usage profile\) exceeds the budget of \$0\.5/);
             expect(v[0].urn).to.equal("urn:budget");
@@ -313,15 +313,20 @@ describe("cost estimate (npm run cost)", function () {
             const budget = { urn: "urn:budget", type: "aws:budgets/budget:Budget", name: "b", props: { budgetType: "COST", timeUnit: "MONTHLY", limitAmount: "1000" }, provider };
             expect(stackFacts(fromPolicyResources([key, budget])).region).to.equal(undefined);
             const v: { message: string; urn?: string }[] = [];
-            (costBudget as any).validateStack({ resources: [key, budget], getConfig: () => ({}), notApplicable: () => undefined }, (message: string, urn?: string) => v.push({ message, urn }));
-            expect(v).to.deep.equal([{ message: "cannot check the budget of $1000: the stack's region is unknown (no AWS provider in the preview sets a region)", urn: "urn:budget" }]);
+            (costBudgetRegion as any).validateStack({ resources: [key, budget], getConfig: () => ({ usageProfile: "environment" }), notApplicable: () => undefined }, (message: string, urn?: string) => v.push({ message, urn }));
+            expect(v).to.deep.equal([{ message: "cost-budget cannot check the budget of $1000: the stack's region is unknown (no AWS provider in the preview sets a region)", urn: "urn:budget" }]);
         });
 
-        it("refuses to guess in a region with no price table", async () => {
-            const plan = await planStack("staging", { "aws:region": "eu-west-1" });
-            const v = plan.violations.filter(x => x.policy === "cost-budget");
+        it("refuses to guess in a region with no price table: an advisory, never a block", async () => {
+            // The staging plan moved to a region without a table (its providers' region).
+            const moved = asPlan(await planStack("staging")).resources.map(r => r.type === "pulumi:providers:aws" ? { ...r, inputs: { ...r.inputs, region: "ap-southeast-2" } } : r);
+            const config = { "cost-budget": { usageProfile: "environment" }, "cost-budget-region": { usageProfile: "environment" } };
+            const violations = evaluatePolicies(moved, config);
+            expect(violations.filter(x => x.policy === "cost-budget")).to.deep.equal([]);
+            const v = violations.filter(x => x.policy === "cost-budget-region");
             expect(v).to.have.length(1);
-            expect(v[0].message).to.contain("no price table for region eu-west-1");
+            expect(v[0].enforcementLevel).to.equal("advisory");
+            expect(v[0].message).to.contain("no price table for region ap-southeast-2");
         });
 
         it("imports nothing from outside policy-pack/ (the pack publishes on its own)", () => {

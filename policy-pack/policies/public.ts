@@ -169,3 +169,13 @@ export const lambdaNotPublic = resourcePolicy({
         }
     },
 });
+
+export const lambdaUrlAuth = resourcePolicy({
+    name: "lambda-function-url-auth",
+    description: "Lambda function URLs authenticate callers (authorizationType AWS_IAM): with NONE anyone on the internet can invoke the function (Checkov CKV_AWS_258, Security Hub Lambda.1).",
+    types: ["aws:lambda/functionUrl:FunctionUrl"],
+    check: (props, violation) => {
+        const auth = read(props, "authorizationType");
+        if (auth === "NONE") violation("authorizationType NONE lets anyone on the internet invoke the function through its URL: use AWS_IAM (sign requests, e.g. from CloudFront with origin access control), or front it with API Gateway and an authorizer.");
+    },
+});

@@ -5,8 +5,15 @@ import taggable = require("./taggable-types.json");
 const TAGGABLE = new Set<string>(taggable.types);
 
 export const DEFAULT_REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter", "ManagedBy"];
-export const DEFAULT_ENVIRONMENTS = ["dev", "staging", "prod"];
-export const DEFAULT_ALLOWED_TAG_VALUES: Record<string, string[]> = { Environment: DEFAULT_ENVIRONMENTS };
+/** No tag's values are restricted unless the config lists them (an organisation names its own environments). */
+export const DEFAULT_ALLOWED_TAG_VALUES: Record<string, string[]> = {};
+
+/**
+ * Taggable types whose tags are not governance tags: S3 object tags are per-object metadata (for
+ * lifecycle and access rules, 10 per object, billed per tag), not cost allocation or ownership, and
+ * the bucket carries those. Not required to carry the tags.
+ */
+export const DEFAULT_UNGOVERNED_TYPES = ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"];
 
 /** The provider's `defaultTags.tags`: an object, or (as provider inputs travel) a JSON string. */
 export function providerTags(provider: { props: Record<string, any> } | undefined): Record<string, unknown> | typeof UNKNOWN {
@@ -27,16 +34,21 @@ export function providerTags(provider: { props: Record<string, any> } | undefine
 
 export const requiredTags = resourcePolicy({
     name: "required-tags",
-    description: "Every taggable AWS resource carries the required tags (set on it or by its provider's defaultTags), each with an allowed value where the config lists them (Environment by default).",
+    description: "Every taggable AWS resource (but S3 objects, whose tags are object metadata) carries the required tags (set on it or by its provider's defaultTags), each with an allowed value where the config lists them.",
     types: t => TAGGABLE.has(t),
     config: {
         requiredTags: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS, description: "Tag keys every taggable resource must carry." },
         allowedTagValues: {
             type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: DEFAULT_ALLOWED_TAG_VALUES,
-            description: "Tag key → its allowed values (a tag not listed takes any value).",
+            description: "Tag key → its allowed values (a tag not listed takes any value), e.g. { \"Environment\": [\"dev\", \"prod\"] }.",
+        },
+        ungovernedTypes: {
+            type: "array", items: { type: "string" }, default: DEFAULT_UNGOVERNED_TYPES,
+            description: "Taggable types not required to carry the tags (their tags are not governance tags).",
         },
     },
     check: (props, violation, args, config) => {
+        if ((config.ungovernedTypes as string[]).includes(args.type)) return;
         const fromProvider = providerTags(args.provider);
         if (fromProvider === UNKNOWN) return; // The provider's tags are decided later; nothing to judge yet.
         const own = read(props, "tags");

@@ -98,3 +98,31 @@ export const sqsTlsOnly = stackPolicy({
         }
     },
 });
+
+/** Load balancer listener types (`aws:alb` is the older alias of `aws:lb`). */
+export const LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+
+/** Whether an action sends the viewer to HTTPS (a redirect whose protocol is HTTPS). */
+function redirectsToHttps(action: unknown): boolean {
+    const protocol = read(action, "redirect", "protocol");
+    return read(action, "type") === "redirect" && (protocol === "HTTPS" || protocol === UNKNOWN);
+}
+
+export const lbListenerHttps = resourcePolicy({
+    name: "lb-listener-https",
+    description: "Load balancer listeners on plain HTTP (protocol HTTP, or port 80 with no protocol and no certificate) only redirect to HTTPS: viewers' requests, cookies and tokens never travel in plaintext (Checkov CKV_AWS_2, Security Hub ELB.1).",
+    types: LISTENER_TYPES,
+    check: (props, violation) => {
+        const protocol = read(props, "protocol");
+        const port = read(props, "port");
+        const plaintext = protocol === "HTTP" || (protocol === undefined && !isSet(read(props, "certificateArn")) && (port === 80 || port === "80"));
+        if (!plaintext) return;
+        const raw = read(props, "defaultActions");
+        const actions = Array.isArray(raw) ? Array.from({ length: raw.length }, (_, i) => read(raw, i)) : asList(raw);
+        if (raw === UNKNOWN || actions.includes(UNKNOWN)) return;
+        if (actions.length === 0 || !actions.every(redirectsToHttps)) {
+            violation(`listener on plain HTTP (port ${port ?? "unset"}) serves its default action${actions.length === 1 ? "" : "s"} (${actions.map(a => read(a, "type")).join(", ") || "none"}) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate.`);
+        }
+    },
+});
+
