@@ -26,6 +26,7 @@ import { spawnSync } from "child_process";
 import { fail, parseCliArgs, runCli } from "../engine/cli";
 import { REPO_ROOT } from "../engine/paths";
 import { median } from "../engine/stats";
+import { progress } from "../engine/progress";
 
 const USAGE = `usage: npm run bench-plan -- [<stack>] [--runs <n>] [--compare-ts-node] [--max <ratio>]
   <stack>            the stack to plan (default prod)
@@ -47,8 +48,12 @@ interface Condition {
     env?: NodeJS.ProcessEnv;
 }
 
+/** The status line on a terminal (engine/progress.ts); nothing in a pipe. */
+const status = progress();
+
 /** Wall time of one process, in seconds; a failing run is an error. */
 function time(args: string[], env: NodeJS.ProcessEnv | undefined, what: string): number {
+    status.step(what);
     const t = process.hrtime.bigint();
     const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
     const s = Number(process.hrtime.bigint() - t) / 1e9;
@@ -69,7 +74,7 @@ runCli("bench-plan", USAGE, argv => {
     const planDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
     process.on("exit", () => fs.rmSync(planDir, { recursive: true, force: true })); // a failed run too
     const planFile = path.join(planDir, `${stack}.json`);
-    time(["-r", REGISTER, ...planArgs, "--json", planFile], undefined, "plan");
+    time(["-r", REGISTER, ...planArgs, "--json", planFile], undefined, `plan of ${stack}, to replay`);
     const replayArgs = ["-r", REGISTER, path.join("engine", "replay-plan.ts"), planFile];
     const resources = JSON.parse(fs.readFileSync(planFile, "utf8")).resources.length;
     const conditions: Condition[] = [
@@ -81,21 +86,24 @@ runCli("bench-plan", USAGE, argv => {
         conditions.push({ label: "before: ts-node --transpile-only, plain node floor", floor: ["-e", FLOOR_CODE], plan: [require.resolve("ts-node/dist/bin"), "--transpile-only", ...planArgs], env: { NODE_DISABLE_COMPILE_CACHE: "1" } });
     }
 
+    status.clear();
     console.log(`Plan of ${stack} ÷ SDK-load floor: medians of ${runs} alternating runs each, after one warm-up (wall time of whole processes)`);
     const ratios: number[] = [];
     for (const c of conditions) {
         const floorEnv = c.floorEnv ?? c.env;
-        time(c.floor, floorEnv, "floor");
-        time(c.plan, c.env, "plan");
-        if (c.replay) time(c.replay, c.env, "replay");
+        const label = (what: string, i?: number) => `${c.label}: ${what} ${i === undefined ? "warm-up" : `${i + 1}/${runs}`}`;
+        time(c.floor, floorEnv, label("floor"));
+        time(c.plan, c.env, label("plan"));
+        if (c.replay) time(c.replay, c.env, label("replay"));
         const floors: number[] = [];
         const plans: number[] = [];
         const replays: number[] = [];
         for (let i = 0; i < runs; i++) {
-            floors.push(time(c.floor, floorEnv, "floor"));
-            plans.push(time(c.plan, c.env, "plan"));
-            if (c.replay) replays.push(time(c.replay, c.env, "replay"));
+            floors.push(time(c.floor, floorEnv, label("floor", i)));
+            plans.push(time(c.plan, c.env, label("plan", i)));
+            if (c.replay) replays.push(time(c.replay, c.env, label("replay", i)));
         }
+        status.clear();
         const floor = median(floors);
         const ratio = median(plans) / floor;
         ratios.push(ratio);

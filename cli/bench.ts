@@ -14,6 +14,7 @@ import * as path from "path";
 import { execFileSync } from "child_process";
 import { handlerNames } from "./build-functions";
 import { parseCliArgs, runCli } from "../engine/cli";
+import { progress } from "../engine/progress";
 
 const RUNS = Math.max(15, Number(process.env.BENCH_RUNS ?? 15));
 const MAX_KB = 150;
@@ -52,7 +53,12 @@ runCli("bench", "usage: npm run bench   (BENCH_RUNS=<n> runs per handler, at lea
             const file = path.join(dir, name, "index.js");
             fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, code);
-            const runs = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, ["-e", probe, file], { encoding: "utf8" })) as [number, number]);
+            const status = progress();
+            const runs = Array.from({ length: RUNS }, (_, i) => {
+                status.step(`${name}: cold start ${i + 1}/${RUNS}`);
+                return JSON.parse(execFileSync(process.execPath, ["-e", probe, file], { encoding: "utf8" })) as [number, number];
+            });
+            status.clear();
             const cpu = runs.map(r => r[0]);
             const wall = runs.map(r => r[1]);
             const kb = bytes / 1024;

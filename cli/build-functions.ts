@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { didYouMean } from "../components/messages";
-import { checkWritable, fail, parseCliArgs, runCli } from "../engine/cli";
+import { checkWritable, fail, parseCliArgs, runCli, shownPath, STDOUT, userPath } from "../engine/cli";
 import { REPO_ROOT } from "../engine/paths";
 
 /** The handlers: every functions/<name>.ts (functions/lib holds their shared code). */
@@ -16,7 +16,7 @@ export function handlerNames(): string[] {
 }
 
 if (require.main === module) {
-    runCli("build:functions", "usage: npm run build:functions -- [<handler>...] [--out <dir>]   (default: every handler, into .build/functions)", argv => {
+    runCli("build:functions", "usage: npm run build:functions -- [<handler>...] [--out <dir>]   (default: every handler, into .build/functions; <dir> is relative to the folder you run the command from)", argv => {
         const { values, positionals } = parseCliArgs(argv, { out: { type: "string" } }, { min: 0, max: Infinity, names: "" });
         const all = handlerNames();
         for (const name of positionals) {
@@ -25,7 +25,8 @@ if (require.main === module) {
                 fail(`no handler ${name}${near ? `; did you mean ${near}?` : ""} (handlers: ${all.join(", ")})`);
             }
         }
-        const out = path.resolve(values.out ?? path.join(REPO_ROOT, ".build", "functions"));
+        if (values.out === STDOUT) fail("--out -: give a folder (each handler's bundle is a file of its own), not standard output");
+        const out = values.out === undefined ? path.join(REPO_ROOT, ".build", "functions") : userPath(values.out);
         fs.mkdirSync(out, { recursive: true });
         checkWritable(path.join(out, "x"), "--out folder");
         const { bundleHandler } = require("../components/function-bundle") as typeof import("../components/function-bundle");
@@ -34,7 +35,7 @@ if (require.main === module) {
             const { code, bytes } = bundleHandler(name);
             fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, code);
-            console.log(`${name.padEnd(10)} ${(bytes / 1024).toFixed(1).padStart(7)} KB  ${path.relative(process.cwd(), file)}`);
+            console.log(`${name.padEnd(10)} ${(bytes / 1024).toFixed(1).padStart(7)} KB  ${shownPath(file)}`);
         }
         return 0;
     });

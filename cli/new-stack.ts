@@ -17,9 +17,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECURITY_TIERS, SETTINGS, Settings } from "../config";
+import { ENVIRONMENT_PROFILES, NAMESPACE, resolveSettings, SECURITY_TIERS, SETTINGS, Settings, stackNameProblems } from "../config";
 import { didYouMean, show } from "../components/messages";
-import { checkWritable, fail, InvalidSettings, parseCliArgs, runCli } from "../engine/cli";
+import { MAX_STACK_NAME_LENGTH } from "../components/naming";
+import { checkWritable, fail, InvalidSettings, parseCliArgs, runCli, shownPath, userPath } from "../engine/cli";
 import { REPO_ROOT } from "../engine/paths";
 import { listStacks, loadStackConfig } from "../engine/stack-config";
 
@@ -28,7 +29,9 @@ const USAGE = `usage: npm run new-stack -- <stack> --environment <dev|staging|pr
            [--own-account] [--project <dir>] [--write]
   Prints (or with --write, writes) Pulumi.<stack>.yaml: the profile's and tier's settings, a region,
   a VPC CIDR that overlaps no existing stack's, and ownsAccountBaseline false when another stack of
-  the same account and region owns the account singletons.
+  the same account and region owns the account singletons. A stack name is at most ${MAX_STACK_NAME_LENGTH} lower-case
+  letters, digits and hyphens: every physical name carries it, and the tightest AWS name cap leaves
+  it that much room (docs/naming.md). --project is relative to the folder you run the command from.
 Exit codes: 0 ok, 2 invalid settings, 3 usage or file problem, 4 unexpected error (docs/cli.md).`;
 
 /** Settings a profile or tier decides: Pulumi.yaml types them without a default, so every stack sets them. */
@@ -178,14 +181,16 @@ if (require.main === module) {
         }, { min: 1, max: 1, names: "<stack>" });
         const stack = positionals[0];
         // Root cause first: the arguments everything else depends on are checked before any setting.
-        if (!/^[A-Za-z0-9_.-]+$/.test(stack)) fail(`stack name ${stack}: use letters, digits, hyphens, underscores and periods`);
+        // The program refuses these names when it starts (config.ts): refused here, before a file exists.
+        const nameProblems = stackNameProblems(stack);
+        if (nameProblems.length) fail(nameProblems.join("; "));
         const environment = choice("environment", values.environment, Object.keys(ENVIRONMENT_PROFILES)) as StackRequest["environment"];
         const tier = values.tier === undefined ? undefined : choice("tier", values.tier, Object.keys(SECURITY_TIERS));
-        const projectDir = path.resolve(REPO_ROOT, values.project ?? ".");
-        if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${values.project}: no Pulumi.yaml in ${projectDir}`);
+        const projectDir = values.project === undefined ? REPO_ROOT : userPath(values.project);
+        if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${values.project}: no Pulumi.yaml in ${shownPath(projectDir)}`);
         const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
         if (values.write) {
-            if (fs.existsSync(file)) fail(`${file} exists; not overwriting (choose another stack name, or delete the file)`);
+            if (fs.existsSync(file)) fail(`${shownPath(file)} exists; not overwriting (choose another stack name, or delete the file)`);
             checkWritable(file, "stack settings file");
         }
         const { stacks, unreadable } = existingStacks(projectDir, stack);
@@ -214,7 +219,7 @@ if (require.main === module) {
             return 0;
         }
         fs.writeFileSync(file, text);
-        console.log(`wrote ${file}`);
+        console.log(`wrote ${shownPath(file)}`);
         for (const n of proposal.notes) console.log(`  ${n}`);
         return 0;
     });

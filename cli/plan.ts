@@ -7,13 +7,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkWritable, fail, parseCliArgs, readInput, runCli } from "../engine/cli";
+import { checkWritable, fail, parseCliArgs, readInput, requireStack, runCli, shownPath, STDOUT, userPath, writeOutput } from "../engine/cli";
 import { REPO_ROOT } from "../engine/paths";
 import type { PlanLike } from "../engine/cost-report";
 
 const USAGE = `usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--mocks <file>] [--update] [--show <name>] [--verbose]
   <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project: one of its stacks
-  --json <file>    also write the plan contract (checked to be writable before planning)
+  --json <file>    also write the plan contract (checked to be writable before planning); - writes it
+                   to standard output, and the plan's text to standard error
   --config <file>  use this settings file (Pulumi.<stack>.yaml format) instead of Pulumi.<stack>.yaml
   --project <dir>  plan another Pulumi project: bootstrap, or any TypeScript/JavaScript program's folder
                    (run in that folder, on its own node_modules: \`npm install\` there first)
@@ -23,19 +24,25 @@ const USAGE = `usage: npm run plan -- <stack> [--json <file>] [--config <file>] 
   --update         run as an update instead: outputs the mocks do not model are undefined
   --show <name>    print one resource (logical name, a unique suffix of one, or a URN): its inputs and
                    mocked outputs, instead of the whole plan
+  --wide           print the tree's lines whole (on a terminal they are cut to its width)
   --verbose        stack traces for unexpected errors
+Paths are relative to the folder you run the command from.
 Exit codes: 0 ok, 1 mandatory policy violation, 2 invalid settings, 3 usage or file problem, 4 unexpected error (docs/cli.md).`;
 
 runCli("plan", USAGE, async (argv, verbose) => {
     const { values, positionals } = parseCliArgs(argv, {
         json: { type: "string" }, config: { type: "string" }, project: { type: "string" }, show: { type: "string" },
-        mocks: { type: "string" }, preview: { type: "boolean" }, update: { type: "boolean" },
-    }, { min: 1, max: 1, names: "<stack> (dev, staging or prod)" });
+        mocks: { type: "string" }, preview: { type: "boolean" }, update: { type: "boolean" }, wide: { type: "boolean" },
+    }, { min: 0, max: 1, names: "<stack>" });
+    // npm runs scripts from the repository root: the user's paths are resolved from their folder.
+    for (const k of ["config", "project", "mocks"] as const) if (values[k] !== undefined && values[k] !== STDOUT) values[k] = userPath(values[k]);
+    // With --json -, standard output carries the plan contract alone: the text goes to stderr.
+    if (values.json === STDOUT) console.log = console.error;
     if (values.preview && values.update) fail("--preview and --update exclude each other (--preview is the default)");
-    const stack = positionals[0];
     // Every usage and file problem is found before the (seconds-long) plan runs.
-    const projectDir = values.project ? path.resolve(REPO_ROOT, values.project) : undefined;
-    if (projectDir && !fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${values.project}: no Pulumi.yaml in ${projectDir}`);
+    const projectDir = values.project;
+    if (projectDir && !fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${shownPath(projectDir)}: no Pulumi.yaml there`);
+    const stack = requireStack(positionals[0], projectDir ?? REPO_ROOT);
     if (values.config) readInput(values.config, "--config file");
     if (values.json) checkWritable(values.json, "--json file");
     const { loadStackConfig } = await import("../engine/stack-config");
@@ -44,9 +51,12 @@ runCli("plan", USAGE, async (argv, verbose) => {
     const { planJson, programSdk, readCannedResults, runPlan } = await import("../engine/planner");
     if (values.mocks) readCannedResults(values.mocks);
     if (projectDir && projectDir !== REPO_ROOT) programSdk(projectDir); // its own @pulumi/pulumi (exit 3 with the command to install)
-    const { renderPlan, renderResource, findResource } = await import("../engine/render");
+    const { renderPlan, renderResource, findResource, treeWidth } = await import("../engine/render");
     const opts = { stack, configFile: values.config, projectDir, stackTraces: verbose, mocksFile: values.mocks, preview: !values.update };
-    const plan = await runPlan(opts);
+    const { progress } = await import("../engine/progress");
+    const status = progress();
+    status.step(`planning ${stack} offline`);
+    const plan = await runPlan(opts).finally(() => status.clear());
     // CI plans every stack before the tests: share the plans with them (engine/plan-cache).
     if (process.env.PLAN_CACHE_SHARE === "1") {
         const { planKey, storePlan } = await import("../engine/plan-cache");
@@ -57,15 +67,15 @@ runCli("plan", USAGE, async (argv, verbose) => {
         console.log(renderResource(plan, findResource(plan, values.show)));
         if (mandatory) console.log(`\n${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} in the plan (npm run plan -- ${stack} shows them)`);
     } else {
-        console.log(renderPlan(plan));
+        console.log(renderPlan(plan, { width: treeWidth(process.stdout, values.wide) }));
     }
     if (values.show === undefined) {
         const { planCostLine } = await import("../engine/cost-report");
         console.log("\n" + planCostLine(planJson(plan) as PlanLike, { projectDir: projectDir ?? REPO_ROOT, configFile: values.config, mainProject: (projectDir ?? REPO_ROOT) === REPO_ROOT }));
     }
     if (values.json) {
-        fs.writeFileSync(values.json, JSON.stringify(planJson(plan), null, 2) + "\n");
-        console.log(`\nPlan written to ${values.json}`);
+        const where = writeOutput(values.json, JSON.stringify(planJson(plan), null, 2) + "\n", "Plan");
+        if (where) console.log(`\n${where}`);
     }
     return mandatory > 0 ? 1 : 0;
 });

@@ -4,7 +4,7 @@
  * prints every finding and exits 1 on any mandatory violation (codes: engine/cli.ts, docs/cli.md).
  */
 import * as fs from "fs";
-import { fail, InvalidSettings, parseCliArgs, parseJsonFile, runCli } from "../engine/cli";
+import { fail, InvalidSettings, parseCliArgs, parseJsonFile, runCli, shownPath } from "../engine/cli";
 
 const USAGE = `usage: npm run policy -- <plan.json> [--config <policy-config.json>] [--verbose]
   <plan.json>  a plan written by \`npm run plan -- <stack> --json <plan.json>\`
@@ -15,6 +15,9 @@ Exit codes: 0 ok, 1 mandatory policy violation, 2 invalid pack config, 3 usage o
 function checkPlanFile(plan: any, file: string): void {
     const hint = "write one with `npm run plan -- <stack> --json <file>`";
     if (plan === null || typeof plan !== "object" || Array.isArray(plan)) fail(`${file} is not a plan: expected a JSON object; ${hint}`);
+    if ("totalMonthly" in plan && "assumptions" in plan) {
+        fail(`${file} is a cost estimate (npm run cost -- <stack> --json), not a plan: the policy pack reads the plan contract (project, stack, resources with their inputs); ${hint}`);
+    }
     const missing = ["project", "stack", "resources"].filter(k => !(k in plan));
     if (missing.length) fail(`${file} is not a plan: it has no ${missing.join(", ")}; ${hint}`);
     if (!Array.isArray(plan.resources)) fail(`${file} is not a plan: resources is not a list; ${hint}`);
@@ -26,7 +29,7 @@ runCli("policy", USAGE, async () => {
     const { values, positionals } = parseCliArgs(process.argv.slice(2), { config: { type: "string" } }, { min: 1, max: 1, names: "<plan.json>" });
     const file = positionals[0];
     const plan = parseJsonFile(file, "plan file");
-    checkPlanFile(plan, file);
+    checkPlanFile(plan, shownPath(file));
     const { DEFAULT_POLICY_CONFIG, evaluatePolicies, validatePackConfig } = await import("../engine/policy-runner");
     const configPath = values.config ?? (fs.existsSync(DEFAULT_POLICY_CONFIG) ? DEFAULT_POLICY_CONFIG : undefined);
     const config = configPath ? parseJsonFile(configPath, "policy pack config") : {};

@@ -22,9 +22,62 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 
+import { didYouMean } from "../components/messages";
+
 export { didYouMean, editDistance } from "../components/messages";
 
 export const EXIT = { ok: 0, check: 1, settings: 2, usage: 3, internal: 4 } as const;
+
+/**
+ * The folder the user ran the command from. `npm run` starts every script in the repository root
+ * and keeps the caller's folder in INIT_CWD; run directly (`node -r ./engine/register.js cli/x.ts`),
+ * the command's own working folder.
+ */
+export function callerDir(): string {
+    const init = process.env.INIT_CWD;
+    return init && path.isAbsolute(init) && fs.existsSync(init) ? init : process.cwd();
+}
+
+/** A path the user typed, resolved against the folder they ran the command from. */
+export function userPath(given: string): string {
+    return path.resolve(callerDir(), given);
+}
+
+/**
+ * A path as messages print it: relative to the caller's folder, as the user would type it
+ * (`out.json`, `../Pulumi.dev.yaml`), unless that climbs more than two folders: then absolute.
+ */
+export function shownPath(file: string): string {
+    const full = userPath(file);
+    const rel = path.relative(callerDir(), full) || ".";
+    return rel.split(path.sep).filter(p => p === "..").length > 2 || path.isAbsolute(rel) ? full : rel;
+}
+
+/**
+ * The <stack> argument, or a usage error listing the project's stacks (its Pulumi.<stack>.yaml
+ * files) when it is missing.
+ */
+export function requireStack(stack: string | undefined, projectDir: string): string {
+    if (stack !== undefined) return stack;
+    const stacks = fs.readdirSync(projectDir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(s => s !== undefined).sort();
+    return fail(`missing <stack> (stacks: ${stacks.join(", ") || "none; `npm run new-stack` creates one"})`);
+}
+
+/** `-` as an output path: standard output (the usual convention). */
+export const STDOUT = "-";
+
+/**
+ * Write a command's output file, or standard output for `-`; returns the line that says where it
+ * went (nothing for standard output, which must stay pure JSON for a pipe).
+ */
+export function writeOutput(given: string, text: string, what: string): string | undefined {
+    if (given === STDOUT) {
+        process.stdout.write(text);
+        return undefined;
+    }
+    fs.writeFileSync(userPath(given), text);
+    return `${what} written to ${shownPath(given)}`;
+}
 
 /** A usage or file problem: printed as one line, exit 3. */
 export class UsageError extends Error {
@@ -61,9 +114,13 @@ export function parseCliArgs<O extends Options>(argv: string[], options: O, posi
         parsed = parseArgs({ args: argv, options: { ...options, verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
     } catch (e: any) {
         // Node's messages are multi-line and suggest `--` for dashes; keep their first sentence.
-        fail(String(e.message).split(/\.\s|\n/)[0]
-            .replace(/^Unknown option '(.*)'$/, "unknown option $1")
-            .replace(/^Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing$/, "$1 needs a value"));
+        const first = String(e.message).split(/\.\s|\n/)[0];
+        const unknown = /^Unknown option '(.*)'$/.exec(first)?.[1];
+        if (unknown !== undefined) {
+            const near = didYouMean(unknown.replace(/^-+/, ""), [...Object.keys(options), "verbose", "help"]);
+            fail(`unknown option ${unknown}${near ? `; did you mean --${near}?` : ""}`);
+        }
+        fail(first.replace(/^Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing$/, "$1 needs a value"));
     }
     const n = parsed.positionals.length;
     if (n < positionals.min) fail(`missing ${positionals.names}`);
@@ -71,56 +128,94 @@ export function parseCliArgs<O extends Options>(argv: string[], options: O, posi
     return { values: parsed.values as Values<O>, positionals: parsed.positionals };
 }
 
-/** A file that must exist and be a readable regular file; `what` names it in the message. */
+/**
+ * A file the user supplies, which must exist and be a readable regular file; `what` names it in the
+ * message. A relative path is resolved against the caller's folder (userPath); `-` is refused: the
+ * commands read files, not standard input.
+ */
 export function readInput(file: string, what: string): string {
+    if (file === STDOUT) fail(`${what}: - (standard input) is not read; give a file`);
+    const full = userPath(file);
+    const shown = shownPath(file);
     let stat: fs.Stats;
     try {
-        stat = fs.statSync(file);
+        stat = fs.statSync(full);
     } catch {
-        fail(`${what} ${file} does not exist`);
+        fail(`${what} ${shown} does not exist`);
     }
-    if (stat.isDirectory()) fail(`${what} ${file} is a directory, not a file`);
+    if (stat.isDirectory()) fail(`${what} ${shown} is a directory, not a file`);
     try {
-        return fs.readFileSync(file, "utf8");
+        return fs.readFileSync(full, "utf8");
     } catch (e: any) {
-        fail(`cannot read ${what} ${file}: ${e.code ?? e.message}`);
+        fail(`cannot read ${what} ${shown}: ${e.code ?? e.message}`);
     }
 }
 
-/** Parse JSON, a syntax error being a file problem. */
+/** The 1-based line and column of a character offset in a text. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+    const before = text.slice(0, Math.max(0, offset));
+    return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+
+/**
+ * Where V8's JSON.parse message places the error: "at position N", the end of the input, or the
+ * context it quotes around an unexpected token (`..."<10 before><token><10 after>"...`).
+ */
+export function jsonErrorOffset(text: string, message: string): number | undefined {
+    const pos = /at position (\d+)/.exec(message)?.[1];
+    if (pos !== undefined) return Number(pos);
+    if (/Unexpected end of JSON input/.test(message)) return text.length;
+    const context = /^Unexpected token .*?, (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(message);
+    if (!context) return undefined;
+    const at = text.indexOf(context[2]);
+    if (at < 0) return undefined;
+    if (context[1]) return at + 10;
+    if (context[3]) return at + Math.max(0, context[2].length - 10);
+    // A short text is quoted whole, without the token's place: found when the token occurs once.
+    const token = /^Unexpected token '([\s\S])'/.exec(message)?.[1];
+    return token !== undefined && text.indexOf(token) === text.lastIndexOf(token) ? text.indexOf(token) : undefined;
+}
+
+/** Parse JSON, a syntax error being a file problem that names the file and the line. */
 export function parseJsonFile(file: string, what: string): any {
     const text = readInput(file, what);
     try {
         return JSON.parse(text);
     } catch (e: any) {
-        fail(`${what} ${file} is not valid JSON: ${e.message}`);
+        const offset = jsonErrorOffset(text, e.message);
+        const where = offset === undefined ? "" : (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, offset));
+        const reason = String(e.message).replace(/ in JSON at position \d+.*$/, "").replace(/\s*\n\s*/g, " ");
+        fail(`${what} ${shownPath(file)} is not valid JSON${where}: ${reason}`);
     }
 }
 
 /**
  * Check, before doing any work, that `file` can be written: its folder exists and is a writable
- * folder, and the file, if it exists, is a writable regular file.
+ * folder, and the file, if it exists, is a writable regular file. `-` (standard output) always can.
  */
 export function checkWritable(file: string, what: string): void {
-    const dir = path.dirname(path.resolve(file));
+    if (file === STDOUT) return;
+    const full = userPath(file);
+    const shown = shownPath(file);
+    const dir = path.dirname(full);
     let dirStat: fs.Stats | undefined;
     try {
         dirStat = fs.statSync(dir);
     } catch {
-        fail(`cannot write ${what} ${file}: folder ${dir} does not exist`);
+        fail(`cannot write ${what} ${shown}: folder ${shownPath(path.dirname(shown))} does not exist`);
     }
-    if (!dirStat.isDirectory()) fail(`cannot write ${what} ${file}: ${dir} is not a folder`);
+    if (!dirStat.isDirectory()) fail(`cannot write ${what} ${shown}: ${shownPath(path.dirname(shown))} is not a folder`);
     try {
         fs.accessSync(dir, fs.constants.W_OK);
     } catch {
-        fail(`cannot write ${what} ${file}: folder ${dir} is not writable`);
+        fail(`cannot write ${what} ${shown}: folder ${shownPath(path.dirname(shown))} is not writable`);
     }
-    if (fs.existsSync(file)) {
-        if (fs.statSync(file).isDirectory()) fail(`cannot write ${what} ${file}: it is a folder`);
+    if (fs.existsSync(full)) {
+        if (fs.statSync(full).isDirectory()) fail(`cannot write ${what} ${shown}: it is a folder`);
         try {
-            fs.accessSync(file, fs.constants.W_OK);
+            fs.accessSync(full, fs.constants.W_OK);
         } catch {
-            fail(`cannot write ${what} ${file}: it is read-only`);
+            fail(`cannot write ${what} ${shown}: it is read-only`);
         }
     }
 }
@@ -158,6 +253,7 @@ export function runCli(command: string, usage: string, main: (argv: string[], ve
         .then(() => main(argv, verbose))
         .then(code => process.exit(code), err => {
             const { lines, code } = describeFailure(command, err, verbose);
+            if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K"); // a progress line (engine/progress.ts) still shown
             console.error(lines.join("\n"));
             process.exit(code);
         });

@@ -3,7 +3,6 @@
  * resolves the usage profile (environment defaults < stack settings < a YAML file) and renders
  * the text report of `npm run cost` and the one-line summary of `npm run plan`.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { resolveSettings, Settings } from "../config";
@@ -13,6 +12,7 @@ import { stackFacts } from "../policy-pack/cost/stack";
 import { applyUsage, defaultUsage, UsageProfile, USAGE_DESCRIPTIONS } from "../policy-pack/cost/usage";
 import type { PlanResource } from "./policy-runner";
 import { loadStackConfig } from "./stack-config";
+import { didYouMean, fail, readInput, shownPath } from "./cli";
 import { REPO_ROOT } from "./paths";
 
 /** Settings that set a usage assumption. */
@@ -58,6 +58,25 @@ export interface UsageInputs {
     usageFile?: string;
 }
 
+/** A usage YAML file; a missing file or a syntax error is a file problem (exit 3) naming the file and line. */
+function readUsageFile(file: string): { doc: unknown; shown: string } {
+    const text = readInput(file, "usage file");
+    const shown = shownPath(file);
+    try {
+        return { doc: yaml.load(text, { filename: file }), shown };
+    } catch (e: any) {
+        const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : "";
+        return fail(`usage file ${shown}: YAML syntax error${where}: ${e.reason ?? e.message}`);
+    }
+}
+
+/** An unknown assumption close to a known one names that one instead of listing them all. */
+function suggestUsageKey(problem: string): string {
+    const key = /^usage\.([^:]+): unknown assumption/.exec(problem)?.[1];
+    const near = key === undefined ? undefined : didYouMean(key, Object.keys(USAGE_DESCRIPTIONS));
+    return near ? `usage.${key}: unknown assumption; did you mean ${near}?` : problem;
+}
+
 /** Resolve the usage profile and where each value came from. */
 export function resolveUsage(environment: string | undefined, inputs: UsageInputs): { usage: UsageProfile; sources: Partial<Record<keyof UsageProfile, string>> } {
     let usage = defaultUsage(environment);
@@ -71,11 +90,11 @@ export function resolveUsage(environment: string | undefined, inputs: UsageInput
         }
     }
     if (inputs.usageFile) {
-        const doc = yaml.load(fs.readFileSync(inputs.usageFile, "utf8"));
-        if (doc !== undefined && doc !== null && (typeof doc !== "object" || Array.isArray(doc))) throw new CostInputError([`${inputs.usageFile}: must be a mapping of assumption: number`]);
+        const { doc, shown } = readUsageFile(inputs.usageFile);
+        if (doc !== undefined && doc !== null && (typeof doc !== "object" || Array.isArray(doc))) fail(`usage file ${shown} is not a mapping of assumption: number`);
         const { usage: merged, problems } = applyUsage(usage, (doc ?? {}) as Record<string, unknown>);
-        if (problems.length) throw new CostInputError(problems.map(p => `${inputs.usageFile}: ${p}`));
-        for (const k of Object.keys(doc ?? {})) sources[k as keyof UsageProfile] = `file ${inputs.usageFile}`;
+        if (problems.length) throw new CostInputError(problems.map(p => `${shown}: ${suggestUsageKey(p)}`));
+        for (const k of Object.keys(doc ?? {})) sources[k as keyof UsageProfile] = `file ${shown}`;
         usage = merged;
     }
     return { usage, sources };

@@ -48,11 +48,44 @@ function yamlWithMarks(value: unknown, tokens: string[], indent: string): string
     return text.split("\n").map(line => `${indent}${line}${tokens.some(t => line.includes(t)) ? "  # [mocked]" : ""}`);
 }
 
-function label(r: PlannedResource): string {
-    return `${r.type}  ${r.name}${r.protect ? "  [protected]" : ""}`;
+/**
+ * A type token as the Pulumi CLI's tree prints it: the module's file part dropped when it is the
+ * type's own name (`aws:s3/bucketV2:BucketV2` → `aws:s3:BucketV2`); other tokens unchanged. As in
+ * pulumi/pulumi pkg/backend/display/progress.go, simplifyTypeName (read 2026-12-04).
+ */
+export function shortType(type: string): string {
+    const parts = type.split(":");
+    if (parts.length !== 3 || !parts[2]) return type;
+    const [pkg, mod, name] = parts;
+    const slash = mod.lastIndexOf("/");
+    if (slash < 0 || mod.slice(slash + 1) !== name[0].toLowerCase() + name.slice(1)) return type;
+    return `${pkg}:${mod.slice(0, slash)}:${name}`;
 }
 
-export function renderPlan(plan: Plan): string {
+/** How wide the plan's tree may be: `Infinity` leaves every line whole. */
+export interface RenderOptions {
+    width?: number;
+}
+
+/**
+ * The tree's width for a stream: its columns on a terminal, else COLUMNS when set, else unlimited
+ * (a pipe or a CI log keeps every line whole, as the Pulumi CLI does when not on a terminal);
+ * `wide` always unlimited.
+ */
+export function treeWidth(stream: { isTTY?: boolean; columns?: number }, wide: boolean | undefined, env: NodeJS.ProcessEnv = process.env): number {
+    if (wide) return Infinity;
+    if (stream.isTTY && stream.columns) return stream.columns;
+    const columns = Number(env.COLUMNS);
+    return Number.isInteger(columns) && columns > 0 ? columns : Infinity;
+}
+
+/** A line cut to `width` characters, the cut marked with an ellipsis. */
+function fit(line: string, width: number): string {
+    return line.length <= width ? line : line.slice(0, Math.max(0, width - 1)) + "…";
+}
+
+export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
+    const width = options.width ?? Infinity;
     const out: string[] = [];
     out.push(`Previewing update (${plan.stack}) of ${plan.project} — offline, under mocks`, "");
     const children = new Map<string | null, PlannedResource[]>();
@@ -61,14 +94,17 @@ export function renderPlan(plan: Plan): string {
         const parent = r.parent && urns.has(r.parent) ? r.parent : null;
         children.set(parent, [...(children.get(parent) ?? []), r]);
     }
-    const walk = (parent: string | null, indent: string) => {
-        for (const r of children.get(parent) ?? []) {
-            out.push(`${indent}+ ${label(r)}`);
-            walk(r.urn, indent + "    ");
-        }
+    // The tree as the Pulumi CLI draws it: short type names, ├─ / └─ branches.
+    const walk = (parent: string | null, prefix: string) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, i) => {
+            const last = i === list.length - 1;
+            out.push(fit(`+ ${prefix}${last ? "└─ " : "├─ "}${shortType(r.type)}  ${r.name}${r.protect ? "  [protected]" : ""}`, width));
+            walk(r.urn, prefix + (last ? "   " : "│  "));
+        });
     };
-    out.push(`+ pulumi:pulumi:Stack  ${plan.project}-${plan.stack}`);
-    walk(null, "    ");
+    out.push(fit(`+ pulumi:pulumi:Stack  ${plan.project}-${plan.stack}`, width));
+    walk(null, "");
 
     const counts = new Map<string, number>();
     for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { didYouMean, show } from "../components/messages";
-import { fail, readInput } from "./cli";
+import { fail, readInput, shownPath } from "./cli";
 
 export interface StackConfig {
     project: string;
@@ -49,10 +49,10 @@ function readYaml(file: string, what: string): any {
         data = yaml.load(text, { filename: file });
     } catch (e: any) {
         const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : "";
-        fail(`${what} ${file}: YAML syntax error${where}: ${e.reason ?? e.message}`);
+        fail(`${what} ${shownPath(file)}: YAML syntax error${where}: ${e.reason ?? e.message}`);
     }
     if (data !== undefined && data !== null && (typeof data !== "object" || Array.isArray(data))) {
-        fail(`${what} ${file} is not a settings file: expected a mapping with a config: section`);
+        fail(`${what} ${shownPath(file)} is not a settings file: expected a mapping with a config: section`);
     }
     parsedYaml.set(key, deepFreeze(data ?? {}));
     return parsedYaml.get(key);
@@ -111,7 +111,7 @@ export function loadStackConfig(projectDir: string, stack: string, configFile?: 
     if (!configFile && !fs.existsSync(file)) {
         const stacks = listStacks(projectDir);
         const near = didYouMean(stack, stacks);
-        fail(`unknown stack ${stack}: there is no ${path.relative(process.cwd(), file) || file}${near ? `; did you mean ${near}?` : ""} (stacks: ${stacks.join(", ") || "none"}; \`npm run new-stack\` creates one)`);
+        fail(`unknown stack ${stack}: there is no ${shownPath(file)}${near ? `; did you mean ${near}?` : ""} (stacks: ${stacks.join(", ") || "none"}; \`npm run new-stack\` creates one)`);
     }
     const stackFile = readYaml(file, configFile ? "--config file" : "stack settings file");
     for (const [key, value] of Object.entries<any>(stackFile.config ?? {})) {

@@ -37,13 +37,21 @@ export function planWith(opts: PlanOptions): Promise<Plan> {
 export const REGISTER = path.join(REPO_ROOT, "engine", "register.js");
 
 /**
+ * The environment of a command run as `npm run` runs it from `callerDir` (npm sets INIT_CWD to the
+ * folder it was called from): by default the repository root, whatever folder mocha runs in.
+ */
+export function commandEnv(callerDir: string = REPO_ROOT, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+    return { ...env, INIT_CWD: callerDir };
+}
+
+/**
  * Run a TypeScript command as `npm run` does (cli/plan.ts, cli/policy.ts, ...), in a child
  * process from the repository root, and return its exit code and output.
  */
 export function runScript(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
     return spawnSync(process.execPath, ["-r", REGISTER, path.resolve(REPO_ROOT, script), ...args], {
         cwd: options.cwd ?? REPO_ROOT,
-        env: options.env ?? process.env,
+        env: options.env ?? commandEnv(options.cwd ?? REPO_ROOT),
         encoding: "utf8",
     });
 }
