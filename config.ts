@@ -43,6 +43,7 @@ export interface Settings {
     ownsAccountBaseline: boolean;
     gdprComplianceEnabled: boolean;
     kmsDeletionWindowDays: number;
+    kmsKeyPerPurpose: boolean;
     // Network
     vpcCidr: string;
     availabilityZoneCount: number;
@@ -77,6 +78,7 @@ export interface Settings {
     backupColdStorageAfterDays: number;
     backupDeleteAfterDays: number;
     backupVaultLockMode: VaultLockMode;
+    enableTableReplica: boolean;
     // Edge
     siteDomain: string;
     siteCertificateArn: string;
@@ -176,7 +178,7 @@ export const SETTINGS: readonly SettingSpec[] = [
       description: "CostCenter tag applied to every resource (a cost-allocation tag once activated: activateCostAllocationTags)." },
     // --- Security
     { key: "enableVpc", kind: "boolean", group: "Security", terraform: "enable_vpc",
-      description: "Run functions and Redis in a VPC with private subnets, endpoints and flow logs." },
+      description: "Run the worker and the cache in a VPC with private subnets, endpoints and flow logs (the webhook and sender functions stay outside it)." },
     { key: "enableGuardduty", kind: "boolean", group: "Security", terraform: "enable_guardduty",
       description: "Enable the GuardDuty detector (account baseline)." },
     { key: "enableSecurityHub", kind: "boolean", group: "Security", terraform: "enable_security_hub",
@@ -189,25 +191,27 @@ export const SETTINGS: readonly SettingSpec[] = [
       description: "GDPR mode: conversation TTL, audit-trail retention, data-event trail on tables." },
     { key: "kmsDeletionWindowDays", kind: "integer", group: "Security", min: 7, max: 30,
       description: "Waiting period before a scheduled KMS key deletion (7-30 days)." },
+    { key: "kmsKeyPerPurpose", kind: "boolean", group: "Security", default: true,
+      description: "One customer-managed key per purpose (data, logs, messaging); false: one key for all three, its policy the union of theirs (a rotated key costs up to $3 a month)." },
     // --- Network
     { key: "vpcCidr", kind: "string", group: "Network", terraform: "vpc_cidr", check: checkCidr,
       description: "IPv4 CIDR of the VPC." },
     { key: "availabilityZoneCount", kind: "integer", group: "Network", min: 2, max: 3,
       description: "Availability zones the VPC spans (2-3)." },
     { key: "natStrategy", kind: "string", group: "Network", enum: ["none", "single", "perAz"],
-      description: "NAT gateways: none (endpoints only), single (one shared), perAz (one per AZ, highly available)." },
+      description: "NAT gateways: none (no internet route: the worker reaches AWS through endpoints, replies leave through the sender outside the VPC), single (one shared; not in prod), perAz (one per AZ, highly available)." },
     { key: "vpcInterfaceEndpoints", kind: "array", group: "Network",
-      default: ["sqs", "secretsmanager", "kms", "logs", "bedrock-runtime", "xray"],
+      default: ["bedrock-runtime", "sqs", "secretsmanager"],
       check: (v: string[]) => v.every(s => /^[a-z0-9.-]+$/.test(s)) ? undefined : "must list service names such as sqs or bedrock-runtime",
       description: "AWS services reached through interface endpoints from the private subnets." },
     // --- Cache
     { key: "enableElasticache", kind: "boolean", group: "Cache", terraform: "enable_elasticache",
-      description: "Redis (ElastiCache) cache in front of Bedrock; needs the VPC." },
+      description: "ElastiCache for Valkey (Redis-compatible) cache in front of Bedrock; needs the VPC." },
     { key: "elasticacheNumNodes", kind: "integer", group: "Cache", min: 1, max: 6, terraform: "elasticache_num_nodes",
-      description: "Redis nodes (1-6); two or more give Multi-AZ with automatic failover." },
+      description: "Cache nodes (1-6); two or more give Multi-AZ with automatic failover." },
     { key: "elasticacheNodeType", kind: "string", group: "Cache", terraform: "elasticache_node_type",
       check: v => /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(v) ? undefined : "must be a node type such as cache.t4g.micro",
-      description: "Redis node type (Graviton by default)." },
+      description: "Cache node type (Graviton by default)." },
     { key: "cacheTtlSeconds", kind: "integer", group: "Cache", min: 60, max: 2592000, default: 86400,
       description: "TTL of cached Bedrock answers, in seconds." },
     // --- Compute and API
@@ -252,6 +256,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     { key: "backupCrossRegionDestination", kind: "string", group: "Backup", terraform: "backup_cross_region_destination",
       check: v => v === "" || isRegion(v) ? undefined : "must be a region of @pulumi/aws's Region enum, such as us-west-2, or empty",
       description: "Region that receives a copy of every backup (empty = no copy)." },
+    { key: "enableTableReplica", kind: "boolean", group: "Backup", default: false,
+      description: "Replicate the data tables to backupCrossRegionDestination as a DynamoDB global table (RPO of seconds if the region is lost)." },
     { key: "backupColdStorageAfterDays", kind: "integer", group: "Backup", min: 0, max: 36500,
       description: "Days before a recovery point moves to cold storage (0 = never)." },
     { key: "backupDeleteAfterDays", kind: "integer", group: "Backup", min: 1, max: 36500,
@@ -332,7 +338,7 @@ export const SECRET_KEYS = ["twilioAuthToken", "stripeWebhookSecret", "stripeApi
 export const ENVIRONMENT_PROFILES: Record<Environment, Partial<Settings>> = {
     dev: {
         securityTier: "basic", gdprComplianceEnabled: false, kmsDeletionWindowDays: 7,
-        vpcCidr: "10.10.0.0/16", availabilityZoneCount: 2, natStrategy: "single",
+        vpcCidr: "10.10.0.0/16", availabilityZoneCount: 2, natStrategy: "none", kmsKeyPerPurpose: false,
         enableElasticache: false, elasticacheNumNodes: 1, elasticacheNodeType: "cache.t4g.micro",
         lambdaReservedConcurrency: 5, apiThrottleRateLimit: 20, apiThrottleBurstLimit: 40, wafRateLimit: 1000,
         corsAllowedOrigins: ["http://localhost:3000"], conversationRetentionDays: 30,
@@ -343,7 +349,7 @@ export const ENVIRONMENT_PROFILES: Record<Environment, Partial<Settings>> = {
     },
     staging: {
         securityTier: "standard", gdprComplianceEnabled: true, kmsDeletionWindowDays: 14,
-        vpcCidr: "10.20.0.0/16", availabilityZoneCount: 2, natStrategy: "single",
+        vpcCidr: "10.20.0.0/16", availabilityZoneCount: 2, natStrategy: "none",
         enableElasticache: true, elasticacheNumNodes: 1, elasticacheNodeType: "cache.t4g.micro",
         lambdaReservedConcurrency: 10, apiThrottleRateLimit: 50, apiThrottleBurstLimit: 100, wafRateLimit: 2000,
         corsAllowedOrigins: [], conversationRetentionDays: 90,
@@ -553,6 +559,12 @@ function crossChecks(s: Settings, today: string): string[] {
     }
     if (s.backupColdStorageAfterDays > 0 && s.backupDeleteAfterDays < s.backupColdStorageAfterDays + 90) {
         p.push(`${k("backupDeleteAfterDays")}: AWS Backup keeps cold-storage recovery points at least 90 days, so it must be at least ${s.backupColdStorageAfterDays + 90} (got ${s.backupDeleteAfterDays})`);
+    }
+    if (s.enableTableReplica && s.backupCrossRegionDestination === "") {
+        p.push(`${k("enableTableReplica")}: replicates the tables to backupCrossRegionDestination, so that must name a region (got true with backupCrossRegionDestination "")`);
+    }
+    if (s.environment === "prod" && s.enableVpc && s.natStrategy === "single") {
+        p.push(`${k("natStrategy")}: prod runs one NAT gateway per AZ or none, never a single point of failure (got single)`);
     }
     if (s.backupVaultLockMode !== "none" && !s.enableAwsBackup) {
         p.push(`${k("backupVaultLockMode")}: locks the backup vault, so it needs enableAwsBackup (got ${show(s.backupVaultLockMode)} with enableAwsBackup false)`);

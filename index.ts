@@ -4,7 +4,8 @@
  *   keys ─┬─ network (SecureVpc) ─────────────┐
  *         ├─ data (ServiceTables) ─── backup ─┤
  *         ├─ alerts (AlertTopics)             │
- *         ├─ request path: SMS/Twilio/Stripe → API Gateway + WAF → Lambda → SQS → worker (Redis → Bedrock) → DynamoDB
+ *         ├─ request path: SMS/Twilio/Stripe → API Gateway + WAF → Lambda → SQS → worker in the VPC (Valkey → Bedrock) → DynamoDB
+ *         │                └─ reply: worker → outbox (SQS) → sender outside the VPC → Twilio / End User Messaging
  *         ├─ schedules, SMS messaging
  *         ├─ edge (CdnSite), account security (SecurityBaseline)
  *         └─ observability: dashboard, alarms, budgets, anomaly detection
@@ -21,6 +22,8 @@ import { BackupPlan } from "./components/backup-plan";
 import { EncryptedQueue } from "./components/encrypted-queue";
 import { ServiceSecrets } from "./components/service-secrets";
 import { CachedLambdaApi, WORKER_TIMEOUT_SECONDS } from "./components/cached-lambda-api";
+import { ManagedKey } from "./components/managed-key";
+import { ReplySender, SENDER_TIMEOUT_SECONDS } from "./components/reply-sender";
 import { MealPlanSchedules } from "./components/meal-plan-schedules";
 import { SmsMessaging } from "./components/sms-messaging";
 import { handlerMetrics, TwilioMonitoring } from "./components/twilio-monitoring";
@@ -47,7 +50,18 @@ const keys = new EncryptionKeys(`${prefix}-keys`, {
     // Our log groups, WAF's (its name must start aws-waf-logs-) and API Gateway's execution logs (named by the service).
     logGroupPrefixes: [logPrefix, `aws-waf-logs-${prefix}`, "API-Gateway-Execution-Logs_"],
     deletionWindowInDays: settings.kmsDeletionWindowDays,
+    keyPerPurpose: settings.kmsKeyPerPurpose,
+    backupKey: settings.enableAwsBackup,
 }, { ...inMainRegion, protect: isProd }); // Deleting a prod key would make every table and backup unreadable.
+
+// Disaster recovery: the tables' global-table replica in the backup region, under a key of that region.
+const replicaKey = settings.enableTableReplica && providers.backupRegion ? new ManagedKey(`${prefix}-replica-key`, {
+    description: `Replica of the data tables (${prefix}, disaster recovery)`,
+    alias: `${prefix}-replica-data`,
+    accountId: keys.accountId,
+    partition: keys.partition,
+    deletionWindowInDays: settings.kmsDeletionWindowDays,
+}, { provider: providers.backupRegion, protect: isProd }) : undefined;
 
 // Network: private subnets, endpoints and flow logs (Standard and Enterprise tiers).
 const network = settings.enableVpc ? new SecureVpc(`${prefix}-network`, {
@@ -69,6 +83,7 @@ const tables = new ServiceTables(`${prefix}-tables`, {
         targetUtilization: settings.tableAutoscalingTargetUtilization,
     } : undefined,
     infrequentAccessForLedger: settings.enableCostOptimization,
+    replica: replicaKey ? { region: settings.backupCrossRegionDestination, kmsKeyArn: replicaKey.arn } : undefined,
 }, inMainRegion);
 
 // Alerts: critical, warning and informational routes.
@@ -78,15 +93,14 @@ const alerts = new AlertTopics(`${prefix}-alerts`, {
     accountId: keys.accountId,
 }, inMainRegion);
 
-// Backup: daily plan, cross-region copy, restore testing.
-const backup = settings.enableAwsBackup ? new BackupPlan(`${prefix}-backup`, {
+// Backup: daily plan, its cross-region copy, restore testing (the replica gives the cross-region RPO).
+const backup = settings.enableAwsBackup && keys.backup ? new BackupPlan(`${prefix}-backup`, {
     namePrefix: prefix,
     stack,
     kmsKeyArn: keys.backup.arn,
     sourceKeyArns: [keys.data.arn],
     coldStorageAfterDays: settings.backupColdStorageAfterDays,
     deleteAfterDays: settings.backupDeleteAfterDays,
-    hourlyRetentionDays: settings.backupCrossRegionDestination ? 2 : 0,
     copyTo: providers.backupRegion ? {
         provider: providers.backupRegion,
         region: settings.backupCrossRegionDestination,
@@ -117,6 +131,12 @@ const workQueue = new EncryptedQueue(`${prefix}-work`, {
     maxReceiveCount: 5,
     allowedSenders: sms.inboundTopic ? [{ service: "sns.amazonaws.com", sourceArns: [sms.inboundTopic.arn] }] : [],
 }, inMainRegion);
+// The reply path: the worker queues each reply; the sender outside the VPC sends it.
+const outbox = new EncryptedQueue(`${prefix}-outbox`, {
+    kmsKeyArn: keys.messaging.arn,
+    consumerTimeoutSeconds: SENDER_TIMEOUT_SECONDS,
+    maxReceiveCount: 5,
+}, inMainRegion);
 const failedInvocations = new EncryptedQueue(`${prefix}-failed-invocations`, {
     kmsKeyArn: keys.messaging.arn,
     deadLetterQueue: false,
@@ -128,7 +148,6 @@ const serviceSecrets = new ServiceSecrets(`${prefix}-secrets`, {
     recoveryWindowInDays: isProd ? 30 : 7,
 }, inMainRegion);
 const functionLogs = { kmsKeyArn: keys.logs.arn, retentionInDays: settings.logRetentionDays, namePrefix: logPrefix };
-const vpcPlacement = network ? { subnetIds: network.privateSubnetIds, securityGroupIds: [network.functionSecurityGroupId] } : undefined;
 
 const api = new CachedLambdaApi(`${prefix}-api`, {
     stageName: env,
@@ -140,6 +159,7 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     reservedConcurrency: settings.lambdaReservedConcurrency,
     vpc: network ? { subnetIds: network.privateSubnetIds, functionSecurityGroupId: network.functionSecurityGroupId, cacheSecurityGroupId: network.cacheSecurityGroupId } : undefined,
     wafMetricPrefix: `${stack}-api`,
+    outbox,
     cache: settings.enableElasticache ? { replicationGroupId: fitName(`${prefix}-cache`, 40), nodeType: settings.elasticacheNodeType, numNodes: settings.elasticacheNumNodes, snapshotRetentionDays: isProd ? 7 : 1, ttlSeconds: settings.cacheTtlSeconds } : undefined,
     tables: { users: tables.users, conversations: tables.conversations, mealPlans: tables.mealPlans, billingEvents: tables.billingEvents, idempotency: tables.idempotency },
     metricsNamespace: metricNamespace,
@@ -153,13 +173,26 @@ const api = new CachedLambdaApi(`${prefix}-api`, {
     throttle: { rateLimit: settings.apiThrottleRateLimit, burstLimit: settings.apiThrottleBurstLimit, quotaPerDay: settings.apiQuotaPerDay },
     wafRateLimit: settings.wafRateLimit,
     corsOrigins: settings.corsAllowedOrigins,
-    twilioAccountSid: settings.twilioAccountSid || undefined,
-    twilioPhoneNumber: settings.twilioPhoneNumber || undefined,
     manageAccountLogRole: settings.ownsAccountBaseline,
     alertTopicArn: alerts.warning.arn,
-    awsSms: sms.channel,
 }, inMainRegion);
 sms.deliverInboundTo(workQueue.arn);
+const sender = new ReplySender(`${prefix}-sender`, {
+    outbox,
+    keys: { data: keys.data.arn, messaging: keys.messaging.arn },
+    logs: functionLogs,
+    metricsNamespace: metricNamespace,
+    architecture: settings.lambdaArchitecture,
+    idempotency: tables.idempotency,
+    twilio: {
+        authTokenSecretArn: serviceSecrets.twilioAuthToken.arn,
+        accountSid: settings.twilioAccountSid || undefined,
+        fromNumber: settings.twilioPhoneNumber || undefined,
+        statusCallbackUrl: api.statusCallbackUrl,
+    },
+    awsSms: sms.channel,
+    region: settings.region,
+}, inMainRegion);
 
 // Schedules: daily meal plans and the weekly summary.
 const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
@@ -171,13 +204,12 @@ const schedules = new MealPlanSchedules(`${prefix}-schedules`, {
     metricsNamespace: metricNamespace,
     queue: workQueue,
     failureQueue: failedInvocations,
-    vpc: vpcPlacement,
 }, inMainRegion);
 
 // Twilio health from the handlers' Embedded Metric Format metrics.
 const twilio = new TwilioMonitoring(`${prefix}-twilio`, {
     namespace: metricNamespace,
-    services: { inbound: api.inbound.serviceName, worker: api.worker.serviceName },
+    services: { inbound: api.inbound.serviceName, sender: sender.serviceName },
     threshold: settings.alarmTwilioFailures,
     alarmTopicArn: alerts.warning.arn,
 }, inMainRegion);
@@ -213,7 +245,7 @@ const security = new SecurityBaseline(`${prefix}-security`, {
     logsKeyArn: keys.logs.arn,
     logs: { retentionInDays: settings.logRetentionDays, namePrefix: logPrefix },
     alerts: { critical: alerts.critical.arn, warning: alerts.warning.arn, info: alerts.info.arn },
-    functionsInVpc: settings.enableVpc,
+    vpcFunctionName: network ? api.worker.name : undefined,
 }, inMainRegion);
 
 // Observability: dashboard, alarms, budgets and anomaly detection over what exists.
@@ -235,6 +267,7 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
         { label: "inbound", name: api.inbound.name, logGroupName: api.inbound.logGroup.name },
         { label: "billing", name: api.billing.name, logGroupName: api.billing.logGroup.name },
         { label: "worker", name: api.worker.name, logGroupName: api.worker.logGroup.name },
+        { label: "sender", name: sender.name, logGroupName: sender.function.logGroup.name },
         { label: "scheduler", name: schedules.function.name, logGroupName: schedules.function.logGroup.name },
     ],
     api: { name: api.restApi.name, stage: env, accessLogGroupName: api.accessLogGroupName },
@@ -242,6 +275,8 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     queues: [
         { label: "work-queue", name: workQueue.name, deadLetter: false },
         { label: "work-dlq", name: workQueue.deadLetterQueue!.name, deadLetter: true },
+        { label: "outbox", name: outbox.name, deadLetter: false },
+        { label: "outbox-dlq", name: outbox.deadLetterQueue!.name, deadLetter: true },
         { label: "failed-invocations", name: failedInvocations.name, deadLetter: true },
         { label: "schedule-dlq", name: schedules.deadLetterQueue.name, deadLetter: true },
     ],
@@ -252,7 +287,8 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     bedrockModelId: settings.bedrockModelId,
     customMetrics: [
         ...twilio.metrics,
-        ...handlerMetrics(metricNamespace, api.worker.serviceName, ["AwsSmsSendFailures", "BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred"]),
+        ...handlerMetrics(metricNamespace, api.worker.serviceName, ["BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred"]),
+        ...handlerMetrics(metricNamespace, sender.serviceName, ["RepliesSent", "AwsSmsSendFailures", "SendsReconciled", "SendsAmbiguous"]),
         ...handlerMetrics(metricNamespace, api.inbound.serviceName, ["InboundRecordFailures"]),
         ...handlerMetrics(metricNamespace, api.billing.serviceName, ["StripeSignatureFailures", "StripeEventsTrimmed"]),
         ...(sms.failureMetric ? [sms.failureMetric] : []),
@@ -277,7 +313,7 @@ export const siteUrl = site.siteUrl;
 export const siteBucketName = site.bucketName;
 export const smsConfigurationSet = sms.configurationSet.name;
 export const tableNames = { users: tables.users.name, conversations: tables.conversations.name, mealPlans: tables.mealPlans.name, billingEvents: tables.billingEvents.name };
-export const keyAliases = { data: keys.data.aliasName, logs: keys.logs.aliasName, messaging: keys.messaging.aliasName, backup: keys.backup.aliasName };
+export const keyAliases = { data: keys.data.aliasName, logs: keys.logs.aliasName, messaging: keys.messaging.aliasName, backup: keys.backup?.aliasName, replica: replicaKey?.aliasName };
 /** The seed's "resource summary" output: what this stack turned on. */
 export const resourceSummary = {
     environment: env,
@@ -285,7 +321,7 @@ export const resourceSummary = {
     region: settings.region,
     vpc: network ? { vpcId: network.vpcId, natGateways: network.natGatewayCount, availabilityZones: settings.availabilityZoneCount } : "disabled",
     cache: api.cache ? { endpoint: api.cache.endpoint, nodes: api.cache.numNodes, nodeType: settings.elasticacheNodeType } : "disabled",
-    backup: backup ? { vault: backup.vaultName, crossRegionCopy: settings.backupCrossRegionDestination || "none", vaultLock: settings.backupVaultLockMode } : "disabled",
+    backup: backup ? { vault: backup.vaultName, crossRegionCopy: settings.backupCrossRegionDestination || "none", tableReplica: replicaKey ? settings.backupCrossRegionDestination : "none", vaultLock: settings.backupVaultLockMode } : "disabled",
     accountBaseline: security.services,
     lambdaArchitecture: settings.lambdaArchitecture,
     monthlyBudgetUsd: settings.monthlyBudgetLimit,

@@ -39,6 +39,8 @@ export interface CachedLambdaApiArgs {
     metricsNamespace: string;
     /** Work queue consumed by the worker, and the queue for failed asynchronous invocations. */
     queue: EncryptedQueue;
+    /** Outbox the worker puts its replies on (drained by the sender outside the VPC: ReplySender). */
+    outbox: EncryptedQueue;
     /** Queue for failed asynchronous invocations of every function. */
     failureQueue: EncryptedQueue;
     /** Secrets Manager ARNs (values are read at run time). */
@@ -57,16 +59,10 @@ export interface CachedLambdaApiArgs {
     wafRateLimit: number;
     /** Origins admitted by CORS; none disables CORS. Defaults to none. */
     corsOrigins?: string[];
-    /** Twilio Account SID and sender number for replies (neither is a secret). Defaults to none (replies are logged, not sent). */
-    twilioAccountSid?: string;
-    /** Twilio sender number (E.164). Defaults to none. */
-    twilioPhoneNumber?: string;
     /** Create the account-level API Gateway CloudWatch role (one per account and region). Defaults to true. */
     manageAccountLogRole?: boolean;
     /** Topic for ElastiCache failure events (through EventBridge). Defaults to none. */
     alertTopicArn?: pulumi.Input<string>;
-    /** AWS End User Messaging two-way channel: the worker answers SMS that arrived on our number. Defaults to none. */
-    awsSms?: AwsSmsChannel;
 }
 
 /** What Powertools Idempotency's DynamoDB persistence layer sends (put in progress, read, complete, delete on failure). */
@@ -139,7 +135,6 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             environmentKmsKeyArn: args.keys.data,
             logs,
             metricsNamespace: args.metricsNamespace,
-            vpc: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: [args.vpc.functionSecurityGroupId] } : undefined,
             onFailure: { queueArn: args.failureQueue.arn, kmsKeyArn: args.keys.messaging },
         };
         const secretsViaService = pulumi.interpolate`secretsmanager.${args.region}.amazonaws.com`;
@@ -155,6 +150,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
 
         if (args.cache && args.vpc) {
             this.cache = new RedisCache(`${name}-cache`, {
+                engine: args.cache.engine,
                 subnetIds: args.vpc.subnetIds,
                 securityGroupId: args.vpc.cacheSecurityGroupId,
                 kmsKeyArn: args.keys.data,
@@ -208,10 +204,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 MEAL_PLANS_TABLE: args.tables.mealPlans.name,
                 IDEMPOTENCY_TABLE: args.tables.idempotency.name,
                 CONVERSATION_RETENTION_DAYS: String(args.conversationRetentionDays),
-                TWILIO_AUTH_TOKEN_SECRET_ARN: args.secrets.twilioAuthTokenArn,
-                ...(args.twilioAccountSid ? { TWILIO_ACCOUNT_SID: args.twilioAccountSid } : {}),
-                ...(args.twilioPhoneNumber ? { TWILIO_FROM_NUMBER: args.twilioPhoneNumber } : {}),
-                ...(args.awsSms ? { SMS_ORIGINATION_IDENTITY: args.awsSms.phoneNumberArn, SMS_CONFIGURATION_SET: args.awsSms.configurationSetName } : {}),
+                OUTBOX_QUEUE_URL: args.outbox.url,
                 ...(this.cache ? { REDIS_ENDPOINT: this.cache.endpoint, REDIS_PORT: this.cache.port.apply(String), REDIS_AUTH_SECRET_ARN: this.cache.authSecret.arn } : {}),
             },
             statements: [
@@ -235,13 +228,10 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
                 // Meal plans and summaries are written whole; the weekly summary reads the week's plan.
                 ...args.tables.mealPlans.grantActions(["dynamodb:PutItem", "dynamodb:GetItem"]),
                 ...idempotency,
-                ...readSecrets("WorkerSecrets", workerSecrets),
-                ...(args.awsSms ? [{
-                    Sid: "ReplyOverAwsSms", Effect: "Allow" as const, Action: "sms-voice:SendTextMessage",
-                    // SendTextMessage authorises phone numbers, pools, sender ids, configuration sets and protect
-                    // configurations; an opt-out list is none of these (listing it granted nothing).
-                    Resource: [args.awsSms.phoneNumberArn, args.awsSms.configurationSetArn],
-                }] : []),
+                // Replies go on the outbox; the sender outside the VPC holds the only Twilio and SMS permissions.
+                { Sid: "QueueReplies", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.outbox.arn },
+                { Sid: "EncryptReplies", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.keys.messaging },
+                ...(this.cache ? readSecrets("CacheAuth", [this.cache.authSecret.arn]) : []),
             ],
         }, child);
         new aws.lambda.EventSourceMapping(`${name}-worker-source`, {

@@ -59,6 +59,13 @@ export interface EncryptedTableArgs {
     tableClass?: "STANDARD" | "STANDARD_INFREQUENT_ACCESS";
     /** Tag `Backup=daily` so the tag-based backup selection covers the table. Defaults to true. */
     backup?: boolean;
+    /**
+     * Global-table replicas in other regions (DynamoDB global tables, version 2019.11.21), each encrypted
+     * with a customer-managed key of its region and with PITR on: every write reaches them within
+     * seconds, the disaster-recovery copy of a lost region. Turns on the NEW_AND_OLD_IMAGES stream the
+     * replication needs. Defaults to none.
+     */
+    replicas?: { region: string; kmsKeyArn: pulumi.Input<string> }[];
 }
 
 /** Pure validation of EncryptedTableArgs; returns every problem. */
@@ -70,6 +77,11 @@ export function validateEncryptedTableArgs(args: EncryptedTableArgs): string[] {
     for (const a of Object.keys(args.attributes)) if (!keys.includes(a)) p.push(`attribute ${a} is not a key of the table or an index (DynamoDB rejects it)`);
     const names = (args.globalSecondaryIndexes ?? []).map(i => i.name);
     if (new Set(names).size !== names.length) p.push("index names must be unique");
+    const regions = (args.replicas ?? []).map(r => r.region);
+    if (new Set(regions).size !== regions.length) p.push("replica regions must be unique");
+    if (regions.length && args.streamViewType !== undefined && args.streamViewType !== "NEW_AND_OLD_IMAGES") {
+        p.push(`replicas need the NEW_AND_OLD_IMAGES stream (got streamViewType ${args.streamViewType})`);
+    }
     if (args.provisioned) {
         const { minCapacity = 5, maxCapacity = 100, targetUtilization = 70 } = args.provisioned;
         if (minCapacity < 1 || maxCapacity < minCapacity) p.push(`provisioned capacity needs 1 <= minCapacity <= maxCapacity (got ${minCapacity}, ${maxCapacity})`);
@@ -100,6 +112,7 @@ export class EncryptedTable extends pulumi.ComponentResource {
         const provisioned = args.provisioned;
         const min = provisioned?.minCapacity ?? 5;
         const deletionProtection = args.deletionProtection ?? true;
+        const replicas = args.replicas ?? [];
         this.kmsKeyArn = args.kmsKeyArn;
         this.sid = name.replace(/[^A-Za-z0-9]/g, "");
         this.region = aws.getRegionOutput({}, { parent: this }).region;
@@ -126,8 +139,15 @@ export class EncryptedTable extends pulumi.ComponentResource {
             pointInTimeRecovery: { enabled: args.pointInTimeRecovery ?? true },
             deletionProtectionEnabled: deletionProtection,
             ttl: args.ttlAttribute ? { attributeName: args.ttlAttribute, enabled: true } : undefined,
-            streamEnabled: args.streamViewType !== undefined,
-            streamViewType: args.streamViewType,
+            streamEnabled: args.streamViewType !== undefined || replicas.length > 0,
+            streamViewType: args.streamViewType ?? (replicas.length ? "NEW_AND_OLD_IMAGES" : undefined),
+            replicas: replicas.length ? replicas.map(r => ({
+                regionName: r.region,
+                kmsKeyArn: r.kmsKeyArn,
+                pointInTimeRecovery: args.pointInTimeRecovery ?? true,
+                deletionProtectionEnabled: deletionProtection,
+                propagateTags: true,
+            })) : undefined,
             tableClass: args.tableClass ?? "STANDARD",
             tags: (args.backup ?? true) ? { Backup: "daily" } : undefined,
         }, {

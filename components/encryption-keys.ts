@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { accountContext } from "./iam";
+import { accountContext, Statement } from "./iam";
 import { logsStatements, ManagedKey, servicePublishStatement } from "./managed-key";
 
 export interface EncryptionKeysArgs {
@@ -11,6 +11,13 @@ export interface EncryptionKeysArgs {
     logGroupPrefixes: string[];
     /** Waiting period before a scheduled deletion, 7-30 days. Defaults to 30. */
     deletionWindowInDays?: number;
+    /**
+     * One key per purpose (data, logs, messaging). False: one key serves all three, its policy the union
+     * of theirs (every rotated key costs up to $3 a month: small stacks trade separation for that). Defaults to true.
+     */
+    keyPerPurpose?: boolean;
+    /** Create the AWS Backup vault's key. Defaults to true. */
+    backupKey?: boolean;
 }
 
 /**
@@ -41,7 +48,8 @@ export class EncryptionKeys extends pulumi.ComponentResource {
     public readonly data: ManagedKey;
     public readonly logs: ManagedKey;
     public readonly messaging: ManagedKey;
-    public readonly backup: ManagedKey;
+    /** The vault's key; absent when `backupKey` is false. */
+    public readonly backup?: ManagedKey;
     public readonly accountId: pulumi.Output<string>;
     public readonly partition: pulumi.Output<string>;
 
@@ -52,71 +60,87 @@ export class EncryptionKeys extends pulumi.ComponentResource {
         this.partition = partition;
         const common = { accountId, partition, deletionWindowInDays: args.deletionWindowInDays };
 
-        this.data = new ManagedKey(`${name}-data`, {
-            ...common,
-            description: "Application data: DynamoDB, Secrets Manager, Lambda environment, Redis",
-            alias: `${args.aliasPrefix}-data`,
-        }, { parent: this });
-
         const trailArns = pulumi.interpolate`arn:${partition}:cloudtrail:*:${accountId}:trail/*`;
         const logGroupArns = args.logGroupPrefixes.map(p => pulumi.interpolate`arn:${partition}:logs:${args.region}:${accountId}:log-group:${p}*`);
-        this.logs = new ManagedKey(`${name}-logs`, {
-            ...common,
-            description: "Logs and audit: CloudWatch Logs, CloudTrail, AWS Config",
-            alias: `${args.aliasPrefix}-logs`,
-            serviceStatements: [
-                ...logsStatements(args.region, logGroupArns),
-                // As AWS documents for trails: encryption under the trail's encryption context, and
-                // DescribeKey (which carries no encryption context) in a statement of its own; both scoped
-                // by aws:SourceArn, the key CloudTrail recommends.
-                // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
-                {
-                    Sid: "CloudTrailEncryptsTrailsOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "kms:GenerateDataKey*",
-                    Resource: "*",
-                    Condition: {
-                        StringLike: {
-                            "kms:EncryptionContext:aws:cloudtrail:arn": trailArns,
-                            "aws:SourceArn": trailArns,
-                        },
+        const logsStatementsAll: Statement[] = [
+            ...logsStatements(args.region, logGroupArns),
+            // As AWS documents for trails: encryption under the trail's encryption context, and
+            // DescribeKey (which carries no encryption context) in a statement of its own; both scoped
+            // by aws:SourceArn, the key CloudTrail recommends.
+            // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+            {
+                Sid: "CloudTrailEncryptsTrailsOfThisAccount",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "kms:GenerateDataKey*",
+                Resource: "*",
+                Condition: {
+                    StringLike: {
+                        "kms:EncryptionContext:aws:cloudtrail:arn": trailArns,
+                        "aws:SourceArn": trailArns,
                     },
                 },
-                {
-                    Sid: "CloudTrailDescribesKey",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "kms:DescribeKey",
-                    Resource: "*",
-                    Condition: { StringLike: { "aws:SourceArn": trailArns } },
-                },
-                servicePublishStatement("AwsConfigDelivers", ["config.amazonaws.com"], accountId),
-            ],
-        }, { parent: this });
+            },
+            {
+                Sid: "CloudTrailDescribesKey",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "kms:DescribeKey",
+                Resource: "*",
+                Condition: { StringLike: { "aws:SourceArn": trailArns } },
+            },
+            servicePublishStatement("AwsConfigDelivers", ["config.amazonaws.com"], accountId),
+        ];
+        const messagingStatements: Statement[] = [
+            servicePublishStatement("AwsServicesPublishAlerts", MESSAGING_PUBLISHERS_WITH_SOURCE, accountId),
+            // EventBridge's KMS requests for an encrypted topic carry no aws:SourceAccount/aws:SourceArn
+            // (AWS documents those keys as unsupported there), so a source condition would drop every event.
+            // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+            { Sid: "EventBridgePublishesAlerts", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
+        ];
 
-        this.messaging = new ManagedKey(`${name}-messaging`, {
-            ...common,
-            description: "Messaging: SNS topics and SQS queues",
-            alias: `${args.aliasPrefix}-messaging`,
-            serviceStatements: [
-                servicePublishStatement("AwsServicesPublishAlerts", MESSAGING_PUBLISHERS_WITH_SOURCE, accountId),
-                // EventBridge's KMS requests for an encrypted topic carry no aws:SourceAccount/aws:SourceArn
-                // (AWS documents those keys as unsupported there), so a source condition would drop every event.
-                // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-                { Sid: "EventBridgePublishesAlerts", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
-            ],
-        }, { parent: this });
+        if (args.keyPerPurpose ?? true) {
+            this.data = new ManagedKey(`${name}-data`, {
+                ...common,
+                description: "Application data: DynamoDB, Secrets Manager, Lambda environment, Redis",
+                alias: `${args.aliasPrefix}-data`,
+            }, { parent: this });
+            this.logs = new ManagedKey(`${name}-logs`, {
+                ...common,
+                description: "Logs and audit: CloudWatch Logs, CloudTrail, AWS Config",
+                alias: `${args.aliasPrefix}-logs`,
+                serviceStatements: logsStatementsAll,
+            }, { parent: this });
+            this.messaging = new ManagedKey(`${name}-messaging`, {
+                ...common,
+                description: "Messaging: SNS topics and SQS queues",
+                alias: `${args.aliasPrefix}-messaging`,
+                serviceStatements: messagingStatements,
+            }, { parent: this });
+        } else {
+            // One key, the union of the three policies: each service keeps its own conditions.
+            const shared = new ManagedKey(`${name}-stack`, {
+                ...common,
+                description: "Application data, logs and messaging (one key for the stack)",
+                alias: `${args.aliasPrefix}-stack`,
+                serviceStatements: [...logsStatementsAll, ...messagingStatements],
+            }, { parent: this });
+            this.data = shared;
+            this.logs = shared;
+            this.messaging = shared;
+        }
 
-        this.backup = new ManagedKey(`${name}-backup`, {
-            ...common,
-            description: "AWS Backup vault recovery points",
-            alias: `${args.aliasPrefix}-backup`,
-        }, { parent: this });
+        if (args.backupKey ?? true) {
+            this.backup = new ManagedKey(`${name}-backup`, {
+                ...common,
+                description: "AWS Backup vault recovery points",
+                alias: `${args.aliasPrefix}-backup`,
+            }, { parent: this });
+        }
 
         this.registerOutputs({
             dataKeyArn: this.data.arn, logsKeyArn: this.logs.arn,
-            messagingKeyArn: this.messaging.arn, backupKeyArn: this.backup.arn,
+            messagingKeyArn: this.messaging.arn, backupKeyArn: this.backup?.arn,
         });
     }
 }

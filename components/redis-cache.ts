@@ -20,6 +20,11 @@ export interface RedisCacheArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** Node type. Defaults to "cache.t4g.micro" (Graviton). */
     nodeType?: string;
+    /**
+     * Engine: "valkey" (Redis-compatible, its nodes priced 20% below Redis OSS's) or "redis" (Redis OSS 7.1).
+     * Switching an existing group from redis to valkey is an in-place engine upgrade. Defaults to "valkey".
+     */
+    engine?: "valkey" | "redis";
     /** Nodes, 1-6; two or more turn on Multi-AZ and automatic failover. Defaults to 2. */
     numNodes?: number;
     /** Days of daily snapshots kept. Defaults to 7. */
@@ -58,13 +63,15 @@ export function validateRedisCacheArgs(args: RedisCacheArgs): string[] {
         const rule = NAME_RULES["aws:elasticache/replicationGroup:ReplicationGroup"].fields.replicationGroupId;
         p.push(...fieldProblems(args.replicationGroupId, rule).map(x => `replicationGroupId: ${x}`));
     }
+    const engine = args.engine ?? "valkey";
+    if (!["valkey", "redis"].includes(engine)) p.push(`engine must be valkey or redis (got ${engine})`);
     const snaps = args.snapshotRetentionDays ?? 7;
     if (snaps < 0 || snaps > 35) p.push(`snapshotRetentionDays must be 0-35 (got ${snaps})`);
     return p;
 }
 
 /**
- * ElastiCache Redis in private subnets: encrypted at rest (customer-managed key) and in transit,
+ * ElastiCache (Valkey by default, Redis OSS on request) in private subnets: encrypted at rest (customer-managed key) and in transit,
  * an AUTH token generated here and kept in Secrets Manager, Multi-AZ with automatic failover
  * from two nodes, daily snapshots, and the slow log in CloudWatch Logs.
  */
@@ -88,7 +95,7 @@ export class RedisCache extends pulumi.ComponentResource {
         // AUTH tokens: 16-128 printable characters without @, " or /; alphanumeric keeps it simple.
         const token = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, { parent: this });
         this.authSecret = new aws.secretsmanager.Secret(`${name}-auth`, {
-            description: "Redis AUTH token",
+            description: "Cache AUTH token",
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,
         }, { parent: this });
@@ -107,8 +114,8 @@ export class RedisCache extends pulumi.ComponentResource {
         this.replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
             replicationGroupId: args.replicationGroupId,
             description: "Bedrock answer cache",
-            engine: "redis",
-            engineVersion: "7.1",
+            engine: args.engine ?? "valkey",
+            engineVersion: (args.engine ?? "valkey") === "valkey" ? "8.0" : "7.1",
             nodeType: args.nodeType ?? "cache.t4g.micro",
             numCacheClusters: this.numNodes,
             automaticFailoverEnabled: multiAz,

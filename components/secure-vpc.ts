@@ -14,9 +14,16 @@ export interface SecureVpcArgs {
     cidrBlock?: string;
     /** Availability zones to span, 2-3. Defaults to 3. */
     availabilityZoneCount?: number;
-    /** NAT gateways: "none", "single" or "perAz". Defaults to "perAz" (no single point of failure). */
+    /**
+     * NAT gateways: "none" (no internet route: AWS APIs through endpoints only), "single" or "perAz"
+     * (one per AZ, no single point of failure). Defaults to "none".
+     */
     natStrategy?: NatStrategy;
-    /** Services reached through interface endpoints. Defaults to sqs, secretsmanager, kms, logs, bedrock-runtime, xray. */
+    /**
+     * Services reached through interface endpoints (each billed per AZ-hour). Defaults to what the worker,
+     * the one function in the VPC, calls: bedrock-runtime, sqs (the outbox) and secretsmanager (the cache's
+     * AUTH token). Lambda ships logs and traces and decrypts environments itself: no logs, xray or kms endpoint.
+     */
     interfaceEndpoints?: string[];
     /** Port of the cache the functions may reach. Defaults to 6379 (Redis). */
     cachePort?: number;
@@ -30,7 +37,7 @@ export interface SecureVpcArgs {
     };
 }
 
-export const DEFAULT_INTERFACE_ENDPOINTS = ["sqs", "secretsmanager", "kms", "logs", "bedrock-runtime", "xray"];
+export const DEFAULT_INTERFACE_ENDPOINTS = ["bedrock-runtime", "sqs", "secretsmanager"];
 
 /** Pure validation of SecureVpcArgs; returns every problem. */
 export function validateSecureVpcArgs(args: SecureVpcArgs): string[] {
@@ -40,7 +47,7 @@ export function validateSecureVpcArgs(args: SecureVpcArgs): string[] {
     const cidr = args.cidrBlock ?? "10.0.0.0/16";
     const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
     if (!m || Number(m[5]) < 16 || Number(m[5]) > 18) problems.push(`cidrBlock must be an IPv4 CIDR from /16 to /18, room for a /20 private and a /24 public subnet per AZ (got ${cidr})`);
-    if (!["none", "single", "perAz"].includes(args.natStrategy ?? "perAz")) problems.push(`natStrategy must be none, single or perAz (got ${args.natStrategy})`);
+    if (!["none", "single", "perAz"].includes(args.natStrategy ?? "none")) problems.push(`natStrategy must be none, single or perAz (got ${args.natStrategy})`);
     for (const s of args.interfaceEndpoints ?? []) {
         if (["s3", "dynamodb"].includes(s)) problems.push(`interfaceEndpoints: ${s} already has a free gateway endpoint`);
     }
@@ -74,7 +81,7 @@ export class SecureVpc extends pulumi.ComponentResource {
 
         const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
         const azs = args.availabilityZoneCount ?? 3;
-        const nat = args.natStrategy ?? "perAz";
+        const nat = args.natStrategy ?? "none";
         const cachePort = args.cachePort ?? 6379;
         this.natGatewayCount = nat === "none" ? 0 : nat === "single" ? 1 : azs;
 
@@ -112,7 +119,7 @@ export class SecureVpc extends pulumi.ComponentResource {
 
         new aws.vpc.SecurityGroupEgressRule(`${name}-functions-https-out`, {
             securityGroupId: functions.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
-            description: "AWS APIs, Twilio and Stripe over HTTPS",
+            description: nat === "none" ? "AWS APIs over HTTPS (endpoints; no internet route)" : "AWS APIs and the internet over HTTPS",
         }, { parent: this });
         new aws.vpc.SecurityGroupEgressRule(`${name}-functions-cache-out`, {
             securityGroupId: functions.id, ipProtocol: "tcp", fromPort: cachePort, toPort: cachePort, referencedSecurityGroupId: cache.id,

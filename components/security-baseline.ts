@@ -35,8 +35,11 @@ export interface SecurityBaselineArgs {
     logs: { retentionInDays: number; namePrefix: string };
     /** Topics: high-severity findings to critical, medium to warning, Config compliance changes to info. Defaults to none. */
     alerts?: { critical: pulumi.Input<string>; warning: pulumi.Input<string>; info: pulumi.Input<string> };
-    /** The stack runs functions in a VPC (adds the LAMBDA_INSIDE_VPC rule). Defaults to false. */
-    functionsInVpc?: boolean;
+    /**
+     * The function that must run in the VPC (the LAMBDA_INSIDE_VPC rule, scoped to it: the webhook and
+     * sender functions stay outside by design). Defaults to none (no rule).
+     */
+    vpcFunctionName?: pulumi.Input<string>;
 }
 
 /** Which services a tier switches on (the seed's security-tier table). */
@@ -211,12 +214,13 @@ export class SecurityBaseline extends pulumi.ComponentResource {
                 this.findingsRule("config-noncompliant", "aws.config", "Config Rules Compliance Change",
                     { messageType: ["ComplianceChangeNotification"], newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } }, args.alerts.info);
             }
-            const rules = [...CONFIG_RULES, ...(args.functionsInVpc ? ["LAMBDA_INSIDE_VPC"] : [])];
+            const rules = [...CONFIG_RULES, ...(args.vpcFunctionName !== undefined ? ["LAMBDA_INSIDE_VPC"] : [])];
             for (const rule of rules) {
                 this.configRules.push(new aws.cfg.Rule(`${name}-${rule.toLowerCase().replace(/_/g, "-")}`, {
                     description: `AWS managed rule ${rule}`,
                     source: { owner: "AWS", sourceIdentifier: rule },
                     ...(rule === "CMK_BACKING_KEY_ROTATION_ENABLED" || rule === "CLOUD_TRAIL_ENABLED" ? { maximumExecutionFrequency: "TwentyFour_Hours" } : {}),
+                    ...(rule === "LAMBDA_INSIDE_VPC" ? { scope: { complianceResourceTypes: ["AWS::Lambda::Function"], complianceResourceId: args.vpcFunctionName } } : {}),
                 }, { parent: this, dependsOn: [status] }));
             }
         }

@@ -10,6 +10,13 @@ export interface ServiceTablesArgs {
     provisioned?: ProvisionedCapacity;
     /** Put the rarely read billing ledger on Standard-IA. Defaults to true. */
     infrequentAccessForLedger?: boolean;
+    /**
+     * Global-table replica of the data tables (users, conversations, meal plans, billing events) in
+     * another region, with that region's key: the disaster-recovery copy (RPO seconds). The
+     * idempotency and send records are not replicated (they expire within a week; after a failover a
+     * redelivered message may be answered twice). Defaults to none.
+     */
+    replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
 }
 
 /**
@@ -32,7 +39,7 @@ export class ServiceTables extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceTablesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ai-nutritionist:data:ServiceTables", name, {}, opts);
-        const common = { kmsKeyArn: args.kmsKeyArn, deletionProtection: args.deletionProtection ?? true, provisioned: args.provisioned };
+        const common = { kmsKeyArn: args.kmsKeyArn, deletionProtection: args.deletionProtection ?? true, provisioned: args.provisioned, replicas: args.replica ? [args.replica] : undefined };
 
         this.users = new EncryptedTable(`${name}-users`, {
             ...common,
@@ -72,6 +79,7 @@ export class ServiceTables extends pulumi.ComponentResource {
             hashKey: "id",
             ttlAttribute: "expiration",
             backup: false,
+            replicas: undefined,
         }, { parent: this });
 
         this.registerOutputs({

@@ -12,8 +12,8 @@ export interface EmfMetric {
 export interface TwilioMonitoringArgs {
     /** Namespace of the handlers' metrics (their POWERTOOLS_METRICS_NAMESPACE). */
     namespace: string;
-    /** Service names (POWERTOOLS_SERVICE_NAME) of the inbound webhook and the worker. */
-    services: { inbound: string; worker: string };
+    /** Service names (POWERTOOLS_SERVICE_NAME) of the inbound webhook and the reply sender. */
+    services: { inbound: string; sender: string };
     /** Failures per 5 minutes that raise an alarm. Defaults to 5. */
     threshold?: number;
     /** Topic of the alarms. Defaults to none. */
@@ -23,7 +23,7 @@ export interface TwilioMonitoringArgs {
 /**
  * Twilio health (the seed's monitoring_twilio.tf) on the handlers' own metrics: the inbound
  * webhook emits TwilioSignatureFailures and TwilioDeliveryFailures (failed status callbacks), the
- * worker TwilioDeliveryFailures (sends Twilio refused). They are Embedded Metric Format lines
+ * reply sender TwilioDeliveryFailures (sends Twilio refused). They are Embedded Metric Format lines
  * (functions/lib/powertools.ts), so CloudWatch creates them without a log metric filter; under
  * Lambda's JSON log format a filter on the handlers' own fields could never match.
  */
@@ -37,7 +37,7 @@ export class TwilioMonitoring extends pulumi.ComponentResource {
         const child = { parent: this };
         const metric = (metricName: string, service: string): EmfMetric => ({ namespace: args.namespace, metricName, dimensions: { service } });
         const signature = metric("TwilioSignatureFailures", args.services.inbound);
-        const delivery = [metric("TwilioDeliveryFailures", args.services.inbound), metric("TwilioDeliveryFailures", args.services.worker)];
+        const delivery = [metric("TwilioDeliveryFailures", args.services.inbound), metric("TwilioDeliveryFailures", args.services.sender)];
         this.metrics = [signature, ...delivery];
         const common = {
             evaluationPeriods: 1,

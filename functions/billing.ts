@@ -10,7 +10,8 @@ import { createHash } from "crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { ApiEvent, ApiResult, header, json, rawBody } from "./lib/http";
-import { flushMetrics, idempotent, LambdaContextLike, MetricUnit, observability, sdkConfig, secretReader } from "./lib/powertools";
+import { client, deadline, Deadlines } from "./lib/aws";
+import { flushMetrics, idempotentOutcome, LambdaContextLike, MetricUnit, observability, secretReader } from "./lib/powertools";
 import { verifyStripeSignature } from "./lib/signatures";
 
 export interface BillingEventRecord extends Record<string, unknown> {
@@ -40,8 +41,8 @@ export interface BillingEnv {
 
 export interface BillingDeps {
     getSecret: (secretId: string) => Promise<string>;
-    /** Write the record once per event id; resolves to false when it already existed. */
-    recordOnce: (record: BillingEventRecord, context?: LambdaContextLike) => Promise<boolean>;
+    /** Write the record once per event id; `fresh` when this call wrote it (false for a redelivery). */
+    recordOnce: (record: BillingEventRecord, context?: LambdaContextLike) => Promise<{ fresh: boolean }>;
     now: () => number;
     env: BillingEnv;
     logger: Logger;
@@ -96,7 +97,7 @@ export function createBillingHandler(deps: BillingDeps) {
                 logger.warn("stripe event too big for the ledger; keeping the ledger fields", { bytes });
                 metrics.addMetric("StripeEventsTrimmed", MetricUnit.Count, 1);
             }
-            const fresh = await deps.recordOnce({
+            const { fresh } = await deps.recordOnce({
                 eventId: body.id,
                 type: body.type,
                 customerId: String(object.customer ?? object.id ?? "unknown"),
@@ -118,13 +119,17 @@ export function createBillingHandler(deps: BillingDeps) {
     };
 }
 
+/** The ledger write: 1 s per attempt, three attempts, 3 s for the call; conditional, so a retry cannot write twice. */
+export const LEDGER_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 3 };
+export const LEDGER_CALL_MS = 3000;
+
 /** The ledger write: a conditional PutItem keyed by the event id (false when the event was already there). */
 function ledgerWriter(env: BillingEnv) {
-    let client: any;
+    let ddbClient: any;
     return async (r: BillingEventRecord): Promise<boolean> => {
         if (!env.BILLING_EVENTS_TABLE) throw new Error("BILLING_EVENTS_TABLE is not set");
         const ddb = await import("@aws-sdk/client-dynamodb");
-        client ??= new ddb.DynamoDBClient(sdkConfig(2000, 3));
+        ddbClient ??= client(ddb.DynamoDBClient, LEDGER_DEADLINES);
         const item: Record<string, any> = {
             eventId: { S: r.eventId }, type: { S: r.type }, customerId: { S: r.customerId },
             createdAt: { S: r.createdAt }, expiresAt: { N: String(r.expiresAt) }, payload: { S: r.payload },
@@ -133,7 +138,7 @@ function ledgerWriter(env: BillingEnv) {
         if (r.payloadTrimmed) item.payloadTrimmed = { BOOL: true };
         if (r.createdOutOfRange) item.createdOutOfRange = { BOOL: true };
         try {
-            await client.send(new ddb.PutItemCommand({ TableName: env.BILLING_EVENTS_TABLE, Item: item, ConditionExpression: "attribute_not_exists(eventId)" }));
+            await ddbClient.send(new ddb.PutItemCommand({ TableName: env.BILLING_EVENTS_TABLE, Item: item, ConditionExpression: "attribute_not_exists(eventId)" }), { abortSignal: deadline(LEDGER_CALL_MS) });
             return true;
         } catch (e: any) {
             if (e?.name === "ConditionalCheckFailedException") return false;
@@ -144,11 +149,17 @@ function ledgerWriter(env: BillingEnv) {
 
 export function billingDeps(env: BillingEnv = process.env): BillingDeps {
     // Stripe retries for up to three days; four days of idempotency records cover them.
-    const recordOnce = idempotent(ledgerWriter(env), { tableName: env.IDEMPOTENCY_TABLE, keyPath: "eventId", expiresAfterSeconds: 4 * 86400 });
+    const write = ledgerWriter(env);
+    const once = idempotentOutcome(write, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "eventId", expiresAfterSeconds: 4 * 86400 });
+    // Fresh only when this call ran the write and the write created the ledger item.
+    const recordOnce = async (r: BillingEventRecord, c?: LambdaContextLike) => {
+        const out = await once(r, c);
+        return { fresh: out.fresh && out.result };
+    };
     return {
         ...observability(env, "billing"),
         getSecret: secretReader(),
-        recordOnce: recordOnce as (r: BillingEventRecord, c?: LambdaContextLike) => Promise<boolean>,
+        recordOnce,
         now: () => Date.now(),
         env,
     };

@@ -12,7 +12,8 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { ApiEvent, ApiResult, first, formParams, header, publicUrls, rawBody } from "./lib/http";
 import { hashPhone } from "./lib/identity";
-import { flushMetrics, idempotent, isInProgress, LambdaContextLike, MetricUnit, observability, sdkConfig, secretReader } from "./lib/powertools";
+import { client, deadline, Deadlines } from "./lib/aws";
+import { flushMetrics, idempotentOutcome, isInProgress, LambdaContextLike, MetricUnit, observability, secretReader } from "./lib/powertools";
 import { verifyTwilioSignature } from "./lib/signatures";
 
 export { hashPhone };
@@ -38,8 +39,8 @@ export interface InboundEnv {
 
 export interface InboundDeps {
     getSecret: (secretId: string) => Promise<string>;
-    /** Put the message in the work queue once per MessageSid; resolves when it is there. */
-    record: (message: InboundMessage, context?: LambdaContextLike) => Promise<unknown>;
+    /** Put the message in the work queue once per MessageSid; resolves when it is there, `fresh` when this call put it. */
+    record: (message: InboundMessage, context?: LambdaContextLike) => Promise<{ fresh: boolean }>;
     env: InboundEnv;
     logger: Logger;
     metrics: Metrics;
@@ -49,6 +50,15 @@ export interface InboundDeps {
 const TWIML = { statusCode: 200, headers: { "content-type": "text/xml" }, body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>" };
 const RETRY = { statusCode: 503, headers: { "content-type": "text/plain", "retry-after": "1" }, body: "Try again" };
 const FAILED_STATUSES = new Set(["failed", "undelivered"]);
+
+/** The path without trailing slashes: API Gateway REST keeps a trailing slash, and `/status/` is still the status callback. */
+export function routePath(path: string): string {
+    return path.replace(/\/+$/, "") || "/";
+}
+
+/** SendMessage: 1 s per attempt, three attempts, 3 s for the call. A repeat is dropped by the worker's MessageSid key. */
+export const SQS_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 3 };
+export const SQS_CALL_MS = 3000;
 
 export function createInboundHandler(deps: InboundDeps) {
     const { logger, metrics } = deps;
@@ -73,7 +83,7 @@ export function createInboundHandler(deps: InboundDeps) {
                 metrics.addMetric("TwilioSignatureFailures", MetricUnit.Count, 1);
                 return { statusCode: 403, headers: { "content-type": "text/plain" }, body: "Forbidden" };
             }
-            if (event.path.endsWith("/status")) {
+            if (routePath(event.path).endsWith("/status")) {
                 const status = first(params, "MessageStatus") ?? first(params, "SmsStatus") ?? "";
                 if (FAILED_STATUSES.has(status)) {
                     logger.warn("twilio delivery failed", { messageSid, status, errorCode: first(params, "ErrorCode") });
@@ -98,16 +108,18 @@ export function createInboundHandler(deps: InboundDeps) {
                 numMedia: Number(first(params, "NumMedia") ?? "0") || 0,
                 receivedAt: (deps.now?.() ?? new Date()).toISOString(),
             };
+            let fresh: boolean;
             try {
-                await deps.record(message, context);
+                ({ fresh } = await deps.record(message, context));
             } catch (e) {
                 // Not acknowledged: Twilio requests the fallback URL (and logs error 11200); MessageSid keeps it single.
                 logger.error(isInProgress(e) ? "same MessageSid is being recorded" : "message not recorded", e as Error);
                 metrics.addMetric("InboundRecordFailures", MetricUnit.Count, 1);
                 return RETRY;
             }
-            metrics.addMetric("InboundMessagesRecorded", MetricUnit.Count, 1);
-            logger.info("message recorded", { messageSid });
+            // A redelivery (Twilio's retry, the fallback URL) is acknowledged but not counted again.
+            if (fresh) metrics.addMetric("InboundMessagesRecorded", MetricUnit.Count, 1);
+            logger.info(fresh ? "message recorded" : "message already recorded", { messageSid });
             return TWIML;
         } finally {
             flushMetrics(metrics);
@@ -116,22 +128,22 @@ export function createInboundHandler(deps: InboundDeps) {
     };
 }
 
-/** The work queue as the record step: SendMessage through the SDK (bounded retries, timeouts), once per MessageSid. */
+/** The work queue as the record step: SendMessage through the SDK (deadlines per attempt and per call), once per MessageSid. */
 export function inboundDeps(env: InboundEnv = process.env): InboundDeps {
-    let client: any;
+    let sqsClient: any;
     const enqueue = async (message: InboundMessage) => {
         if (!env.QUEUE_URL) throw new Error("QUEUE_URL is not set");
         const sqs = await import("@aws-sdk/client-sqs");
         // The regional endpoint (the queue URL's own host in this region), so AWS_ENDPOINT_URL and VPC endpoint DNS apply.
-        client ??= new sqs.SQSClient({ ...sdkConfig(2000, 3), useQueueUrlAsEndpoint: false });
-        const out = await client.send(new sqs.SendMessageCommand({ QueueUrl: env.QUEUE_URL, MessageBody: JSON.stringify(message) }));
+        sqsClient ??= client(sqs.SQSClient, SQS_DEADLINES, { useQueueUrlAsEndpoint: false });
+        const out = await sqsClient.send(new sqs.SendMessageCommand({ QueueUrl: env.QUEUE_URL, MessageBody: JSON.stringify(message) }), { abortSignal: deadline(SQS_CALL_MS) });
         return { messageId: out.MessageId as string };
     };
     return {
         ...observability(env, "inbound"),
         getSecret: secretReader(),
         // Twilio retries for minutes; a day covers its retries and the fallback.
-        record: idempotent(enqueue, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "messageSid", expiresAfterSeconds: 86400 }),
+        record: idempotentOutcome(enqueue, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "messageSid", expiresAfterSeconds: 86400 }),
         env,
     };
 }

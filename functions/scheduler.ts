@@ -3,12 +3,15 @@
  * users whose plan is due (users table, index byPlanStatus) and enqueues one job per user, in
  * batches of ten (SQS SendMessageBatch's limit). A run is identified by its kind and the
  * schedule's scheduled time (`<aws.scheduler.scheduled-time>`, the same on Scheduler's retries):
- * Powertools Idempotency makes a retried run that already finished a no-op, and every job carries
- * the run id so the worker answers each user once per run even if a half-finished run is retried.
+ * Powertools Idempotency makes a retried run that already finished a no-op; a run that failed half
+ * way records which users it already enqueued (one progress item per run, updated after each
+ * batch), so its retry enqueues only the rest. Every job also carries the run id, so the worker
+ * answers each user once per run even if a progress write was lost.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
-import { flushMetrics, idempotent, LambdaContextLike, MetricUnit, observability, sdkConfig } from "./lib/powertools";
+import { client, deadline, Deadlines } from "./lib/aws";
+import { flushMetrics, idempotent, IDEMPOTENCY_DEADLINES, LambdaContextLike, MetricUnit, observability } from "./lib/powertools";
 
 export type ScheduleKind = "daily-meal-plan" | "weekly-summary";
 
@@ -38,8 +41,10 @@ export interface SchedulerEnv {
 export interface SchedulerDeps {
     /** User ids whose next plan is due at or before `nowIso`. */
     dueUsers: (nowIso: string) => Promise<string[]>;
-    /** Send up to ten messages at once; resolves when every one is in the queue. */
+    /** Send up to ten messages at once; resolves when every one is in the queue, else throws a BatchNotEnqueued. */
     enqueueBatch: (messages: Record<string, unknown>[]) => Promise<void>;
+    /** Which users of a run are already in the queue (defaults to none: no progress kept). */
+    progress?: RunProgress;
     /** Run `fn` once per run id (defaults to running it every time). */
     once?: (fn: (run: ScheduleRun) => Promise<{ enqueued: number }>) => (run: ScheduleRun, context?: LambdaContextLike) => Promise<{ enqueued: number }>;
     now: () => Date;
@@ -47,17 +52,58 @@ export interface SchedulerDeps {
     metrics: Metrics;
 }
 
+/** The users of a run whose jobs are in the queue, kept across retries of the run. */
+export interface RunProgress {
+    done(runId: string): Promise<Set<string>>;
+    add(runId: string, userIds: string[]): Promise<void>;
+}
+
+/** Some messages of a batch were not enqueued; `enqueued` lists the users whose jobs were. */
+export class BatchNotEnqueued extends Error {
+    constructor(public readonly enqueued: string[], failed: number) {
+        super(`${failed} messages were not enqueued`);
+        this.name = "BatchNotEnqueued";
+    }
+}
+
 export function createSchedulerHandler(deps: SchedulerDeps) {
     const { logger, metrics } = deps;
-    const enqueueRun = async (run: ScheduleRun): Promise<{ enqueued: number }> => {
-        const users = await deps.dueUsers(run.scheduledTime);
-        const type = JOB_TYPES[run.kind];
-        for (let i = 0; i < users.length; i += 10) {
-            await deps.enqueueBatch(users.slice(i, i + 10).map(userId => ({ type, userId, runId: run.runId, scheduledAt: run.scheduledTime })));
+    const remember = async (runId: string, userIds: string[]) => {
+        if (!deps.progress || userIds.length === 0) return;
+        try {
+            await deps.progress.add(runId, userIds);
+        } catch (e) {
+            // Not fatal: a retry of this run would enqueue these users again and the worker drops the repeats.
+            logger.warn("run progress not saved", { runId, users: userIds.length, error: String((e as Error)?.message ?? e) });
         }
-        metrics.addMetric("JobsEnqueued", MetricUnit.Count, users.length);
-        logger.info("schedule enqueued", { kind: run.kind, runId: run.runId, users: users.length });
-        return { enqueued: users.length };
+    };
+    const enqueueRun = async (run: ScheduleRun): Promise<{ enqueued: number }> => {
+        const due = await deps.dueUsers(run.scheduledTime);
+        const done = deps.progress ? await deps.progress.done(run.runId) : new Set<string>();
+        const users = [...new Set(due)].filter(u => !done.has(u));
+        const type = JOB_TYPES[run.kind];
+        let enqueued = 0;
+        try {
+            for (let i = 0; i < users.length; i += 10) {
+                const ids = users.slice(i, i + 10);
+                try {
+                    await deps.enqueueBatch(ids.map(userId => ({ type, userId, runId: run.runId, scheduledAt: run.scheduledTime })));
+                } catch (e) {
+                    if (e instanceof BatchNotEnqueued) {
+                        enqueued += e.enqueued.length;
+                        await remember(run.runId, e.enqueued);
+                    }
+                    throw e;
+                }
+                enqueued += ids.length;
+                await remember(run.runId, ids);
+            }
+        } finally {
+            // Only jobs this invocation put in the queue: a retried run does not count its predecessor's.
+            metrics.addMetric("JobsEnqueued", MetricUnit.Count, enqueued);
+        }
+        logger.info("schedule enqueued", { kind: run.kind, runId: run.runId, users: users.length, alreadyEnqueued: done.size });
+        return { enqueued: enqueued + done.size };
     };
     const runOnce = deps.once ? deps.once(enqueueRun) : enqueueRun;
     return async (event: ScheduleEvent, context?: LambdaContextLike): Promise<{ enqueued: number }> => {
@@ -72,16 +118,48 @@ export function createSchedulerHandler(deps: SchedulerDeps) {
     };
 }
 
+/** Users table query and SendMessageBatch: 2 s per attempt, three attempts (reads; a repeated batch is dropped by the worker's run + user key). */
+export const SCHEDULER_DEADLINES: Deadlines = { attemptMs: 2000, maxAttempts: 3 };
+export const SCHEDULER_CALL_MS = 6000;
+
+/** Run progress in the idempotency table (item `run#<runId>`, a string set of user ids), kept as long as the run's idempotency record. */
+export function runProgress(tableName: string | undefined, ttlSeconds: number): RunProgress {
+    let ddbClient: any;
+    const ddb = async () => {
+        if (!tableName) throw new Error("IDEMPOTENCY_TABLE is not set");
+        const m = await import("@aws-sdk/client-dynamodb");
+        ddbClient ??= client(m.DynamoDBClient, IDEMPOTENCY_DEADLINES);
+        return { m, c: ddbClient };
+    };
+    return {
+        async done(runId) {
+            const { m, c } = await ddb();
+            const out = await c.send(new m.GetItemCommand({ TableName: tableName, Key: { id: { S: `run#${runId}` } }, ConsistentRead: true }), { abortSignal: deadline(2000) });
+            return new Set<string>(out.Item?.enqueued?.SS ?? []);
+        },
+        async add(runId, userIds) {
+            const { m, c } = await ddb();
+            await c.send(new m.UpdateItemCommand({
+                TableName: tableName,
+                Key: { id: { S: `run#${runId}` } },
+                UpdateExpression: "ADD enqueued :ids SET expiration = :exp",
+                ExpressionAttributeValues: { ":ids": { SS: userIds }, ":exp": { N: String(Math.floor(Date.now() / 1000) + ttlSeconds) } },
+            }), { abortSignal: deadline(2000) });
+        },
+    };
+}
+
 export function schedulerDeps(env: SchedulerEnv = process.env): SchedulerDeps {
     let sqsClient: any;
     let ddbClient: any;
     return {
+        progress: runProgress(env.IDEMPOTENCY_TABLE, 2 * 86400),
         ...observability(env, "scheduler"),
         now: () => new Date(),
         once: fn => idempotent(fn, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "runId", expiresAfterSeconds: 2 * 86400 }),
         async dueUsers(nowIso) {
             const m = await import("@aws-sdk/client-dynamodb");
-            ddbClient ??= new m.DynamoDBClient(sdkConfig(3000, 3));
+            ddbClient ??= client(m.DynamoDBClient, SCHEDULER_DEADLINES);
             const ids: string[] = [];
             let start: any;
             do {
@@ -91,7 +169,7 @@ export function schedulerDeps(env: SchedulerEnv = process.env): SchedulerDeps {
                     KeyConditionExpression: "planStatus = :active AND nextPlanAt <= :now",
                     ExpressionAttributeValues: { ":active": { S: "active" }, ":now": { S: nowIso } },
                     ExclusiveStartKey: start,
-                }));
+                }), { abortSignal: deadline(SCHEDULER_CALL_MS) });
                 for (const item of out.Items ?? []) ids.push(item.userId.S);
                 start = out.LastEvaluatedKey;
             } while (start);
@@ -99,14 +177,22 @@ export function schedulerDeps(env: SchedulerEnv = process.env): SchedulerDeps {
         },
         async enqueueBatch(messages) {
             const m = await import("@aws-sdk/client-sqs");
-            sqsClient ??= new m.SQSClient({ ...sdkConfig(3000, 3), useQueueUrlAsEndpoint: false });
+            sqsClient ??= client(m.SQSClient, SCHEDULER_DEADLINES, { useQueueUrlAsEndpoint: false });
             let entries = messages.map((body, i) => ({ Id: String(i), MessageBody: JSON.stringify(body) }));
+            const accepted: string[] = [];
             // SendMessageBatch may accept some entries and refuse others: resend only the refused, a bounded number of times.
             for (let attempt = 1; entries.length > 0; attempt++) {
-                const out = await sqsClient.send(new m.SendMessageBatchCommand({ QueueUrl: env.QUEUE_URL, Entries: entries }));
+                let out: any;
+                try {
+                    out = await sqsClient.send(new m.SendMessageBatchCommand({ QueueUrl: env.QUEUE_URL, Entries: entries }), { abortSignal: deadline(SCHEDULER_CALL_MS) });
+                } catch (e) {
+                    if (accepted.length > 0) throw new BatchNotEnqueued(accepted, entries.length);
+                    throw e;
+                }
                 const failed = new Set((out.Failed ?? []).map((f: any) => f.Id));
+                for (const e of entries) if (!failed.has(e.Id)) accepted.push(String(messages[Number(e.Id)].userId));
                 entries = entries.filter(e => failed.has(e.Id));
-                if (entries.length > 0 && attempt >= 3) throw new Error(`${entries.length} messages were not enqueued`);
+                if (entries.length > 0 && attempt >= 3) throw new BatchNotEnqueued(accepted, entries.length);
             }
         },
     };

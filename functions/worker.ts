@@ -6,18 +6,25 @@
  * - Exactly one answer per job: Powertools Idempotency keyed on the job (the message id for an
  *   SMS, run + user for a scheduled job). The answer is saved under a key derived from the job,
  *   and the reply is the last step, so a retry after any failure re-does only what is missing.
+ * - The worker sends no SMS itself: the reply, fitted to the SMS budget (lib/sms.ts), goes on the
+ *   outbox queue keyed by the job, and the sender function (sender.ts, outside the VPC) sends it
+ *   at most once per key. A job run twice therefore still reaches the user once.
  * - Deadlines: every record gets a time budget out of what is left of the invocation; records
  *   that no longer fit are returned to the queue untouched, so a batch never reaches the function
- *   timeout. Bedrock and Twilio calls have timeouts and bounded retries inside that budget.
+ *   timeout. Every AWS call has a per-attempt deadline (lib/aws.ts) and runs under the record's
+ *   abort signal.
  * - Redis is a cache and nothing more: sub-second deadlines, one connection per container, and a
  *   breaker that skips it after a failure, so the answer then comes from Bedrock.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
-import { Cache, cacheAside, redisCache } from "./lib/cache";
+import { client, Deadlines } from "./lib/aws";
+import { Cache, cacheAside, Generated, redisCache } from "./lib/cache";
 import { hashPhone } from "./lib/identity";
-import { flushMetrics, idempotent, LambdaContextLike, MetricUnit, observability, sdkConfig, secretReader } from "./lib/powertools";
+import { flushMetrics, idempotent, LambdaContextLike, MetricUnit, observability, secretReader } from "./lib/powertools";
+import { MAX_OUTPUT_TOKENS, SMS_MAX_SEGMENTS, SYSTEM_PROMPT } from "./lib/prompt";
+import { fitSms } from "./lib/sms";
 
 export interface SqsRecord {
     messageId: string;
@@ -48,13 +55,8 @@ export interface WorkerEnv {
     MEAL_PLANS_TABLE?: string;
     CONVERSATION_RETENTION_DAYS?: string;
     IDEMPOTENCY_TABLE?: string;
-    TWILIO_AUTH_TOKEN_SECRET_ARN?: string;
-    TWILIO_ACCOUNT_SID?: string;
-    TWILIO_FROM_NUMBER?: string;
-    /** Twilio's REST API base. Defaults to https://api.twilio.com (tests point it at their fake). */
-    TWILIO_API_URL?: string;
-    SMS_ORIGINATION_IDENTITY?: string;
-    SMS_CONFIGURATION_SET?: string;
+    /** The outbox queue the sender function drains. */
+    OUTBOX_QUEUE_URL?: string;
     REDIS_ENDPOINT?: string;
     REDIS_PORT?: string;
     REDIS_AUTH_SECRET_ARN?: string;
@@ -64,15 +66,15 @@ export interface WorkerEnv {
 
 export interface WorkerDeps {
     cache?: Cache;
-    /** Ask the model; must give up when `signal` aborts. */
-    generate: (prompt: string, signal: AbortSignal) => Promise<string>;
+    /** Ask the model; must give up when `signal` aborts. `cacheable` is false for an answer cut at the token limit. */
+    generate: (prompt: string, signal: AbortSignal) => Promise<Generated>;
     /** Store the exchange under (userKey, receivedAt): a retry overwrites the same item. */
-    saveConversation: (job: Extract<Job, { type: "inbound-sms" }>, reply: string) => Promise<void>;
-    saveMealPlan: (userId: string, weekStart: string, plan: string) => Promise<void>;
-    getMealPlan: (userId: string, weekStart: string) => Promise<string | undefined>;
-    saveSummary: (userId: string, weekStart: string, summary: string) => Promise<void>;
-    /** Send the answer back over the channel the message came in on; must give up when `signal` aborts. */
-    reply: (to: string, body: string, channel: Channel, signal: AbortSignal) => Promise<void>;
+    saveConversation: (job: Extract<Job, { type: "inbound-sms" }>, reply: string, signal: AbortSignal) => Promise<void>;
+    saveMealPlan: (userId: string, weekStart: string, plan: string, signal: AbortSignal) => Promise<void>;
+    getMealPlan: (userId: string, weekStart: string, signal: AbortSignal) => Promise<string | undefined>;
+    saveSummary: (userId: string, weekStart: string, summary: string, signal: AbortSignal) => Promise<void>;
+    /** Put the reply on the outbox (the sender sends it once per `key`); must give up when `signal` aborts. */
+    reply: (reply: OutboxReply, signal: AbortSignal) => Promise<void>;
     /** Run a job once per key (defaults to running it every time). */
     once?: (fn: (job: Job) => Promise<{ done: string }>) => (job: Job, context?: LambdaContextLike) => Promise<{ done: string }>;
     model: string;
@@ -85,6 +87,16 @@ export interface WorkerDeps {
     minRecordMs?: number;
     logger: Logger;
     metrics: Metrics;
+}
+
+/** An outbox message: one reply to send, identified by its job (the sender sends each key once). */
+export interface OutboxReply {
+    type: "reply";
+    key: string;
+    channel: Channel;
+    to: string;
+    /** Already fitted to the SMS budget (SMS_MAX_SEGMENTS segments). */
+    body: string;
 }
 
 /** What the user gets for a message with no text (a picture-only MMS, an empty SMS). */
@@ -171,33 +183,33 @@ export function createWorker(deps: WorkerDeps) {
         return answer;
     };
 
-    const send = async (to: string, body: string, channel: Channel, signal: AbortSignal) => {
+    const send = async (job: Extract<Job, { type: "inbound-sms" }>, body: string, signal: AbortSignal) => {
         try {
-            await deps.reply(to, body, channel, signal);
+            await deps.reply({ type: "reply", key: job.key, channel: job.channel, to: job.from, body }, signal);
         } catch (e) {
-            metrics.addMetric(channel === "aws-sms" ? "AwsSmsSendFailures" : "TwilioDeliveryFailures", MetricUnit.Count, 1);
+            metrics.addMetric("OutboxFailures", MetricUnit.Count, 1);
             throw e;
         }
-        metrics.addMetric("RepliesSent", MetricUnit.Count, 1);
+        metrics.addMetric("RepliesQueued", MetricUnit.Count, 1);
     };
 
     let signal: AbortSignal = AbortSignal.timeout(recordBudgetMs);
     const run = async (job: Job): Promise<{ done: string }> => {
         if (job.type === "inbound-sms") {
-            const text = job.body.trim() === "" ? NO_TEXT_REPLY : (await ask(job.body, signal)).text;
-            await deps.saveConversation(job, text);
-            await send(job.from, text, job.channel, signal);
+            const text = fitSms(job.body.trim() === "" ? NO_TEXT_REPLY : (await ask(job.body, signal)).text, SMS_MAX_SEGMENTS);
+            await deps.saveConversation(job, text, signal);
+            await send(job, text, signal);
             return { done: "answered" };
         }
         if (job.type === "meal-plan") {
             const answer = await ask(mealPlanPrompt(job.diet), signal);
-            await deps.saveMealPlan(job.userId, weekStart(job.scheduledAt), answer.text);
+            await deps.saveMealPlan(job.userId, weekStart(job.scheduledAt), answer.text, signal);
             return { done: "meal-plan" };
         }
         const week = weekStart(job.scheduledAt);
-        const plan = await deps.getMealPlan(job.userId, week);
+        const plan = await deps.getMealPlan(job.userId, week, signal);
         const answer = await ask(summaryPrompt(plan), signal);
-        await deps.saveSummary(job.userId, week, answer.text);
+        await deps.saveSummary(job.userId, week, answer.text, signal);
         return { done: "weekly-summary" };
     };
     const runOnce = deps.once ? deps.once(run) : run;
@@ -235,15 +247,26 @@ export function createWorker(deps: WorkerDeps) {
     };
 }
 
+/** DynamoDB and the outbox: 1 s per attempt, three attempts (idempotent writes; a repeated outbox message is dropped by the sender's key). */
+export const DATA_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 3 };
+/** Bedrock Converse: 15 s per attempt, two attempts (throttling backs off); the record's budget caps both. */
+export const BEDROCK_DEADLINES: Deadlines = { attemptMs: 15_000, maxAttempts: 2 };
+/**
+ * How long an unfinished job keeps a redelivery away: longer than the work queue's visibility
+ * timeout (360 s), shorter than two of them, so a job whose invocation died is retried well before
+ * maxReceiveCount (5) sends it to the DLQ.
+ */
+export const JOB_IN_PROGRESS_SECONDS = 420;
+
 export function workerDeps(env: WorkerEnv = process.env): WorkerDeps {
     const model = env.BEDROCK_MODEL_ID ?? "";
     const getSecret = secretReader();
     let bedrock: any;
     let ddb: any;
-    let sms: any;
+    let sqs: any;
     const dynamo = async () => {
         const m = await import("@aws-sdk/client-dynamodb");
-        ddb ??= new m.DynamoDBClient(sdkConfig(2000, 3));
+        ddb ??= client(m.DynamoDBClient, DATA_DEADLINES);
         return { m, client: ddb };
     };
     const obs = observability(env, "worker");
@@ -255,90 +278,49 @@ export function workerDeps(env: WorkerEnv = process.env): WorkerDeps {
             ? redisCache({ host: env.REDIS_ENDPOINT, port: Number(env.REDIS_PORT ?? "6379"), getToken: () => getSecret(env.REDIS_AUTH_SECRET_ARN!) })
             : undefined,
         // SQS keeps a message four days; a week of records covers every redelivery and the DLQ redrive window.
-        once: fn => idempotent(fn, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "key", expiresAfterSeconds: 7 * 86400 }),
+        once: fn => idempotent(fn, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "key", expiresAfterSeconds: 7 * 86400, inProgressSeconds: JOB_IN_PROGRESS_SECONDS }),
         async generate(prompt, signal) {
             const m = await import("@aws-sdk/client-bedrock-runtime");
-            // One retry (throttling backs off), each attempt capped; the record's signal caps both.
-            bedrock ??= new m.BedrockRuntimeClient(sdkConfig(15_000, 2));
+            bedrock ??= client(m.BedrockRuntimeClient, BEDROCK_DEADLINES);
             const out = await bedrock.send(new m.ConverseCommand({
                 modelId: model,
+                system: [{ text: SYSTEM_PROMPT }],
                 messages: [{ role: "user", content: [{ text: prompt }] }],
-                inferenceConfig: { maxTokens: 600, temperature: 0.4 },
+                inferenceConfig: { maxTokens: MAX_OUTPUT_TOKENS, temperature: 0.4 },
             }), { abortSignal: signal });
             const text = out.output?.message?.content?.map((c: any) => c.text ?? "").join("") ?? "";
             if (!text) throw new Error("Bedrock returned no text");
-            return text;
+            // Cut at the token limit: still worth sending (fitted to the SMS budget), never worth serving to others.
+            return { text, cacheable: out.stopReason !== "max_tokens" };
         },
-        async saveConversation(job, reply) {
+        async saveConversation(job, reply, signal) {
             const { m, client } = await dynamo();
             const expiresAt = Math.floor(Date.parse(job.receivedAt) / 1000) + Number(env.CONVERSATION_RETENTION_DAYS ?? "90") * 86400;
             await client.send(new m.PutItemCommand({
                 TableName: env.CONVERSATIONS_TABLE,
                 Item: { userId: { S: job.userKey }, sentAt: { S: job.receivedAt }, messageSid: { S: job.messageSid }, incoming: { S: job.body }, reply: { S: reply }, expiresAt: { N: String(expiresAt) } },
-            }));
+            }), { abortSignal: signal });
         },
-        async saveMealPlan(userId, week, plan) {
+        async saveMealPlan(userId, week, plan, signal) {
             const { m, client } = await dynamo();
-            await client.send(new m.PutItemCommand({ TableName: env.MEAL_PLANS_TABLE, Item: { userId: { S: userId }, weekStart: { S: week }, plan: { S: plan } } }));
+            await client.send(new m.PutItemCommand({ TableName: env.MEAL_PLANS_TABLE, Item: { userId: { S: userId }, weekStart: { S: week }, plan: { S: plan } } }), { abortSignal: signal });
         },
-        async getMealPlan(userId, week) {
+        async getMealPlan(userId, week, signal) {
             const { m, client } = await dynamo();
-            const out = await client.send(new m.GetItemCommand({ TableName: env.MEAL_PLANS_TABLE, Key: { userId: { S: userId }, weekStart: { S: week } } }));
+            const out = await client.send(new m.GetItemCommand({ TableName: env.MEAL_PLANS_TABLE, Key: { userId: { S: userId }, weekStart: { S: week } } }), { abortSignal: signal });
             return out.Item?.plan?.S;
         },
-        async saveSummary(userId, week, summary) {
+        async saveSummary(userId, week, summary, signal) {
             const { m, client } = await dynamo();
-            await client.send(new m.PutItemCommand({ TableName: env.MEAL_PLANS_TABLE, Item: { userId: { S: userId }, weekStart: { S: `${week}#summary` }, summary: { S: summary } } }));
+            await client.send(new m.PutItemCommand({ TableName: env.MEAL_PLANS_TABLE, Item: { userId: { S: userId }, weekStart: { S: `${week}#summary` }, summary: { S: summary } } }), { abortSignal: signal });
         },
-        async reply(to, body, channel, signal) {
-            if (channel === "aws-sms") {
-                if (!env.SMS_ORIGINATION_IDENTITY) throw new Error("SMS_ORIGINATION_IDENTITY is not set");
-                const m = await import("@aws-sdk/client-pinpoint-sms-voice-v2");
-                sms ??= new m.PinpointSMSVoiceV2Client(sdkConfig(5000, 2));
-                await sms.send(new m.SendTextMessageCommand({
-                    DestinationPhoneNumber: to,
-                    OriginationIdentity: env.SMS_ORIGINATION_IDENTITY,
-                    ConfigurationSetName: env.SMS_CONFIGURATION_SET,
-                    MessageBody: body.slice(0, 1600),
-                    MessageType: "TRANSACTIONAL",
-                }), { abortSignal: signal });
-                return;
-            }
-            if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_FROM_NUMBER || !env.TWILIO_AUTH_TOKEN_SECRET_ARN) {
-                obs.logger.warn("reply not sent: Twilio sender not configured");
-                return;
-            }
-            const token = await getSecret(env.TWILIO_AUTH_TOKEN_SECRET_ARN);
-            await twilioSend(`${env.TWILIO_API_URL ?? "https://api.twilio.com"}/2010-04-01/Accounts/${env.TWILIO_ACCOUNT_SID}/Messages.json`, env.TWILIO_ACCOUNT_SID, token,
-                { To: to, From: env.TWILIO_FROM_NUMBER, Body: body.slice(0, 1600) }, signal);
+        async reply(reply, signal) {
+            if (!env.OUTBOX_QUEUE_URL) throw new Error("OUTBOX_QUEUE_URL is not set");
+            const m = await import("@aws-sdk/client-sqs");
+            sqs ??= client(m.SQSClient, DATA_DEADLINES, { useQueueUrlAsEndpoint: false });
+            await sqs.send(new m.SendMessageCommand({ QueueUrl: env.OUTBOX_QUEUE_URL, MessageBody: JSON.stringify(reply) }), { abortSignal: signal });
         },
     };
-}
-
-/**
- * POST a message to Twilio with a 5 s timeout per attempt and at most two attempts. Only answers
- * that say the message was not accepted (429, 503, no response at all) are retried, so a retry
- * cannot send a second copy.
- */
-export async function twilioSend(url: string, accountSid: string, token: string, form: Record<string, string>, signal: AbortSignal, attempts = 2): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-        let status: number;
-        try {
-            const res = await fetch(url, {
-                method: "POST",
-                headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${token}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
-                body: new URLSearchParams(form).toString(),
-                signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]),
-            });
-            if (res.ok) return;
-            status = res.status;
-        } catch (e) {
-            if (signal.aborted || attempt >= attempts) throw e;
-            continue;
-        }
-        if ((status !== 429 && status !== 503) || attempt >= attempts || signal.aborted) throw new Error(`Twilio answered ${status}`);
-        await new Promise(r => setTimeout(r, 200 * attempt));
-    }
 }
 
 export const handler = createWorker(workerDeps());

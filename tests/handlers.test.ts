@@ -18,7 +18,9 @@ import { secretReader } from "../functions/lib/powertools";
 import { billingDeps, createBillingHandler, MAX_INLINE_PAYLOAD_BYTES } from "../functions/billing";
 import { createInboundHandler, inboundDeps } from "../functions/inbound";
 import { createSchedulerHandler, schedulerDeps } from "../functions/scheduler";
-import { createWorker, NO_TEXT_REPLY, SqsEvent, workerDeps } from "../functions/worker";
+import { createWorker, DATA_DEADLINES, NO_TEXT_REPLY, OutboxReply, SqsEvent, workerDeps } from "../functions/worker";
+import { MAX_OUTPUT_TOKENS, SMS_MAX_SEGMENTS, SYSTEM_PROMPT } from "../functions/lib/prompt";
+import { countSegments, CUT_MARK } from "../functions/lib/sms";
 import type { Plan } from "../engine/planner";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const twilio = require("twilio");
@@ -284,28 +286,52 @@ describe("handlers against real engines", function () {
     });
 
     describe("worker", () => {
-        const workerEnv = () => ({ ...envOf("worker"), TWILIO_ACCOUNT_SID: "AC123", TWILIO_FROM_NUMBER: "+18005550100", TWILIO_API_URL: aws.endpoint });
+        const workerEnv = () => envOf("worker");
         const smsJob = (body: string, extra: object = {}) => ({ messageId: sid(), body: JSON.stringify({ type: "inbound-sms", channel: "twilio", messageSid: sid(), from: "+15550001111", body, receivedAt: new Date().toISOString(), ...extra }) });
         const batch = (...records: { messageId: string; body: string }[]): SqsEvent => ({ Records: records.map(r => ({ ...r, attributes: { SentTimestamp: String(Date.now()) } })) });
-        const twilioSends = (calls: Call[]) => calls.filter(c => c.service === "twilio" && !aws.fault?.(c));
+        /** The replies the worker put on the outbox (what the sender will send). */
+        const outbox = (): OutboxReply[] => (aws.queues.get(workerEnv().OUTBOX_QUEUE_URL) ?? []).map(m => JSON.parse(m.body));
         const worker = (over: object = {}) => createWorker({ ...workerDeps(workerEnv()), ...over });
 
-        it("answers each message exactly once: a duplicate delivery of the same job sends nothing more", async () => {
+        it("answers each message exactly once: a duplicate delivery of the same job queues nothing more, and the worker sends no SMS itself", async () => {
             const w = worker();
             const rec = smsJob("high protein breakfast?");
             const first = await run("worker", () => w(batch(rec), context()));
             expect(first.result.batchItemFailures).to.deep.equal([]);
             const again = await run("worker", () => w(batch({ ...rec, messageId: sid() }), context()));
             expect(again.result.batchItemFailures).to.deep.equal([]);
-            const sends = [...first.calls, ...again.calls].filter(c => c.service === "twilio");
-            expect(sends.map(s => s.input.Body)).to.deep.equal(["answer to high protein breakfast?"]);
-            expect(sends[0].input).to.include({ To: "+15550001111", From: "+18005550100" });
+            expect(outbox()).to.deep.equal([{ type: "reply", key: `sms:twilio:${JSON.parse(rec.body).messageSid}`, channel: "twilio", to: "+15550001111", body: "answer to high protein breakfast?" }]);
+            expect([...first.calls, ...again.calls].filter(c => c.service === "twilio" || c.service === "sms-voice")).to.have.length(0);
+            expect(count(first.metrics, "RepliesQueued")).to.equal(1);
+        });
+        it("asks Bedrock with the SMS system prompt and the answer budget (Converse system, maxTokens)", async () => {
+            const { calls } = await run("worker", () => worker()(batch(smsJob("what is a good snack?")), context()));
+            const converse = calls.filter(c => c.service === "bedrock");
+            expect(converse).to.have.length(1);
+            expect(converse[0].input.system).to.deep.equal([{ text: SYSTEM_PROMPT }]);
+            expect(converse[0].input.inferenceConfig.maxTokens).to.equal(MAX_OUTPUT_TOKENS);
+        });
+        it("fits a long answer to the SMS budget at whole characters: emoji and GSM extension characters intact", async () => {
+            aws.answer = () => "Try oats 🥣 with berries 🫐 and yoghurt. ".repeat(30);
+            await run("worker", () => worker()(batch(smsJob("breakfast with emoji")), context()));
+            aws.answer = () => "Use [brackets] {and} €uro signs ~ often | ".repeat(30);
+            await run("worker", () => worker()(batch(smsJob("breakfast with extension characters")), context()));
+            const [emoji, gsm] = outbox().map(r => r.body);
+            expect(countSegments(emoji)).to.deep.include({ encoding: "UCS-2" });
+            expect(countSegments(emoji).segments).to.be.at.most(SMS_MAX_SEGMENTS);
+            expect(emoji, "no lone surrogate").to.not.match(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+            expect(emoji.endsWith(CUT_MARK)).to.equal(true);
+            expect(countSegments(gsm)).to.deep.include({ encoding: "GSM-7" });
+            expect(countSegments(gsm).segments).to.be.at.most(SMS_MAX_SEGMENTS);
+            // The budget is used (more than two segments' worth), and the cut falls after a whole word.
+            expect(countSegments(gsm).units).to.be.greaterThan((SMS_MAX_SEGMENTS - 1) * 153);
+            expect(gsm.slice(0, -CUT_MARK.length)).to.match(/(often|signs|\||~|\[brackets\]|\{and\}|€uro|Use)$/);
         });
         it("answers a picture-only MMS with a helpful text, without calling Bedrock", async () => {
             const { result, calls } = await run("worker", () => worker()(batch(smsJob("", { numMedia: 1 })), context()));
             expect(result.batchItemFailures).to.deep.equal([]);
             expect(calls.filter(c => c.service === "bedrock")).to.have.length(0);
-            expect(calls.filter(c => c.service === "twilio").map(c => c.input.Body)).to.deep.equal([NO_TEXT_REPLY]);
+            expect(outbox().map(r => r.body)).to.deep.equal([NO_TEXT_REPLY]);
         });
         it("handles every job type the scheduler produces: meal-plan and weekly-summary", async () => {
             const scheduledAt = "2026-11-29T17:00:00.000Z";
@@ -319,20 +345,23 @@ describe("handlers against real engines", function () {
             expect(puts.map(p => p.input.Item.weekStart.S)).to.deep.equal(["2026-11-23", "2026-11-23#summary"]);
             expect(calls.some(c => c.service === "dynamodb" && c.action === "GetItem" && c.input.TableName === envOf("worker").MEAL_PLANS_TABLE)).to.equal(true);
         });
-        it("answers AWS End User Messaging two-way SMS over AWS SMS; a refused send fails the record (AwsSmsSendFailures) and the retry sends once", async () => {
-            const env = { ...workerEnv(), SMS_ORIGINATION_IDENTITY: "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-1", SMS_CONFIGURATION_SET: "config-set" };
-            const w = createWorker(workerDeps(env));
+        it("answers AWS End User Messaging two-way SMS on the AWS SMS channel", async () => {
             const eum = { messageId: sid(), body: JSON.stringify({ originationNumber: "+15550009999", destinationNumber: "+18005550100", messageKeyword: "KEYWORD", messageBody: "High protein breakfast?", inboundMessageId: sid() }) };
-            aws.fault = c => c.service === "sms-voice" ? { status: 500, type: "InternalServerException" } : undefined;
-            const failed = await run("worker", () => w(batch(eum), context()));
+            const { result } = await run("worker", () => worker()(batch(eum), context()));
+            expect(result.batchItemFailures).to.deep.equal([]);
+            expect(outbox()).to.deep.equal([{ type: "reply", key: `sms:aws-sms:${JSON.parse(eum.body).inboundMessageId}`, channel: "aws-sms", to: "+15550009999", body: "answer to High protein breakfast?" }]);
+        });
+        it("outbox failing: the record fails (OutboxFailures) and its redelivery queues the reply once", async () => {
+            const rec = smsJob("outbox down");
+            aws.fault = c => c.service === "sqs" && c.input.QueueUrl === workerEnv().OUTBOX_QUEUE_URL ? { status: 500, type: "InternalFailure" } : undefined;
+            const w = worker();
+            const failed = await run("worker", () => w(batch(rec), context()));
             expect(failed.result.batchItemFailures).to.have.length(1);
-            expect(count(failed.metrics, "AwsSmsSendFailures")).to.equal(1);
+            expect(count(failed.metrics, "OutboxFailures")).to.equal(1);
             aws.fault = undefined;
-            const retried = await run("worker", () => w(batch(eum), context()));
+            const retried = await run("worker", () => w(batch(rec), context()));
             expect(retried.result.batchItemFailures).to.deep.equal([]);
-            const sends = retried.calls.filter(c => c.service === "sms-voice");
-            expect(sends).to.have.length(1);
-            expect(sends[0].input).to.include({ DestinationPhoneNumber: "+15550009999", OriginationIdentity: env.SMS_ORIGINATION_IDENTITY, MessageBody: "answer to High protein breakfast?" });
+            expect(outbox().map(r => r.body)).to.deep.equal(["answer to outbox down"]);
         });
         it("Bedrock throttling: the record returns to the queue unanswered (BedrockThrottles), and its redelivery is answered once", async () => {
             const rec = smsJob("throttled question");
@@ -341,33 +370,21 @@ describe("handlers against real engines", function () {
             const failed = await run("worker", () => w(batch(rec), context()));
             expect(failed.result.batchItemFailures).to.deep.equal([{ itemIdentifier: rec.messageId }]);
             expect(failed.calls.filter(c => c.service === "bedrock"), "one retry, then give up").to.have.length(2);
-            expect(failed.calls.filter(c => c.service === "twilio")).to.have.length(0);
+            expect(outbox()).to.have.length(0);
             expect(count(failed.metrics, "BedrockThrottles")).to.equal(1);
             aws.fault = undefined;
             const retried = await run("worker", () => w(batch(rec), context()));
             expect(retried.result.batchItemFailures).to.deep.equal([]);
-            expect(retried.calls.filter(c => c.service === "twilio")).to.have.length(1);
+            expect(outbox()).to.have.length(1);
         });
-        it("model not found: nothing is lost (the record fails, BedrockErrors) and nothing is sent", async () => {
+        it("model not found: nothing is lost (the record fails, BedrockErrors) and nothing is queued", async () => {
             const rec = smsJob("model gone");
             aws.fault = c => c.service === "bedrock" ? { status: 404, type: "ResourceNotFoundException", message: "Model not found" } : undefined;
             const { result, calls, metrics } = await run("worker", () => worker()(batch(rec), context()));
             expect(result.batchItemFailures).to.deep.equal([{ itemIdentifier: rec.messageId }]);
             expect(calls.filter(c => c.service === "bedrock")).to.have.length(1);
-            expect(calls.filter(c => c.service === "twilio")).to.have.length(0);
+            expect(outbox()).to.have.length(0);
             expect(count(metrics, "BedrockErrors")).to.equal(1);
-        });
-        it("Twilio refusing a send: the record fails (TwilioDeliveryFailures) and the retry sends exactly one message", async () => {
-            const rec = smsJob("twilio down");
-            aws.fault = c => c.service === "twilio" ? { status: 500, type: "Internal" } : undefined;
-            const w = worker();
-            const failed = await run("worker", () => w(batch(rec), context()));
-            expect(failed.result.batchItemFailures).to.have.length(1);
-            expect(count(failed.metrics, "TwilioDeliveryFailures")).to.equal(1);
-            aws.fault = undefined;
-            const retried = await run("worker", () => w(batch(rec), context()));
-            expect(retried.result.batchItemFailures).to.deep.equal([]);
-            expect(twilioSends(retried.calls)).to.have.length(1);
         });
         it("time budget: records that no longer fit are returned untouched, the batch ends before the deadline, and the next invocation answers them once", async () => {
             aws.bedrockDelayMs = 1200;
@@ -381,8 +398,18 @@ describe("handlers against real engines", function () {
             expect(count(first.metrics, "RecordsDeferred")).to.equal(deferred.length);
             const second = await run("worker", () => w(batch(...recs.filter(r => deferred.includes(r.messageId))), context()));
             expect(second.result.batchItemFailures).to.deep.equal([]);
-            const bodies = [...first.calls, ...second.calls].filter(c => c.service === "twilio").map(c => c.input.Body).sort();
-            expect(bodies).to.deep.equal(["answer to slow 1", "answer to slow 2", "answer to slow 3", "answer to slow 4"]);
+            expect(outbox().map(r => r.body).sort()).to.deep.equal(["answer to slow 1", "answer to slow 2", "answer to slow 3", "answer to slow 4"]);
+        });
+        it("a DynamoDB write that never answers: with 8 s left the batch returns in time, the record failed for a retry", async () => {
+            aws.behave = c => c.service === "dynamodb" && c.input.TableName === workerEnv().CONVERSATIONS_TABLE ? { stall: true } : undefined;
+            const rec = smsJob("stalled table");
+            const t0 = Date.now();
+            const { result } = await run("worker", () => worker()(batch(rec), context(8000)));
+            const took = Date.now() - t0;
+            expect(result.batchItemFailures).to.deep.equal([{ itemIdentifier: rec.messageId }]);
+            // Three attempts of DATA_DEADLINES.attemptMs, well inside the 6 s the record had.
+            expect(took).to.be.below(DATA_DEADLINES.attemptMs * DATA_DEADLINES.maxAttempts + 1000);
+            expect(outbox()).to.have.length(0);
         });
 
         describe("with redis-server (TLS + AUTH)", () => {
@@ -406,6 +433,21 @@ describe("handlers against real engines", function () {
                 expect(cache.connections()).to.equal(1);
                 cache.close();
             });
+            it("never caches an answer cut at the token limit (stopReason max_tokens): the next asker gets a fresh answer", async () => {
+                const { r } = await redisEnv();
+                await r.admin(["FLUSHALL"]);
+                const cache = redisCache({ host: r.host, port: r.port, getToken: async () => r.password, tls: { ca: r.ca } });
+                const w = createWorker({ ...workerDeps(workerEnv()), cache });
+                aws.bedrockStopReason = "max_tokens";
+                const cut = await run("worker", () => w(batch(smsJob("a very long question")), context()));
+                expect(cut.result.batchItemFailures).to.deep.equal([]);
+                expect(outbox().map(o => o.body)).to.deep.equal(["answer to a very long question"]);
+                aws.bedrockStopReason = "end_turn";
+                const next = await run("worker", () => w(batch(smsJob("a very long question"), smsJob("A very long  question")), context()));
+                expect(next.calls.filter(c => c.service === "bedrock"), "asked again once, then served from the cache").to.have.length(1);
+                expect([count(next.metrics, "CacheMisses"), count(next.metrics, "CacheHits")]).to.deep.equal([1, 1]);
+                cache.close();
+            });
             it("Redis that stops answering (CLIENT PAUSE): answered from Bedrock within the command deadline", async () => {
                 const { r, env } = await redisEnv();
                 const cache = redisCache({ host: r.host, port: r.port, getToken: async () => r.password, tls: { ca: r.ca } });
@@ -413,10 +455,10 @@ describe("handlers against real engines", function () {
                 await run("worker", () => w(batch(smsJob("warm up the connection")), context()));
                 await r.admin(["CLIENT", "PAUSE", "3000", "ALL"]);
                 const t0 = Date.now();
-                const { result, calls, metrics } = await run("worker", () => w(batch(smsJob("paused 1"), smsJob("paused 2"), smsJob("paused 3")), context()));
+                const { result, metrics } = await run("worker", () => w(batch(smsJob("paused 1"), smsJob("paused 2"), smsJob("paused 3")), context()));
                 const took = Date.now() - t0;
                 expect(result.batchItemFailures).to.deep.equal([]);
-                expect(twilioSends(calls)).to.have.length(3);
+                expect(outbox().filter(o => o.body.startsWith("answer to paused"))).to.have.length(3);
                 expect(count(metrics, "CacheErrors")).to.equal(1);
                 expect(count(metrics, "CacheSkipped"), "breaker open after the first timeout").to.equal(2);
                 expect(took).to.be.below(1500);
@@ -430,9 +472,9 @@ describe("handlers against real engines", function () {
                 const w = createWorker({ ...workerDeps(env), cache });
                 await r.stop();
                 try {
-                    const { result, calls } = await run("worker", () => w(batch(smsJob("down 1"), smsJob("down 2"), smsJob("down 3")), context()));
+                    const { result } = await run("worker", () => w(batch(smsJob("down 1"), smsJob("down 2"), smsJob("down 3")), context()));
                     expect(result.batchItemFailures).to.deep.equal([]);
-                    expect(twilioSends(calls)).to.have.length(3);
+                    expect(outbox()).to.have.length(3);
                     expect(cache.connections()).to.equal(1);
                     t += 31_000;
                     await run("worker", () => w(batch(smsJob("down 4")), context()));
@@ -447,11 +489,11 @@ describe("handlers against real engines", function () {
                 const w = createWorker({ ...workerDeps(workerEnv()), cache });
                 const recs = [1, 2, 3, 4, 5].map(i => smsJob(`black hole ${i}`));
                 const t0 = Date.now();
-                const { result, calls } = await run("worker", () => w(batch(...recs), context(10_000)));
+                const { result } = await run("worker", () => w(batch(...recs), context(10_000)));
                 const took = Date.now() - t0;
                 hole.close();
                 expect(result.batchItemFailures).to.deep.equal([]);
-                expect(twilioSends(calls).map(c => c.input.Body).sort()).to.deep.equal(recs.map((_, i) => `answer to black hole ${i + 1}`));
+                expect(outbox().map(o => o.body).sort()).to.deep.equal(recs.map((_, i) => `answer to black hole ${i + 1}`));
                 expect(hole.connections()).to.equal(1);
                 expect(took).to.be.below(2000);
             });

@@ -26,11 +26,18 @@ export interface CachedAnswer {
     lookup: CacheOutcome;
 }
 
+/** A generated answer and whether it may be served to others: an answer cut at the model's token limit may not. */
+export interface Generated {
+    text: string;
+    cacheable: boolean;
+}
+
 /**
  * Look the prompt up first; on a miss generate, store with the TTL and return. A broken or slow
  * cache never fails the request: its errors count as a miss and the answer comes from `generate`.
+ * Only complete answers are stored (`cacheable`); a failed `generate` stores nothing.
  */
-export async function cacheAside(cache: Cache | undefined, prompt: string, model: string, ttlSeconds: number, generate: (p: string) => Promise<string>, onError: (e: unknown) => void = () => undefined): Promise<CachedAnswer> {
+export async function cacheAside(cache: Cache | undefined, prompt: string, model: string, ttlSeconds: number, generate: (p: string) => Promise<string | Generated>, onError: (e: unknown) => void = () => undefined): Promise<CachedAnswer> {
     const key = promptKey(prompt, model);
     let lookup: CacheOutcome = "skipped";
     if (cache) {
@@ -47,8 +54,9 @@ export async function cacheAside(cache: Cache | undefined, prompt: string, model
             }
         }
     }
-    const text = await generate(prompt);
-    if (cache && lookup === "miss") {
+    const out = await generate(prompt);
+    const { text, cacheable } = typeof out === "string" ? { text: out, cacheable: true } : out;
+    if (cache && lookup === "miss" && cacheable) {
         try {
             await cache.set(key, text, ttlSeconds);
         } catch (e) {

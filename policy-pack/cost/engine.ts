@@ -12,6 +12,7 @@
  */
 import { read, UNKNOWN } from "../policies/helpers";
 import { PriceTable, priceTable } from "./prices";
+import smsPrices from "./sms-prices.json";
 import { UsageProfile, USAGE_DESCRIPTIONS } from "./usage";
 
 export const HOURS_PER_MONTH = 730;
@@ -208,7 +209,38 @@ export function isComponentType(type: string): boolean {
 
 // --- Derived volumes ---------------------------------------------------------------------------
 
-export type FunctionRole = "inbound" | "worker" | "billing" | "scheduler" | "other";
+export type FunctionRole = "inbound" | "worker" | "sender" | "billing" | "scheduler" | "other";
+
+/** When a handler publishes a custom metric: on every event of its kind, or only when something fails. */
+export type MetricCadence = "perEvent" | "onFailure";
+
+/**
+ * The custom metrics each handler publishes (Powertools EMF, one `service` dimension each, so one
+ * billed metric per name and handler). CloudWatch bills a custom metric per hour in which it is
+ * published, so a per-event metric costs the share of hours with at least one event and a failure
+ * metric the hours with failures (failureMetricHoursPerMonth). tests/cost.test.ts checks this list
+ * against the handlers' addMetric calls.
+ */
+export const CUSTOM_METRICS: Readonly<Record<Exclude<FunctionRole, "other">, Readonly<Record<string, MetricCadence>>>> = {
+    inbound: { InboundMessagesRecorded: "perEvent", InboundRecordFailures: "onFailure", TwilioSignatureFailures: "onFailure", TwilioDeliveryFailures: "onFailure" },
+    worker: { CacheHits: "perEvent", CacheMisses: "perEvent", CacheSkipped: "perEvent", CacheErrors: "onFailure", BedrockThrottles: "onFailure", BedrockErrors: "onFailure", RecordsDeferred: "onFailure" },
+    sender: { RepliesSent: "perEvent", TwilioDeliveryFailures: "onFailure", AwsSmsSendFailures: "onFailure", SendsReconciled: "onFailure", SendsAmbiguous: "onFailure" },
+    billing: { StripeEventsRecorded: "perEvent", StripeSignatureFailures: "onFailure", StripeEventsTrimmed: "onFailure" },
+    scheduler: { JobsEnqueued: "perEvent" },
+};
+
+/** A price outside the AWS bill (the SMS provider's), with its source and the date it was read. */
+export interface ExternalPrice {
+    provider: string;
+    description: string;
+    unit: string;
+    usd: number;
+    source: string;
+    asOf: string;
+}
+
+/** Per-segment SMS prices of the providers outside AWS (policy-pack/cost/sms-prices.json). */
+export const EXTERNAL_PRICES: Readonly<Record<string, ExternalPrice>> = smsPrices.prices;
 
 export interface Derived {
     environment?: string;
@@ -230,6 +262,7 @@ export interface Derived {
 }
 
 export function functionRole(name: string): FunctionRole {
+    if (/sender/.test(name)) return "sender";
     if (/inbound/.test(name)) return "inbound";
     if (/worker/.test(name)) return "worker";
     if (/billing/.test(name)) return "billing";
@@ -278,10 +311,11 @@ function derive(resources: CostResource[], usage: UsageProfile, environment: str
     const webhooks = usage.messagesPerMonth * (1 + usage.statusCallbacksPerMessage);
     const apiRequests = ofType("aws:apigateway/restApi:RestApi").length ? webhooks + usage.billingEventsPerMonth + usage.healthChecksPerMonth : 0;
     const scheduleRuns = ofType("aws:scheduler/schedule:Schedule").reduce((n, r) => n + runsPerMonth(str(prop(r.props, "scheduleExpression"))), 0);
-    const invocations: Record<FunctionRole, number> = {
-        inbound: webhooks, worker: answers, billing: usage.billingEventsPerMonth, scheduler: scheduleRuns, other: 0,
-    };
     const functions = ofType("aws:lambda/function:Function");
+    const invocations: Record<FunctionRole, number> = {
+        inbound: webhooks, worker: answers, sender: functions.some(f => functionRole(f.name) === "sender") ? answers : 0,
+        billing: usage.billingEventsPerMonth, scheduler: scheduleRuns, other: 0,
+    };
     for (const f of functions) if (functionRole(f.name) === "other") notes.push(`function ${f.name}: no traffic model, priced at 0 invocations`);
 
     // Table storage: a month of writes kept for retainedMonths (users: one item each).
@@ -295,7 +329,8 @@ function derive(resources: CostResource[], usage: UsageProfile, environment: str
             : writes * usage.itemKB * usage.retainedMonths / KB_PER_GB;
     }
 
-    const inVpc = functions.some(f => list(prop(f.props, "vpcConfig", "subnetIds")).length > 0);
+    const vpcFunctions = functions.filter(f => list(prop(f.props, "vpcConfig", "subnetIds")).length > 0);
+    const inVpc = vpcFunctions.length > 0;
     const vpcs = ofType("awsx:ec2:Vpc");
     const azFallback = Number(prop(vpcs[0]?.props, "numberOfAvailabilityZones")) || 2;
     const interfaceEndpoints: Record<string, number> = {};
@@ -307,20 +342,24 @@ function derive(resources: CostResource[], usage: UsageProfile, environment: str
     const natGateways = ofType("aws:ec2/natGateway:NatGateway");
     const natCount = natGateways.length || vpcs.reduce((n, v) => n + vpcNatCount(v), 0);
 
-    // What the functions in the VPC send through their network interfaces. Lambda ships logs and
-    // traces through its own platform, not the function's ENI; DynamoDB and S3 use gateway endpoints.
+    // What the functions in the VPC send through their network interfaces, from what each one's
+    // environment says it calls. Lambda ships logs and traces through its own platform, not the
+    // function's ENI (and decrypts the environment itself); DynamoDB and S3 use gateway endpoints.
     const kb = (n: number, size: number) => n * size / KB_PER_GB;
-    const secrets = ofType("aws:secretsmanager/secret:Secret").length;
-    const vpcTrafficGB: Record<string, number> = inVpc ? {
-        "bedrock-runtime": kb(bedrockCalls, usage.bedrockKBPerCall),
-        sqs: kb(usage.messagesPerMonth, usage.apiCallKB),
-        secretsmanager: kb(secrets * usage.secretReadsPerSecret, usage.apiCallKB),
-        kms: 0,
-        logs: 0,
-        xray: 0,
-        internet: kb(usage.messagesPerMonth, usage.twilioKBPerMessage),
-    } : {};
-    if (inVpc) notes.push("functions in the VPC: Lambda delivers their logs and traces itself (kms, logs and xray endpoints carry no function traffic); DynamoDB and S3 go through free gateway endpoints");
+    const env = (f: CostResource) => Object.keys(prop(f.props, "environment", "variables") ?? {});
+    const calls = (pattern: RegExp) => vpcFunctions.filter(f => env(f).some(k => pattern.test(k)));
+    const vpcTrafficGB: Record<string, number> = {};
+    if (inVpc) {
+        const perCall = (f: CostResource) => invocations[functionRole(f.name)];
+        vpcTrafficGB["bedrock-runtime"] = calls(/^BEDROCK_MODEL_ID$/).length ? kb(bedrockCalls, usage.bedrockKBPerCall) : 0;
+        vpcTrafficGB.sqs = calls(/QUEUE_URL$/).reduce((n, f) => n + kb(perCall(f), usage.apiCallKB), 0);
+        vpcTrafficGB.secretsmanager = vpcFunctions.reduce((n, f) => n + kb(env(f).filter(k => /SECRET_ARN$/.test(k)).length * usage.secretReadsPerSecret, usage.apiCallKB), 0);
+        vpcTrafficGB.kms = 0;
+        vpcTrafficGB.logs = 0;
+        vpcTrafficGB.xray = 0;
+        vpcTrafficGB.internet = calls(/^TWILIO_ACCOUNT_SID$|^SMS_ORIGINATION_IDENTITY$/).reduce((n, f) => n + kb(perCall(f), usage.twilioKBPerMessage), 0);
+    }
+    if (inVpc) notes.push(`functions in the VPC (${vpcFunctions.map(f => functionRole(f.name)).join(", ")}): Lambda delivers their logs and traces itself (kms, logs and xray endpoints carry no function traffic); DynamoDB and S3 go through free gateway endpoints`);
 
     return {
         environment, hasCache, answers, bedrockCalls, apiRequests, invocations, scheduleRuns, tableStorageGB, dynamoRequests,
@@ -419,9 +458,25 @@ const PRICERS: Record<string, (r: CostResource, c: Ctx) => Priced> = {
         const type = str(prop(r.props, "nodeType"));
         const groups = Number(prop(r.props, "numNodeGroups")) || 0;
         const nodes = Number(prop(r.props, "numCacheClusters")) || (groups ? groups * ((Number(prop(r.props, "replicasPerNodeGroup")) || 0) + 1) : 1);
-        return [fixed(`elasticache.node.${type}`, nodes * HOURS_PER_MONTH)];
+        // Valkey nodes are priced below Redis OSS nodes of the same type.
+        const engine = str(prop(r.props, "engine")) === "valkey" ? "valkey." : "";
+        return [fixed(`elasticache.node.${engine}${type}`, nodes * HOURS_PER_MONTH)];
     },
-    "aws:kms/key:Key": (_r, c) => [fixed("kms.key", 1), use("kms.requests", c.usage.kmsRequestsPerKey / 10000)],
+    "aws:elasticache/serverlessCache:ServerlessCache": (r, c) => {
+        const engine = str(prop(r.props, "engine")) || "valkey";
+        // Cached answers: one per distinct question within the TTL, at most a month of them; billed from a
+        // minimum of 100 MB (Valkey) or 1 GB (Redis OSS, Memcached).
+        const stored = Math.max(engine === "valkey" ? 0.1 : 1, c.d.bedrockCalls * c.usage.itemKB / KB_PER_GB);
+        // One ECPU per KB read or written: a lookup on every answer, a write on every miss.
+        const ecpus = (c.d.answers + c.d.bedrockCalls) * Math.max(1, c.usage.itemKB);
+        return [fixed(`elasticache.serverless.${engine}.storage`, stored * HOURS_PER_MONTH), use(`elasticache.serverless.${engine}.ecpu`, ecpus / 1e6)];
+    },
+    "aws:kms/key:Key": (r, c) => [
+        fixed("kms.key", 1),
+        // Each automatic rotation adds $1 a key-month, for the first two rotations only.
+        ...(prop(r.props, "enableKeyRotation") === true ? [fixed("kms.keyRotation", Math.min(2, c.usage.kmsRotationsPerKey))] : []),
+        use("kms.requests", c.usage.kmsRequestsPerKey / 10000),
+    ],
     "aws:secretsmanager/secret:Secret": (_r, c) => [fixed("secretsmanager.secret", 1), use("secretsmanager.calls", c.usage.secretReadsPerSecret / 10000)],
     "aws:cloudwatch/metricAlarm:MetricAlarm": r => {
         const queries = list(prop(r.props, "metricQueries"));
@@ -454,8 +509,11 @@ const PRICERS: Record<string, (r: CostResource, c: Ctx) => Priced> = {
         const u = c.usage;
         const ms = role === "worker"
             ? (c.d.bedrockCalls * u.workerBedrockMs + (c.d.answers - c.d.bedrockCalls) * u.workerCachedMs) / Math.max(1, c.d.answers)
-            : role === "scheduler" ? u.schedulerMs : u.webhookMs;
-        return [use(`lambda.gbSecond.${arch}`, n * ms / 1000 * gbMemory), use("lambda.requests", n / 1e6)];
+            : role === "scheduler" ? u.schedulerMs : role === "sender" ? u.senderMs : u.webhookMs;
+        const items = [use(`lambda.gbSecond.${arch}`, n * ms / 1000 * gbMemory), use("lambda.requests", n / 1e6)];
+        const metrics = customMetricMonths(role, n, c);
+        if (metrics > 0) items.push(use("cloudwatch.customMetric", metrics));
+        return items;
     },
     "aws:apigateway/restApi:RestApi": (_r, c) => [use("apigateway.rest.requests", c.d.apiRequests / 1e6)],
     "aws:apigateway/stage:Stage": r => prop(r.props, "cacheClusterEnabled") === true
@@ -475,11 +533,24 @@ const PRICERS: Record<string, (r: CostResource, c: Ctx) => Priced> = {
         }
         items.push(use(`dynamodb.${cls}.storage`, gb));
         if (prop(r.props, "pointInTimeRecovery", "enabled") === true) items.push(use("dynamodb.pitr", gb));
+        // Global-table replicas: every write is replicated (a replicated write unit in each replica's region,
+        // priced as a write unit on demand), sent across regions, and stored again there.
+        for (const replica of list(prop(r.props, "replicas"))) {
+            const region = str(prop(replica, "regionName"));
+            if (!region) continue;
+            items.push(use(`dynamodb.${cls}.write`, writes / 1e6, region));
+            items.push(use("dataTransfer.interRegion", writes * c.usage.itemKB / KB_PER_GB));
+            items.push(use(`dynamodb.${cls}.storage`, gb, region));
+            if (prop(replica, "pointInTimeRecovery") === true) items.push(use("dynamodb.pitr", gb, region));
+        }
         return items;
     },
     "aws:sqs/queue:Queue": (r, c) => {
-        if (!/work-queue/.test(r.name)) return [use("sqs.requests", 0)]; // dead-letter queues: failures only
-        const pollers = c.resources.filter(x => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping").length;
+        // The work queue feeds the worker, the outbox the sender; dead-letter queues see failures only.
+        const consumer: FunctionRole | undefined = /work-queue/.test(r.name) ? "worker" : /outbox-queue/.test(r.name) ? "sender" : undefined;
+        if (!consumer) return [use("sqs.requests", 0)];
+        const pollers = c.resources.filter(x => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping" && functionRole(x.name) === consumer).length;
+        // Send, receive and delete per message, plus the pollers' long polls.
         return [use("sqs.requests", (c.d.answers * 3 + pollers * c.usage.emptyReceivesPerQueue) / 1e6)];
     },
     "aws:sns/topic:Topic": (_r, c) => {
@@ -534,7 +605,8 @@ const PRICERS: Record<string, (r: CostResource, c: Ctx) => Priced> = {
     "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber": (r, c) => {
         const type = str(prop(r.props, "numberType")) || "TOLL_FREE";
         const country = str(prop(r.props, "isoCountryCode")) || "US";
-        return [fixed(`sms.number.${type}`, 1), use(`sms.outbound.${country}`, type === "SIMULATOR" ? 0 : c.usage.messagesPerMonth)];
+        // Replies leave through the number, billed per message part (segment).
+        return [fixed(`sms.number.${type}`, 1), use(`sms.outbound.${country}`, type === "SIMULATOR" ? 0 : c.d.answers * c.usage.replySegmentsPerAnswer)];
     },
     "aws:guardduty/detectorFeature:DetectorFeature": (r, c) => {
         if (prop(r.props, "status") !== "ENABLED") return { free: "feature disabled" };
@@ -544,6 +616,22 @@ const PRICERS: Record<string, (r: CostResource, c: Ctx) => Priced> = {
         return { notEstimated: `GuardDuty feature ${name || "(unknown)"} is not in the price table` };
     },
 };
+
+/**
+ * Custom-metric months a handler's metrics are billed for: per-event metrics for the share of hours
+ * with at least one event (events spread evenly: 1 - e^(-events per hour)), failure metrics for the
+ * hours with failures.
+ */
+function customMetricMonths(role: FunctionRole, events: number, c: Ctx): number {
+    if (role === "other" || events <= 0) return 0;
+    const perEvent = 1 - Math.exp(-events / HOURS_PER_MONTH);
+    const onFailure = Math.min(1, c.usage.failureMetricHoursPerMonth / HOURS_PER_MONTH);
+    // The worker reports hits, misses and cache errors with a cache, CacheSkipped without one.
+    const cacheMetrics = ["CacheHits", "CacheMisses", "CacheErrors"];
+    const published = Object.entries(CUSTOM_METRICS[role]).filter(([name]) => role !== "worker" ||
+        (c.d.hasCache ? name !== "CacheSkipped" : !cacheMetrics.includes(name)));
+    return published.reduce((n, [, cadence]) => n + (cadence === "perEvent" ? perEvent : onFailure), 0);
+}
 
 /** Resource types the engine puts a price on. */
 export const PRICED_TYPES: readonly string[] = Object.keys(PRICERS);
@@ -640,7 +728,8 @@ export function estimate(resources: CostResource[], opts: EstimateOptions): Esti
             const t = tableFor(reg);
             const p = t.prices[i.key];
             const name = lineName(i.key, reg, opts.region);
-            prices[name] = { region: reg, description: p.description, unit: p.unit, usd: p.usd, source: p.source, asOf: t.asOf };
+            // A price read later than its table carries its own date.
+            prices[name] = { region: reg, description: p.description, unit: p.unit, usd: p.usd, source: p.source, asOf: (p as { asOf?: string }).asOf ?? t.asOf };
             return {
                 kind: i.kind, key: i.key, region: reg, service: p.service, description: p.description, source: p.source,
                 name, unit: p.unit, quantity: round6(i.quantity), unitPrice: p.usd, monthly: i.quantity * p.usd,
@@ -695,11 +784,47 @@ export function estimate(resources: CostResource[], opts: EstimateOptions): Esti
             },
             prices,
             free: [...freeByType.values()].sort((a, b) => a.type.localeCompare(b.type)),
+            outsideAwsBill: outsideAwsBill(resources, d, opts.usage),
         },
         resources: out,
         notEstimated,
     };
     return { estimate: estimateOut, lines, free, derived: d, resources };
+}
+
+export interface ExternalLine {
+    name: string;
+    provider: string;
+    description: string;
+    unit: string;
+    quantity: number;
+    unitPrice: number;
+    monthly: number;
+    source: string;
+    asOf: string;
+}
+
+/**
+ * What the SMS provider outside AWS bills for the same traffic, per segment (not part of the totals):
+ * Twilio carries questions and replies unless the stack has its own End User Messaging number, whose
+ * replies are priced on the number's resource.
+ */
+export function outsideAwsBill(resources: CostResource[], d: Derived, usage: UsageProfile): { totalMonthly: number; lines: ExternalLine[] } {
+    const hasApi = resources.some(r => r.type === "aws:apigateway/restApi:RestApi");
+    const ownNumber = resources.some(r => r.type === "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber" && prop(r.props, "numberType") !== "SIMULATOR");
+    const lines: ExternalLine[] = [];
+    const line = (key: string, quantity: number) => {
+        const p = EXTERNAL_PRICES[key];
+        lines.push({ name: key, provider: p.provider, description: p.description, unit: p.unit, quantity: round6(quantity), unitPrice: p.usd, monthly: round6(quantity * p.usd), source: p.source, asOf: p.asOf });
+    };
+    if (hasApi && !ownNumber) {
+        const inbound = usage.messagesPerMonth * usage.questionSegmentsPerMessage;
+        const outbound = d.answers * usage.replySegmentsPerAnswer;
+        line("twilio.sms.inbound.US", inbound);
+        line("twilio.sms.outbound.US", outbound);
+        line("twilio.carrierFee.outbound.US", outbound);
+    }
+    return { totalMonthly: round2(lines.reduce((n, l) => n + l.monthly, 0)), lines };
 }
 
 /** Per-AZ-hour endpoint cost against NAT processing: what each interface endpoint costs or saves a month. */

@@ -10,12 +10,26 @@
 
 export type EnvironmentName = "dev" | "staging" | "prod";
 
+/**
+ * What one Bedrock call sends and receives, as the worker builds it (functions/lib/prompt.ts; the pack
+ * is published alone, so it keeps the numbers and tests/cost.test.ts checks them against that file):
+ * the system prompt and the question in, at most MAX_OUTPUT_TOKENS out.
+ */
+/** Tokens of the worker's SYSTEM_PROMPT (estimateTokens: four characters a token). */
+export const SYSTEM_PROMPT_TOKENS = 58;
+/** Tokens of a question: one GSM-7 SMS segment of 160 characters at four characters a token. */
+export const QUESTION_TOKENS = 40;
+/** The worker's maxTokens (MAX_OUTPUT_TOKENS): the estimate assumes every answer uses all of it. */
+export const ANSWER_TOKENS = 160;
+/** SMS segments a reply may use (SMS_MAX_SEGMENTS): the estimate assumes every reply uses all of them. */
+export const REPLY_SEGMENTS = 3;
+
 export interface UsageProfile {
     /** Inbound SMS questions a month (each is answered once). */
     messagesPerMonth: number;
     /** Share (%) of answers served from the Redis cache when the stack has one (spec: 70% fewer Bedrock calls). */
     cacheHitRatePercent: number;
-    /** Bedrock input tokens per answer (system prompt, profile, history, question). */
+    /** Bedrock input tokens per answer (system prompt and question). */
     inputTokensPerAnswer: number;
     /** Bedrock output tokens per answer. */
     outputTokensPerAnswer: number;
@@ -85,6 +99,16 @@ export interface UsageProfile {
     snsPublishesPerMonth: number;
     /** SQS requests a month of each Lambda event-source mapping's pollers on an idle queue. */
     emptyReceivesPerQueue: number;
+    /** SMS segments per reply (Twilio and End User Messaging bill per segment). */
+    replySegmentsPerAnswer: number;
+    /** SMS segments per inbound question. */
+    questionSegmentsPerMessage: number;
+    /** Sender function ms per reply (one Twilio or End User Messaging API call). */
+    senderMs: number;
+    /** Automatic rotations billed per rotated KMS key: each adds $1 a key-month, for the first two only (2 = a key older than two years). */
+    kmsRotationsPerKey: number;
+    /** Hours a month in which a failure-only custom metric is published (custom metrics are billed per hour published). */
+    failureMetricHoursPerMonth: number;
 }
 
 export const USAGE_DESCRIPTIONS: Record<keyof UsageProfile, string> = {
@@ -125,13 +149,18 @@ export const USAGE_DESCRIPTIONS: Record<keyof UsageProfile, string> = {
     s3GBPerBucket: "GB stored per S3 bucket",
     snsPublishesPerMonth: "SNS publishes a month",
     emptyReceivesPerQueue: "SQS polls a month per event-source mapping (long polling, idle queue)",
+    replySegmentsPerAnswer: "SMS segments per reply",
+    questionSegmentsPerMessage: "SMS segments per inbound question",
+    senderMs: "Sender function ms per reply",
+    kmsRotationsPerKey: "Rotations billed per rotated KMS key (at most 2)",
+    failureMetricHoursPerMonth: "Hours a month a failure-only custom metric is published",
 };
 
 const COMMON: Omit<UsageProfile, "messagesPerMonth" | "billingEventsPerMonth" | "activeUsers" | "retainedMonths" | "flowLogGBPerMonth" |
     "cloudTrailEventsPerMonth" | "siteRequestsPerMonth" | "configItemsPerMonth" | "securityChecksPerMonth" | "s3DataEventsPerMonth"> = {
     cacheHitRatePercent: 70,
-    inputTokensPerAnswer: 1500,
-    outputTokensPerAnswer: 400,
+    inputTokensPerAnswer: SYSTEM_PROMPT_TOKENS + QUESTION_TOKENS,
+    outputTokensPerAnswer: ANSWER_TOKENS,
     logBytesPerInvocation: 1500,
     statusCallbacksPerMessage: 2,
     mealPlansPerUserPerMonth: 4,
@@ -156,6 +185,11 @@ const COMMON: Omit<UsageProfile, "messagesPerMonth" | "billingEventsPerMonth" | 
     s3GBPerBucket: 1,
     snsPublishesPerMonth: 200,
     emptyReceivesPerQueue: 657000,
+    replySegmentsPerAnswer: REPLY_SEGMENTS,
+    questionSegmentsPerMessage: 1,
+    senderMs: 400,
+    kmsRotationsPerKey: 2,
+    failureMetricHoursPerMonth: 24,
 };
 
 /** Planning volumes per environment. */
@@ -187,6 +221,7 @@ export function applyUsage(base: UsageProfile, overrides: Record<string, unknown
         else if (typeof v !== "number" || !Number.isFinite(v) || v < 0) problems.push(`usage.${k}: must be a number >= 0 (got ${JSON.stringify(v)})`);
         else (usage as any)[k] = v;
     }
+    if (usage.kmsRotationsPerKey > 2) problems.push(`usage.kmsRotationsPerKey: rotations after the second are not billed, so at most 2 (got ${usage.kmsRotationsPerKey})`);
     if (usage.cacheHitRatePercent > 100) problems.push(`usage.cacheHitRatePercent: must be at most 100 (got ${usage.cacheHitRatePercent})`);
     return { usage, problems };
 }

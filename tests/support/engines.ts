@@ -5,8 +5,10 @@
  * - dynalite (DynamoDB's API on LevelDB in memory) behind every table call;
  * - a fake AWS endpoint (AWS_ENDPOINT_URL) that the real AWS SDK v3 clients talk to: DynamoDB
  *   calls are proxied to dynalite, SQS, Secrets Manager, Bedrock Runtime and End User Messaging
- *   SMS are answered here, and the Twilio REST API too. Every call is recorded (service, action,
- *   input): the least-privilege test maps these recordings to IAM actions and ARNs.
+ *   SMS are answered here, and the Twilio REST API too (messages created and listed). Every call
+ *   is recorded (service, action, input): the least-privilege test maps these recordings to IAM
+ *   actions and ARNs. Any call can be made to misbehave the ways networks do (`behave`): never
+ *   answer, answer late, or drop the connection before or after doing what it was asked.
  */
 import * as child from "child_process";
 import * as crypto from "crypto";
@@ -119,6 +121,27 @@ export interface Call {
     input: any;
 }
 
+/**
+ * How the endpoint treats a call instead of answering at once:
+ * - `stall`: reads the request, never answers (the socket stays open);
+ * - `delayMs`: does the work, answers after this many ms;
+ * - `drop: "before"`: reads the request and closes the connection, having done nothing;
+ * - `drop: "after"`: does the work (the message is created, the item written) and closes the
+ *   connection without an answer.
+ */
+export type Behaviour = { stall: true } | { delayMs: number } | { drop: "before" | "after" };
+
+/** A message the fake Twilio created, as its Messages list returns it. */
+export interface TwilioMessage {
+    sid: string;
+    to: string;
+    from: string;
+    body: string;
+    date_created: string;
+    direction: string;
+    status: string;
+}
+
 /** A fault answer: HTTP status, AWS error type, message. */
 export interface Fault {
     status: number;
@@ -134,10 +157,18 @@ export interface FakeAws {
     secrets: Map<string, string>;
     /** Called for every request before it is answered; return a Fault to fail it. */
     fault?: (call: Call) => Fault | undefined;
+    /** Called for every request after `fault`; return a Behaviour to stall, delay or drop it. */
+    behave?: (call: Call) => Behaviour | undefined;
+    /** Messages the fake Twilio created (CreateMessage), oldest first. */
+    twilioMessages: TwilioMessage[];
+    /** Messages End User Messaging SMS accepted (SendTextMessage). */
+    smsMessages: { messageId: string; input: any }[];
     /** What the model answers (default: "answer to <prompt>"). */
     answer: (prompt: string) => string;
     /** Milliseconds each Bedrock answer takes. */
     bedrockDelayMs: number;
+    /** Why the model stopped (Converse `stopReason`); "max_tokens" for an answer cut at the limit. */
+    bedrockStopReason: string;
     reset(): void;
 }
 
@@ -166,15 +197,30 @@ export function fakeAws(): Promise<FakeAws> {
             secrets: new Map(),
             answer: p => `answer to ${p.slice(0, 40)}`,
             bedrockDelayMs: 0,
+            bedrockStopReason: "end_turn",
+            twilioMessages: [],
+            smsMessages: [],
             reset() {
                 state.calls.length = 0;
                 state.queues.clear();
                 state.fault = undefined;
+                state.behave = undefined;
+                state.twilioMessages.length = 0;
+                state.smsMessages.length = 0;
+                for (const s of stalled.splice(0)) s.destroy();
                 state.answer = p => `answer to ${p.slice(0, 40)}`;
                 state.bedrockDelayMs = 0;
+                state.bedrockStopReason = "end_turn";
             },
         };
+        const stalled: net.Socket[] = [];
+        /** Per response: close the connection instead of answering (the work is done, the answer lost). */
+        const dropAnswer = new WeakSet<http.ServerResponse>();
         const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+            if (dropAnswer.has(res)) {
+                res.socket?.destroy();
+                return;
+            }
             res.writeHead(status, { "content-type": "application/x-amz-json-1.0", ...headers });
             res.end(JSON.stringify(body));
         };
@@ -188,17 +234,42 @@ export function fakeAws(): Promise<FakeAws> {
             else if (target.startsWith("secretsmanager.")) call = { service: "secretsmanager", action: target.split(".")[1], input: JSON.parse(raw.toString() || "{}") };
             else if (target.startsWith("PinpointSMSVoiceV2.")) call = { service: "sms-voice", action: target.split(".")[1], input: JSON.parse(raw.toString() || "{}") };
             else if (/^\/model\/[^/]+\/converse$/.test(url)) call = { service: "bedrock", action: "Converse", input: { modelId: decodeURIComponent(url.split("/")[2]), ...JSON.parse(raw.toString() || "{}") } };
-            else if (/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(url)) call = { service: "twilio", action: "CreateMessage", input: { accountSid: url.split("/")[3], ...Object.fromEntries(new URLSearchParams(raw.toString())) } };
-            else return send(res, 404, { message: `fake AWS: no route for ${target || url}` });
+            else if (/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json(\?|$)/.test(url)) {
+                const [pathPart, query] = url.split("?");
+                call = req.method === "GET"
+                    ? { service: "twilio", action: "ListMessages", input: { accountSid: pathPart.split("/")[3], ...Object.fromEntries(new URLSearchParams(query ?? "")) } }
+                    : { service: "twilio", action: "CreateMessage", input: { accountSid: pathPart.split("/")[3], ...Object.fromEntries(new URLSearchParams(raw.toString())) } };
+            } else return send(res, 404, { message: `fake AWS: no route for ${target || url}` });
             state.calls.push(call);
             const fault = state.fault?.(call);
             if (fault) {
                 if (call.service === "twilio") return send(res, fault.status, { code: 20500, message: fault.message ?? fault.type }, { "content-type": "application/json" });
                 return send(res, fault.status, { __type: fault.type, message: fault.message ?? fault.type }, { "x-amzn-errortype": fault.type });
             }
+            const behaviour = state.behave?.(call);
+            if (behaviour && "stall" in behaviour) {
+                stalled.push(req.socket);
+                return;
+            }
+            if (behaviour && "drop" in behaviour) {
+                if (behaviour.drop === "before") return req.socket.destroy();
+                dropAnswer.add(res);
+            }
+            if (behaviour && "delayMs" in behaviour) {
+                await new Promise(r => setTimeout(r, behaviour.delayMs));
+                if (res.destroyed) {
+                    // The client gave up: the work is done all the same, as a real service would.
+                    dropAnswer.add(res);
+                }
+            }
             switch (call.service) {
                 case "dynamodb": {
                     const upstream = http.request({ host: "127.0.0.1", port: dynamoPort, method: req.method, path: url, headers: req.headers }, up => {
+                        if (dropAnswer.has(res)) {
+                            up.resume();
+                            up.on("end", () => res.socket?.destroy());
+                            return;
+                        }
                         res.writeHead(up.statusCode ?? 500, up.headers);
                         up.pipe(res);
                     });
@@ -230,13 +301,27 @@ export function fakeAws(): Promise<FakeAws> {
                     if (res.destroyed) return;
                     return send(res, 200, {
                         output: { message: { role: "assistant", content: [{ text: state.answer(prompt) }] } },
-                        stopReason: "end_turn", usage: { inputTokens: 10, outputTokens: 20, totalTokens: 30 }, metrics: { latencyMs: 1 },
+                        stopReason: state.bedrockStopReason, usage: { inputTokens: 10, outputTokens: 20, totalTokens: 30 }, metrics: { latencyMs: 1 },
                     }, { "content-type": "application/json" });
                 }
-                case "sms-voice":
-                    return send(res, 200, { MessageId: crypto.randomUUID() });
-                case "twilio":
-                    return send(res, 201, { sid: `SM${crypto.randomBytes(16).toString("hex")}`, status: "queued" }, { "content-type": "application/json" });
+                case "sms-voice": {
+                    const messageId = crypto.randomUUID();
+                    if (call.action === "SendTextMessage") state.smsMessages.push({ messageId, input: call.input });
+                    return send(res, 200, { MessageId: messageId });
+                }
+                case "twilio": {
+                    if (call.action === "ListMessages") {
+                        // Newest first, filtered by To and From as Twilio's Messages list is.
+                        const messages = state.twilioMessages.filter(m => (!call.input.To || m.to === call.input.To) && (!call.input.From || m.from === call.input.From)).reverse();
+                        return send(res, 200, { messages, page: 0, page_size: Number(call.input.PageSize ?? 50) }, { "content-type": "application/json" });
+                    }
+                    const message: TwilioMessage = {
+                        sid: `SM${crypto.randomBytes(16).toString("hex")}`, to: call.input.To, from: call.input.From, body: call.input.Body,
+                        date_created: new Date().toUTCString(), direction: "outbound-api", status: "queued",
+                    };
+                    state.twilioMessages.push(message);
+                    return send(res, 201, message, { "content-type": "application/json" });
+                }
             }
         };
         const server = http.createServer(serve);
