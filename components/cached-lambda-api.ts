@@ -7,7 +7,6 @@ import { assumeRolePolicy, Statement } from "./iam";
 import { encryptedLogGroup } from "./log-group";
 import { RedisCache } from "./redis-cache";
 import { ServiceFunction } from "./service-function";
-import { AwsSmsChannel } from "./sms-messaging";
 import { ManagedWebAcl } from "./web-acl";
 import { assertValidArgs } from "./validation";
 import { destinationRegions, parseModelId } from "./bedrock-models";
@@ -29,10 +28,13 @@ export interface CachedLambdaApiArgs {
     memorySize?: number;
     /** Reserved concurrency of the inbound function (-1 = unreserved); billing gets a fifth, the worker half. Defaults to -1. */
     reservedConcurrency?: number;
-    /** Private subnets and security groups; functions run outside a VPC when absent. Defaults to no VPC. */
+    /**
+     * Private subnets and security groups of the worker and the cache. Only the worker joins the VPC (it is
+     * the one function that reaches the cache); the webhook functions stay outside it. Defaults to no VPC.
+     */
     vpc?: { subnetIds: pulumi.Input<string[]>; functionSecurityGroupId: pulumi.Input<string>; cacheSecurityGroupId: pulumi.Input<string> };
-    /** Redis in front of Bedrock; needs `vpc`. Defaults to no cache. */
-    cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number; replicationGroupId?: string };
+    /** The cache in front of Bedrock (Valkey unless `engine` says redis); needs `vpc`. Defaults to no cache. */
+    cache?: { nodeType: string; numNodes: number; snapshotRetentionDays?: number; ttlSeconds: number; replicationGroupId?: string; engine?: "valkey" | "redis" };
     /** The tables the functions read and write (grants come from each table's helper). */
     tables: { users: EncryptedTable; conversations: EncryptedTable; mealPlans: EncryptedTable; billingEvents: EncryptedTable; idempotency: EncryptedTable };
     /** CloudWatch namespace of the functions' Embedded Metric Format metrics. */
@@ -130,6 +132,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         const reserved = args.reservedConcurrency ?? -1;
         const share = (fraction: number, min: number) => reserved < 0 ? -1 : Math.max(min, Math.ceil(reserved * fraction));
         const logs = { kmsKeyArn: args.keys.logs, retentionInDays: args.logs.retentionInDays, namePrefix: args.logs.namePrefix };
+        // Outside the VPC: the webhook functions call only AWS APIs, over the internet with TLS and IAM.
         const common = {
             architecture: args.architecture ?? "arm64",
             environmentKmsKeyArn: args.keys.data,
@@ -189,11 +192,13 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         const model = args.bedrockModelId;
         const { geography, foundationModelId } = parseModelId(model);
         const profileArn = pulumi.interpolate`arn:aws:bedrock:${args.region}:${args.accountId}:inference-profile/${model}`;
-        const workerSecrets: pulumi.Input<string>[] = [args.secrets.twilioAuthTokenArn, ...(this.cache ? [this.cache.authSecret.arn] : [])];
         this.worker = new ServiceFunction(`${name}-worker`, {
             ...common,
+            // The one function in the VPC: it reaches the cache. Bedrock, the outbox and the cache's AUTH
+            // secret through interface endpoints; DynamoDB through the gateway endpoint; no internet route.
+            vpc: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: [args.vpc.functionSecurityGroupId] } : undefined,
             handler: "worker",
-            description: "Queue worker: Redis cache-aside in front of Bedrock, stores and replies",
+            description: "Queue worker: cache-aside in front of Bedrock, stores the answer, queues the reply",
             memorySize: Math.max(args.memorySize ?? 512, 512),
             timeout: WORKER_TIMEOUT_SECONDS,
             reservedConcurrency: share(0.5, 2),
