@@ -45,12 +45,12 @@ export function userPath(given: string): string {
 
 /**
  * A path as messages print it: relative to the caller's folder, as the user would type it
- * (`out.json`, `../Pulumi.dev.yaml`), unless that climbs more than two folders: then absolute.
+ * (`out.json`, `../Pulumi.dev.yaml`), unless that climbs more than one folder: then absolute.
  */
 export function shownPath(file: string): string {
     const full = userPath(file);
     const rel = path.relative(callerDir(), full) || ".";
-    return rel.split(path.sep).filter(p => p === "..").length > 2 || path.isAbsolute(rel) ? full : rel;
+    return rel.split(path.sep).filter(p => p === "..").length > 1 || path.isAbsolute(rel) ? full : rel;
 }
 
 /**

@@ -7,7 +7,15 @@ import { NAMESPACE, resolveSettings } from "../config";
 import { cidrsOverlap, ExistingStack, existingStacks, proposeStack } from "../cli/new-stack";
 import { loadStackConfig } from "../engine/stack-config";
 import { REPO_ROOT } from "../engine/paths";
-import { mandatory, planWith, runScript } from "./harness";
+import { mandatory, planWith, runScript, STACKS } from "./harness";
+import { MAX_STACK_NAME_LENGTH } from "../components/naming";
+
+/** A temporary copy of the project's settings: Pulumi.yaml and the three stacks of the repository. */
+function projectCopy(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "new-stack-"));
+    for (const f of ["Pulumi.yaml", ...STACKS.map(s => `Pulumi.${s}.yaml`)]) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
+    return dir;
+}
 
 const stack = (s: Partial<ExistingStack> & { stack: string }): ExistingStack => ({ environment: "dev", region: "us-east-1", vpcCidr: "10.10.0.0/16", ownsAccountBaseline: true, ...s });
 
@@ -18,9 +26,35 @@ describe("npm run new-stack", () => {
         expect(cidrsOverlap("10.0.0.0/8", "10.200.0.0/16")).to.equal(true);
     });
 
-    it("reads the repository's stacks", () => {
-        const { stacks } = existingStacks(REPO_ROOT, "qa");
+    it("reads a project's stacks (the repository's three, in a copy that holds only them)", () => {
+        const dir = projectCopy();
+        const { stacks } = existingStacks(dir, "qa");
         expect(stacks.map(s => [s.stack, s.environment, s.vpcCidr])).to.deep.equal([["dev", "dev", "10.10.0.0/16"], ["prod", "prod", "10.30.0.0/16"], ["staging", "staging", "10.20.0.0/16"]]);
+    });
+
+    it("the README's example runs as written, in a copy of the project, and writes a stack the CLI accepts", () => {
+        const example = /`npm run new-stack -- ([^`<[]+)`/.exec(fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8"));
+        expect(example, "README has a `npm run new-stack -- …` example").to.not.equal(null);
+        const args = example![1].split(/\s+/);
+        const dir = projectCopy();
+        const r = runScript("cli/new-stack.ts", [...args, "--project", dir]);
+        expect(r.status, r.stderr).to.equal(0);
+        const stack = args[0];
+        expect(r.stdout).to.contain(`wrote ${path.join(dir, `Pulumi.${stack}.yaml`)}`);
+        const loaded = loadStackConfig(dir, stack);
+        expect(loaded.cliProblems).to.deep.equal([]);
+        expect(resolveSettings(loaded.config, undefined, stack).environment).to.equal(args[args.indexOf("--environment") + 1]);
+    });
+
+    it("refuses a stack name the program would refuse, before writing anything: over the cap, or not lower-case", () => {
+        const dir = projectCopy();
+        const long = runScript("cli/new-stack.ts", ["staging-euwest", "--environment", "staging", "--project", dir, "--write"]);
+        expect(long.status).to.equal(3);
+        expect(long.stderr.trim()).to.match(new RegExp(`^new-stack: stack name: must be at most ${MAX_STACK_NAME_LENGTH} characters, the room the tightest name cap leaves it .* \\(got staging-euwest, 14 characters\\)$`));
+        const upper = runScript("cli/new-stack.ts", ["QA", "--environment", "staging", "--project", dir, "--write"]);
+        expect(upper.status).to.equal(3);
+        expect(upper.stderr).to.match(/^new-stack: stack name: must be lower-case letters/);
+        expect(fs.readdirSync(dir).filter(f => /^Pulumi\..+\.yaml$/.test(f)).sort()).to.deep.equal(["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
     });
 
     it("proposes a CIDR that overlaps no existing stack's, never the profile's copy", () => {
