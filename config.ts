@@ -17,6 +17,8 @@ import { Region } from "@pulumi/aws/types/enums";
 import { checkModel, defaultModelFor } from "./components/bedrock-models";
 import { didYouMean, show } from "./components/messages";
 import { MAX_STACK_NAME_LENGTH, STACK_NAME_RE } from "./components/naming";
+import { concurrencyProblem, DEFAULT_CONCURRENCY_QUOTA } from "./components/concurrency";
+import { allocateSubnets, secureVpcSubnetSpecs } from "./components/vpc-layout";
 import { DEFAULT_USAGE } from "./policy-pack/cost/usage";
 
 export { show };
@@ -59,6 +61,7 @@ export interface Settings {
     lambdaArchitecture: "arm64" | "x86_64";
     lambdaMemorySize: number;
     lambdaReservedConcurrency: number;
+    lambdaConcurrencyQuota: number;
     apiThrottleRateLimit: number;
     apiThrottleBurstLimit: number;
     apiQuotaPerDay: number;
@@ -159,7 +162,7 @@ function checkCidr(v: string): string | undefined {
     if (!m) return "must be an IPv4 CIDR block such as 10.0.0.0/16";
     if (m.slice(1, 5).some(o => Number(o) > 255)) return "has an octet above 255";
     const bits = Number(m[5]);
-    if (bits < 16 || bits > 18) return "must have a prefix between /16 and /18 (room for a /20 private and a /24 public subnet per AZ)";
+    if (bits < 16 || bits > 18) return "must have a prefix between /16 and /18 (each AZ gets a /20 private subnet; whether the AZs and their subnets fit is checked with availabilityZoneCount and natStrategy)";
     return undefined;
 }
 
@@ -221,8 +224,10 @@ export const SETTINGS: readonly SettingSpec[] = [
       description: "Lambda instruction set; arm64 (Graviton) is cheaper per GB-second." },
     { key: "lambdaMemorySize", kind: "integer", group: "Compute", min: 128, max: 10240, default: 512,
       description: "Memory of the request-path functions, in MB." },
-    { key: "lambdaReservedConcurrency", kind: "integer", group: "Compute", min: -1, max: 1000,
-      description: "Reserved concurrency of the inbound webhook function (-1 = unreserved); the others are derived from it." },
+    { key: "lambdaReservedConcurrency", kind: "integer", group: "Compute", min: -1,
+      description: "Reserved concurrency of the inbound webhook function (-1 = unreserved); billing gets a fifth (at least 1), the worker half (at least 2), the scheduler 1 (components/concurrency.ts). Their sum must leave 100 of lambdaConcurrencyQuota unreserved." },
+    { key: "lambdaConcurrencyQuota", kind: "integer", group: "Compute", min: 1, default: DEFAULT_CONCURRENCY_QUOTA,
+      description: "The account's Lambda \"Concurrent executions\" quota in the stack's region (Service Quotas code L-B99A9384; 1000 by default, lower in some new accounts). Reservations beyond it minus 100 are refused at settings time." },
     { key: "apiThrottleRateLimit", kind: "integer", group: "API", min: 1, max: 10000,
       description: "API Gateway steady-state requests per second for every method." },
     { key: "apiThrottleBurstLimit", kind: "integer", group: "API", min: 1, max: 5000,
@@ -545,6 +550,14 @@ function crossChecks(s: Settings, today: string): string[] {
     } else {
         for (const problem of checkModel(s.bedrockModelId, s.region, today).problems) p.push(`${k("bedrockModelId")}: ${problem} (got ${show(s.bedrockModelId)})`);
     }
+    if (s.enableVpc) {
+        // The subnets SecureVpc requests, laid out as awsx's Auto strategy does (components/vpc-layout.ts).
+        for (const problem of allocateSubnets(s.vpcCidr, s.availabilityZoneCount, secureVpcSubnetSpecs(s.natStrategy)).problems) {
+            p.push(`${k("vpcCidr")}: ${problem}; use a larger block, fewer availabilityZoneCount${s.natStrategy !== "none" ? " or natStrategy none (no public subnets)" : ""} (got ${show(s.vpcCidr)} with availabilityZoneCount ${s.availabilityZoneCount} and natStrategy ${s.natStrategy})`);
+        }
+    }
+    const concurrency = concurrencyProblem(s.lambdaReservedConcurrency, s.lambdaConcurrencyQuota);
+    if (concurrency) p.push(`${k("lambdaReservedConcurrency")}: ${concurrency} (got ${s.lambdaReservedConcurrency})`);
     if (s.enableElasticache && !s.enableVpc) {
         p.push(`${k("enableElasticache")}: Redis lives in private subnets and needs enableVpc (got true with enableVpc false)`);
     }

@@ -1,9 +1,12 @@
 /**
- * Request shapes the provider passes through but AWS refuses at `pulumi up`. The mocks check every
- * resource against them (engine/mocks.ts), so the offline plan fails where the deploy would.
+ * Request shapes the provider passes through but AWS refuses at `pulumi up` (or awsx refuses at
+ * `pulumi preview`, or AWS accepts and then never acts on, like an event pattern that cannot match).
+ * The mocks check every resource against them (engine/mocks.ts), so the offline plan fails where the
+ * deploy would.
  */
 
 import { eventPatternProblems } from "./event-patterns";
+import { awsxVpcProblems } from "../components/vpc-layout";
 
 type Rule = (inputs: any) => string[];
 
@@ -41,6 +44,12 @@ export const API_RULES: Record<string, { rule: Rule; source: string }> = {
     "aws:cloudwatch/eventRule:EventRule": {
         source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html",
         rule: i => typeof i.eventPattern === "string" ? eventPatternProblems(i.eventPattern).map(p => `eventPattern: ${p}`) : [],
+    },
+    // awsx's Vpc is a remote component: the mocks never run its subnet allocator, which refuses at preview a
+    // layout whose subnets do not fit each AZ's share of the VPC. Reproduced in components/vpc-layout.ts.
+    "awsx:ec2:Vpc": {
+        source: "pulumi-awsx awsx/ec2/subnetDistributorNew.ts (allocateSubnetCidrBlocks) and awsx/ec2/vpc.ts",
+        rule: i => awsxVpcProblems(i),
     },
 };
 

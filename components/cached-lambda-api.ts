@@ -9,6 +9,7 @@ import { RedisCache } from "./redis-cache";
 import { ServiceFunction } from "./service-function";
 import { ManagedWebAcl } from "./web-acl";
 import { assertValidArgs } from "./validation";
+import { reservedConcurrency } from "./concurrency";
 import { destinationRegions, parseModelId } from "./bedrock-models";
 
 export interface CachedLambdaApiArgs {
@@ -129,8 +130,8 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
         const problems = validateCachedLambdaApiArgs(args);
         assertValidArgs(name, problems, this);
         const child = { parent: this };
-        const reserved = args.reservedConcurrency ?? -1;
-        const share = (fraction: number, min: number) => reserved < 0 ? -1 : Math.max(min, Math.ceil(reserved * fraction));
+        // Derived in one place with the settings check against the account's quota (components/concurrency.ts).
+        const reserved = reservedConcurrency(args.reservedConcurrency ?? -1);
         const logs = { kmsKeyArn: args.keys.logs, retentionInDays: args.logs.retentionInDays, namePrefix: args.logs.namePrefix };
         // Outside the VPC: the webhook functions call only AWS APIs, over the internet with TLS and IAM.
         const common = {
@@ -172,7 +173,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             description: "Twilio inbound SMS and status callbacks: verify, enqueue, answer TwiML",
             memorySize: args.memorySize,
             timeout: 10,
-            reservedConcurrency: reserved,
+            reservedConcurrency: reserved.inbound,
             environment: { QUEUE_URL: args.queue.url, TWILIO_AUTH_TOKEN_SECRET_ARN: args.secrets.twilioAuthTokenArn, IDEMPOTENCY_TABLE: args.tables.idempotency.name },
             statements: [...sendToQueue, ...idempotency, ...readSecrets("TwilioToken", [args.secrets.twilioAuthTokenArn])],
         }, child);
@@ -183,7 +184,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             description: "Stripe webhook: verify the signature, record each event exactly once",
             memorySize: args.memorySize,
             timeout: 10,
-            reservedConcurrency: share(0.2, 1),
+            reservedConcurrency: reserved.billing,
             environment: { BILLING_EVENTS_TABLE: args.tables.billingEvents.name, STRIPE_WEBHOOK_SECRET_ARN: args.secrets.stripeWebhookSecretArn, BILLING_RETENTION_DAYS: String(args.billingRetentionDays ?? 400), IDEMPOTENCY_TABLE: args.tables.idempotency.name },
             // The ledger is append-only: a conditional PutItem, nothing else.
             statements: [...args.tables.billingEvents.grantActions(["dynamodb:PutItem"]), ...idempotency, ...readSecrets("StripeSecret", [args.secrets.stripeWebhookSecretArn])],
@@ -201,7 +202,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             description: "Queue worker: cache-aside in front of Bedrock, stores the answer, queues the reply",
             memorySize: Math.max(args.memorySize ?? 512, 512),
             timeout: WORKER_TIMEOUT_SECONDS,
-            reservedConcurrency: share(0.5, 2),
+            reservedConcurrency: reserved.worker,
             environment: {
                 BEDROCK_MODEL_ID: model,
                 CACHE_TTL_SECONDS: String(args.cache?.ttlSeconds ?? 86400),
@@ -245,7 +246,7 @@ export class CachedLambdaApi extends pulumi.ComponentResource {
             batchSize: 5,
             maximumBatchingWindowInSeconds: 1,
             functionResponseTypes: ["ReportBatchItemFailures"],
-            scalingConfig: { maximumConcurrency: share(0.5, 2) < 0 ? 10 : share(0.5, 2) },
+            scalingConfig: { maximumConcurrency: reserved.worker < 0 ? 10 : reserved.worker },
         }, child);
 
         // --- API

@@ -5,6 +5,7 @@ import { EncryptedTable } from "./encrypted-table";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { FunctionLogs, ServiceFunction } from "./service-function";
 import { IDEMPOTENCY_ACTIONS } from "./cached-lambda-api";
+import { SCHEDULER_RESERVED_CONCURRENCY } from "./concurrency";
 
 export interface MealPlanSchedulesArgs {
     /** Key ARNs: data (function environment), messaging (queues). */
@@ -52,7 +53,7 @@ export class MealPlanSchedules extends pulumi.ComponentResource {
             description: "Scheduler target: enqueue one meal-plan job per due user",
             architecture: args.architecture,
             timeout: 120,
-            reservedConcurrency: 1,
+            reservedConcurrency: SCHEDULER_RESERVED_CONCURRENCY,
             environmentKmsKeyArn: args.keys.data,
             logs: args.logs,
             vpc: args.vpc,

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { encryptedLogGroup } from "./log-group";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { assertValidArgs } from "./validation";
+import { secureVpcSubnetSpecs } from "./vpc-layout";
 
 export type NatStrategy = "none" | "single" | "perAz";
 
@@ -95,9 +96,8 @@ export class SecureVpc extends pulumi.ComponentResource {
             enableDnsSupport: true,
             subnetStrategy: "Auto",
             natGateways: { strategy: nat === "none" ? "None" : nat === "single" ? "Single" : "OnePerAz" },
-            subnetSpecs: nat === "none"
-                ? [{ type: "Private", cidrMask: 20 }]
-                : [{ type: "Private", cidrMask: 20 }, { type: "Public", cidrMask: 24 }],
+            // One definition with the settings check (config.ts), which lays these out as awsx does.
+            subnetSpecs: secureVpcSubnetSpecs(nat),
         }, { parent: this, providers: awsProvider ? { aws: awsProvider } : undefined });
         this.vpcId = vpc.vpcId;
         this.privateSubnetIds = vpc.privateSubnetIds;

@@ -230,4 +230,34 @@ describe("settings", () => {
             expect(() => execFileSync(process.execPath, ["-r", require.resolve("../engine/register.js"), "cli/plan.ts", "dev", "--jsn", "x"], { cwd: REPO_ROOT, stdio: "pipe" })).to.throw();
         });
     });
+
+    describe("what the account and awsx can take", () => {
+        it("refuses a /18 VPC over 3 AZs with NAT: awsx gives each AZ a /20 (4096 addresses) and a /20 private + /24 public subnet need 4352", () => {
+            const p = problems(base("prod", { vpcCidr: "10.30.0.0/18", availabilityZoneCount: "3", natStrategy: "perAz" }));
+            expect(p).to.have.length(1);
+            expect(p[0]).to.match(new RegExp(`^${NAMESPACE}:vpcCidr: Subnets are too large for VPC`));
+            expect(p[0]).to.contain("/20 blocks of 4096 addresses each").and.contain("need 4352").and.contain("natStrategy none")
+                .and.contain("(got 10.30.0.0/18 with availabilityZoneCount 3 and natStrategy perAz)");
+        });
+        it("accepts the /18 over 3 AZs without NAT (one /20 per AZ), over 2 AZs with NAT, and any /18 when the VPC is off", () => {
+            expect(() => resolveSettings(base("prod", { vpcCidr: "10.30.0.0/18", availabilityZoneCount: "3", natStrategy: "none" }))).not.to.throw();
+            expect(() => resolveSettings(base("prod", { vpcCidr: "10.30.0.0/18", availabilityZoneCount: "2", natStrategy: "perAz" }))).not.to.throw();
+            expect(() => resolveSettings(base("dev", { vpcCidr: "10.30.0.0/18", availabilityZoneCount: "3", natStrategy: "perAz", enableVpc: "false" }))).not.to.throw();
+        });
+        it("refuses a reserved concurrency the default quota of 1000 cannot hold (100 stay unreserved), naming the quota and how to raise it", () => {
+            expect(() => resolveSettings(base("prod", { lambdaReservedConcurrency: "528" }))).not.to.throw();
+            const p = problems(base("prod", { lambdaReservedConcurrency: "529" }));
+            expect(p).to.have.length(1);
+            expect(p[0]).to.match(new RegExp(`^${NAMESPACE}:lambdaReservedConcurrency: the stack would reserve 901 concurrent executions \\(inbound 529, billing 106, worker 265, scheduler 1\\)`));
+            expect(p[0]).to.contain('"Concurrent executions" quota (1000, lambdaConcurrencyQuota)').and.contain("at most 900 can be reserved")
+                .and.contain("use at most 528").and.contain("Service Quotas").and.contain("--quota-code L-B99A9384 --desired-value 1001").and.contain("(got 529)");
+            expect(problems(base("prod", { lambdaReservedConcurrency: "1000" }))[0]).to.contain("would reserve 1701");
+        });
+        it("takes a raised quota as a setting, and a small one refuses every reservation", () => {
+            expect(resolveSettings(base("prod", { lambdaReservedConcurrency: "1000", lambdaConcurrencyQuota: "2000" })).lambdaConcurrencyQuota).to.equal(2000);
+            expect(resolveSettings(base("prod")).lambdaConcurrencyQuota).to.equal(1000);
+            expect(problems(base("dev", { lambdaConcurrencyQuota: "50" }))[0]).to.contain("use -1 (unreserved)");
+            expect(() => resolveSettings(base("dev", { lambdaConcurrencyQuota: "50", lambdaReservedConcurrency: "-1" }))).not.to.throw();
+        });
+    });
 });
