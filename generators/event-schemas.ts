@@ -33,8 +33,15 @@ function merge(a: FieldTree, b: FieldTree): FieldTree {
     return 1;
 }
 
-/** The spec's events as source → detail-type → field tree of `detail`, sorted for a stable file. */
-export async function eventSchemasFromSpec(): Promise<Record<string, Record<string, FieldTree>>> {
+let fromSpec: Promise<Record<string, Record<string, FieldTree>>> | undefined;
+
+/** The spec's events as source → detail-type → field tree of `detail`, sorted for a stable file (read once per process). */
+export function eventSchemasFromSpec(): Promise<Record<string, Record<string, FieldTree>>> {
+    fromSpec ??= readSpec();
+    return fromSpec;
+}
+
+async function readSpec(): Promise<Record<string, Record<string, FieldTree>>> {
     const db = await loadAwsServiceSpec();
     const byId = new Map<string, any>(db.all("eventTypeDefinition").map((d: any) => [d.$id, d]));
     const tree = (t: SpecType, depth: number, seen: Set<string>): FieldTree => {
