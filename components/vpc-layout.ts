@@ -139,6 +139,9 @@ export function awsxVpcProblems(inputs: {
     const azMask = typeof inputs.availabilityZoneCidrMask === "number" ? inputs.availabilityZoneCidrMask : undefined;
     // Without specs awsx lays out a private and a public subnet: /(az+1) and /(az+2), from /16 up.
     const azBits = azMask ?? (parseCidr(inputs.cidrBlock)?.bits ?? 16) + newBits(azCount);
+    if (!specs && azBits > 26) {
+        return [`Automatic subnet creation requires a VPC with at least /26 available per AZ, but only /${azBits} is available (awsx); list subnetSpecs explicitly`];
+    }
     const effective: SubnetRequest[] = specs ?? [{ type: "Private", cidrMask: Math.max(azBits, 16) + 1 }, { type: "Public", cidrMask: Math.max(azBits, 16) + 2 }];
     const problems = allocateSubnets(inputs.cidrBlock, azCount, effective, azMask).problems;
     const nat = String(inputs.natGateways?.strategy ?? "OnePerAz").toLowerCase();

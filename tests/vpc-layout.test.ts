@@ -36,6 +36,13 @@ describe("VPC layout", () => {
         expect(allocateSubnets("10.0.0.0/16", 2, [{ type: "Private", cidrMask: 29 }]).problems[0]).to.contain("/29 is outside the /16-/28");
     });
 
+    it("without subnet specs, checks awsx's default private and public subnets", () => {
+        expect(awsxVpcProblems({ cidrBlock: "10.0.0.0/16", numberOfAvailabilityZones: 3, subnetStrategy: "Auto", natGateways: { strategy: "OnePerAz" } })).to.deep.equal([]);
+        expect(awsxVpcProblems({ cidrBlock: "10.0.0.0/26", numberOfAvailabilityZones: 3, subnetStrategy: "Auto" })[0]).to.contain("at least /26 available per AZ, but only /28");
+        // Other strategies, and explicit blocks, are awsx's to check.
+        expect(awsxVpcProblems({ cidrBlock: "10.0.0.0/26", numberOfAvailabilityZones: 3, subnetStrategy: "Legacy" })).to.deep.equal([]);
+    });
+
     it("settings refuse the /18 over 3 AZs with NAT before preview", () => {
         expect(() => resolveSettings(baseSettings("prod", { vpcCidr: "10.30.0.0/18", availabilityZoneCount: "3", natStrategy: "perAz" }))).to.throw(/vpcCidr: Subnets are too large for VPC.*need 4352/);
     });
