@@ -8,14 +8,14 @@ import { assertValidArgs } from "./validation";
 export type VaultLockMode = "none" | "governance" | "compliance";
 
 /**
- * The EventBridge pattern of the failed-jobs alert: backup jobs that failed, were aborted or expired, copy jobs
- * that failed or completed only in part, and restore jobs (the monthly restore test's too) that failed or were
- * aborted. Each job type is matched on the field its events carry (see the rule below).
+ * The EventBridge pattern of the failed-jobs alert: backup jobs that failed, were aborted, expired or completed
+ * only in part, copy jobs that failed or completed only in part, and restore jobs (the monthly restore test's
+ * too) that failed or were aborted. Each job type is matched on the field its events carry (see the rule below).
  */
 export const FAILED_JOBS_EVENT_PATTERN = {
     source: ["aws.backup"],
     $or: [
-        { "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
+        { "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] } },
         { "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED", "PARTIAL"] } },
         { "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED", "ABORTED"] } },
     ],
