@@ -1,5 +1,5 @@
 /**
- * The offline plan: `npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--mocks <file>] [--update] [--show <name>] [--verbose]`.
+ * The offline plan: `npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--policy-config <file>] [--mocks <file>] [--update] [--show <name>] [--verbose]`.
  * Runs a Pulumi program (this repository's index.ts, or any TypeScript/JavaScript program given
  * with --project) under recording mocks and prints what `pulumi preview` would create.
  * Exit codes (engine/cli.ts, docs/cli.md): 0 ok, 1 mandatory policy violation, 2 invalid
@@ -7,17 +7,20 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkWritable, fail, parseCliArgs, readInput, requireStack, runCli, shownPath, STDOUT, userPath, writeOutput } from "../engine/cli";
+import { checkWritable, fail, parseCliArgs, parseJsonFile, readInput, requireStack, runCli, shownPath, STDOUT, userPath, writeOutput } from "../engine/cli";
 import { REPO_ROOT } from "../engine/paths";
 import type { PlanLike } from "../engine/cost-report";
 
-const USAGE = `usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--mocks <file>] [--update] [--show <name>] [--verbose]
+const USAGE = `usage: npm run plan -- <stack> [--json <file>] [--config <file>] [--project <dir>] [--policy-config <file>] [--mocks <file>] [--update] [--show <name>] [--verbose]
   <stack>          dev, staging or prod (Pulumi.<stack>.yaml); with --project: one of its stacks
   --json <file>    also write the plan contract (checked to be writable before planning); - writes it
                    to standard output, and the plan's text to standard error
   --config <file>  use this settings file (Pulumi.<stack>.yaml format) instead of Pulumi.<stack>.yaml
   --project <dir>  plan another Pulumi project: bootstrap, or any TypeScript/JavaScript program's folder
                    (run in that folder, on its own node_modules: \`npm install\` there first)
+  --policy-config <file>
+                   the policy pack's config (as \`pulumi preview --policy-pack-config\` takes it);
+                   defaults to this repository's policy-config.json
   --mocks <file>   canned results of data sources the offline plan cannot answer (JSON or YAML, keyed
                    by token, e.g. aws:ec2/getAmi:getAmi: { id: ami-0123456789abcdef0 })
   --preview        run as \`pulumi preview\` does (the default): outputs the mocks do not model are unknown
@@ -32,10 +35,10 @@ Exit codes: 0 ok, 1 mandatory policy violation, 2 invalid settings, 3 usage or f
 runCli("plan", USAGE, async (argv, verbose) => {
     const { values, positionals } = parseCliArgs(argv, {
         json: { type: "string" }, config: { type: "string" }, project: { type: "string" }, show: { type: "string" },
-        mocks: { type: "string" }, preview: { type: "boolean" }, update: { type: "boolean" }, wide: { type: "boolean" },
+        mocks: { type: "string" }, preview: { type: "boolean" }, update: { type: "boolean" }, "policy-config": { type: "string" }, wide: { type: "boolean" },
     }, { min: 0, max: 1, names: "<stack>" });
     // npm runs scripts from the repository root: the user's paths are resolved from their folder.
-    for (const k of ["config", "project", "mocks"] as const) if (values[k] !== undefined && values[k] !== STDOUT) values[k] = userPath(values[k]);
+    for (const k of ["config", "project", "mocks", "policy-config"] as const) if (values[k] !== undefined && values[k] !== STDOUT) values[k] = userPath(values[k]);
     // With --json -, standard output carries the plan contract alone: the text goes to stderr.
     if (values.json === STDOUT) console.log = console.error;
     if (values.preview && values.update) fail("--preview and --update exclude each other (--preview is the default)");
@@ -50,9 +53,10 @@ runCli("plan", USAGE, async (argv, verbose) => {
 
     const { planJson, programSdk, readCannedResults, runPlan } = await import("../engine/planner");
     if (values.mocks) readCannedResults(values.mocks);
+    const policyConfig = values["policy-config"] ? parseJsonFile(values["policy-config"], "--policy-config file") : undefined;
     if (projectDir && projectDir !== REPO_ROOT) programSdk(projectDir); // its own @pulumi/pulumi (exit 3 with the command to install)
     const { renderPlan, renderResource, findResource, treeWidth } = await import("../engine/render");
-    const opts = { stack, configFile: values.config, projectDir, stackTraces: verbose, mocksFile: values.mocks, preview: !values.update };
+    const opts = { stack, configFile: values.config, projectDir, stackTraces: verbose, mocksFile: values.mocks, preview: !values.update, policyConfig };
     const { progress } = await import("../engine/progress");
     const status = progress();
     status.step(`planning ${stack} offline`);

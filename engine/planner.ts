@@ -306,24 +306,62 @@ function missingPackage(e: any, projectDir: string): string | undefined {
     return `the program in ${projectDir} needs ${name}, which is not installed there: run \`npm install\` in ${projectDir}`;
 }
 
-/** Everything the program rejected or threw without handling, while it ran (a real `pulumi preview` would report them). */
-function captureUnhandled(): { errors: unknown[]; restore: () => void } {
+/**
+ * Everything the program rejected or threw without handling while it ran, and the errors the Pulumi
+ * runtime logged (without an engine it prints them as `error: [runtime] …`): a real `pulumi preview`
+ * fails on each. They are reported once, in one line, instead of as a crash or a trail of log lines.
+ */
+function captureUnhandled(): { errors: unknown[]; logged: string[]; restore: () => void } {
     const errors: unknown[] = [];
+    const logged: string[] = [];
     const saved = { rejection: process.listeners("unhandledRejection"), exception: process.listeners("uncaughtException") };
     process.removeAllListeners("unhandledRejection");
     process.removeAllListeners("uncaughtException");
     const onError = (e: unknown) => errors.push(e);
     process.on("unhandledRejection", onError);
     process.on("uncaughtException", onError);
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => {
+        const line = args.map(String).join(" ");
+        if (line.startsWith("error: [runtime] ")) logged.push(line.slice("error: [runtime] ".length));
+        else consoleError(...args);
+    };
     return {
         errors,
+        logged,
         restore: () => {
+            console.error = consoleError;
             process.removeListener("unhandledRejection", onError);
             process.removeListener("uncaughtException", onError);
             for (const l of saved.rejection) process.on("unhandledRejection", l as any);
             for (const l of saved.exception) process.on("uncaughtException", l as any);
         },
     };
+}
+
+/**
+ * The stack outputs as a preview shows them: every Output resolved on its own, a value unknown until
+ * the update as "[unknown]", a secret as "[secret]", a resource as its URN.
+ */
+async function resolveOutputs(sdk: typeof pulumi, v: unknown, depth = 0): Promise<unknown> {
+    if (depth > 20) return "[too deep]";
+    if (sdk.Output.isInstance(v)) {
+        // Internal to the SDK's Output: the value with unknowns marked, and whether it is secret.
+        const o = v as unknown as { promise(withUnknowns?: boolean): Promise<unknown>; isKnown: Promise<boolean>; isSecret: Promise<boolean> };
+        const [value, known, secret] = await Promise.all([o.promise(true), o.isKnown, o.isSecret]);
+        if (!known || sdk.isUnknown(value)) return "[unknown]";
+        return secret ? "[secret]" : resolveOutputs(sdk, value, depth + 1);
+    }
+    if (sdk.Resource.isInstance(v)) return resolveOutputs(sdk, (v as pulumi.Resource).urn, depth + 1);
+    if (v && typeof (v as PromiseLike<unknown>).then === "function") return resolveOutputs(sdk, await v, depth + 1);
+    if (sdk.isUnknown(v)) return "[unknown]";
+    if (Array.isArray(v)) return Promise.all(v.map(x => resolveOutputs(sdk, x, depth + 1)));
+    if (v && typeof v === "object" && !Buffer.isBuffer(v)) {
+        const entries = await Promise.all(Object.entries(v).filter(([k, x]) => k !== "__esModule" && typeof x !== "function")
+            .map(async ([k, x]) => [k, await resolveOutputs(sdk, x, depth + 1)] as const));
+        return Object.fromEntries(entries.filter(([, x]) => x !== undefined));
+    }
+    return v;
 }
 
 /** The program's own failure, as one line that names the program. */
@@ -407,20 +445,23 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
     let outputs: unknown;
     try {
         process.chdir(programDir(projectDir, main));
-        outputs = await sdk.runtime.runInPulumiStack(async () => {
+        let exports: unknown;
+        await sdk.runtime.runInPulumiStack(async () => {
             try {
                 let exported = require(programFile);
                 // As the Node.js language host: an exported function is the program; its result, the outputs.
                 if (exported && exported.__esModule && typeof exported.default === "function") exported = exported.default;
-                return typeof exported === "function" ? await exported() : exported;
+                exports = typeof exported === "function" ? await exported() : exported;
+                return exports;
             } catch (e) {
                 programError = e;
                 throw e;
             }
         }).catch(e => {
             programError ??= e;
-            return undefined;
         });
+        // Each output on its own: in a preview, one unknown value must not hide the others.
+        if (programError === undefined) outputs = await resolveOutputs(sdk, exports);
         // Let every registration started by the program (including ones whose outputs nobody awaits) finish.
         await settle(() => pending, () => started, sdk.runtime);
     } finally {
@@ -428,7 +469,7 @@ async function planProgram(opts: PlanOptions): Promise<Plan> {
         unhandled.restore();
     }
     if (mocks.unanswered.size) fail(unansweredMessage(mocks.unanswered));
-    const failure = programError ?? unhandled.errors[0];
+    const failure = programError ?? unhandled.errors[0] ?? (unhandled.logged.length ? new Error(unhandled.logged[0]) : undefined);
     if (failure !== undefined) {
         const missing = missingPackage(failure, projectDir);
         if (missing) fail(missing);

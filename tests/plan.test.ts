@@ -150,7 +150,7 @@ describe("stack secrets", () => {
         expect(version.inputs.secretString).to.equal("[secret]");
         expect(JSON.stringify(plan.resources)).not.to.contain("offline-plan-placeholder-secret");
         expect(ofType(plan, "aws:secretsmanager/secretVersion:SecretVersion").filter(v => /stripe/.test(v.name))).to.have.length(0);
-        const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function").inputs.environment.variables;
-        expect(worker).to.include({ TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef", TWILIO_FROM_NUMBER: "+15550100200" });
+        const sender = one(plan, "aws:lambda/function:Function", "-sender-function-function").inputs.environment.variables;
+        expect(sender).to.include({ TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef", TWILIO_FROM_NUMBER: "+15550100200" });
     });
 });
