@@ -6,7 +6,9 @@ import { expect } from "chai";
 import { maxInboundReservation, reservedConcurrency, totalReservedConcurrency } from "../components/concurrency";
 import { resolveSettings } from "../config";
 import { Plan } from "../engine/planner";
-import { baseSettings, ofType, planStack } from "./harness";
+import { loadStackConfig } from "../engine/stack-config";
+import { REPO_ROOT } from "../engine/paths";
+import { ofType, planStack } from "./harness";
 
 /** What a plan reserves across all its functions. */
 function planned(plan: Plan): number {
@@ -25,7 +27,7 @@ describe("reserved concurrency", () => {
 
     it("what each stack's plan reserves across its functions is the sum the settings check", async () => {
         for (const stack of ["dev", "staging", "prod"]) {
-            const s = resolveSettings(baseSettings(stack));
+            const s = resolveSettings(loadStackConfig(REPO_ROOT, stack).config);
             expect(planned(await planStack(stack)), stack).to.equal(totalReservedConcurrency(s.lambdaReservedConcurrency));
         }
         expect(planned(await planStack("dev", { lambdaReservedConcurrency: "300" }))).to.equal(totalReservedConcurrency(300));

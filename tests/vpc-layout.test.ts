@@ -6,6 +6,8 @@ import { expect } from "chai";
 import { allocateSubnets, awsxVpcProblems, secureVpcSubnetSpecs } from "../components/vpc-layout";
 import { resolveSettings } from "../config";
 import { runPlan } from "../engine/planner";
+import { loadStackConfig } from "../engine/stack-config";
+import { REPO_ROOT } from "../engine/paths";
 import { baseSettings, one, planStack } from "./harness";
 
 const cidrs = (r: ReturnType<typeof allocateSubnets>) => r.subnets.map(s => s.cidrBlock);
@@ -49,7 +51,7 @@ describe("VPC layout", () => {
 
     it("the subnets each stack's plan requests are the ones the settings check lays out, and they fit", async () => {
         for (const stack of ["staging", "prod"]) {
-            const settings = resolveSettings(baseSettings(stack));
+            const settings = resolveSettings(loadStackConfig(REPO_ROOT, stack).config);
             const vpc = one(await planStack(stack), "awsx:ec2:Vpc", "-network-vpc");
             expect(vpc.inputs.subnetSpecs, stack).to.deep.equal(secureVpcSubnetSpecs(settings.natStrategy));
             expect(vpc.inputs.cidrBlock).to.equal(settings.vpcCidr);
