@@ -119,9 +119,9 @@ export function createBillingHandler(deps: BillingDeps) {
     };
 }
 
-/** The ledger write: 1 s per attempt, three attempts, 3 s for the call; conditional, so a retry cannot write twice. */
-export const LEDGER_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 3 };
-export const LEDGER_CALL_MS = 3000;
+/** The ledger write: 700 ms per attempt, three attempts, 2 s for the call; conditional, so a retry cannot write twice. */
+export const LEDGER_DEADLINES: Deadlines = { attemptMs: 700, maxAttempts: 3 };
+export const LEDGER_CALL_MS = 2000;
 
 /** The ledger write: a conditional PutItem keyed by the event id (false when the event was already there). */
 function ledgerWriter(env: BillingEnv) {

@@ -56,9 +56,9 @@ export function routePath(path: string): string {
     return path.replace(/\/+$/, "") || "/";
 }
 
-/** SendMessage: 1 s per attempt, three attempts, 3 s for the call. A repeat is dropped by the worker's MessageSid key. */
-export const SQS_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 3 };
-export const SQS_CALL_MS = 3000;
+/** SendMessage: 700 ms per attempt, three attempts, 2 s for the call. A repeat is dropped by the worker's MessageSid key. */
+export const SQS_DEADLINES: Deadlines = { attemptMs: 700, maxAttempts: 3 };
+export const SQS_CALL_MS = 2000;
 
 export function createInboundHandler(deps: InboundDeps) {
     const { logger, metrics } = deps;

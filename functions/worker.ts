@@ -247,8 +247,8 @@ export function createWorker(deps: WorkerDeps) {
     };
 }
 
-/** DynamoDB and the outbox: 1 s per attempt, three attempts (idempotent writes; a repeated outbox message is dropped by the sender's key). */
-export const DATA_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 3 };
+/** DynamoDB and the outbox: 700 ms per attempt, three attempts (idempotent writes; a repeated outbox message is dropped by the sender's key). */
+export const DATA_DEADLINES: Deadlines = { attemptMs: 700, maxAttempts: 3 };
 /** Bedrock Converse: 15 s per attempt, two attempts (throttling backs off); the record's budget caps both. */
 export const BEDROCK_DEADLINES: Deadlines = { attemptMs: 15_000, maxAttempts: 2 };
 /**

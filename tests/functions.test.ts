@@ -1,6 +1,15 @@
-/** Pure pieces of the handlers (signatures, cache keys, job parsing) and the bundles' budget. The handlers themselves run against real engines in handlers.test.ts. */
+/**
+ * Pure pieces of the handlers (signatures, cache keys, job parsing, SMS segments, the SDK deadline
+ * wrapper, the prompt budget) and the bundles' budget. The handlers themselves run against real
+ * engines in handlers.test.ts.
+ */
+import * as http from "http";
 import { expect } from "chai";
-import { hashPhone } from "../functions/inbound";
+import { hashPhone, routePath } from "../functions/inbound";
+import { comparableBody, parseReply } from "../functions/sender";
+import { client, deadline, neverSent, withDeadlines } from "../functions/lib/aws";
+import { estimateTokens, MAX_OUTPUT_TOKENS, SMS_MAX_SEGMENTS, SYSTEM_PROMPT } from "../functions/lib/prompt";
+import { countSegments, CUT_MARK, encodingOf, fitSms } from "../functions/lib/sms";
 import { toJob, weekStart } from "../functions/worker";
 import { cacheAside, normalisePrompt, promptKey } from "../functions/lib/cache";
 import { encodeCommand } from "../functions/lib/redis";
@@ -64,10 +73,132 @@ describe("functions", () => {
     });
 });
 
+describe("SMS segments and the cut (GSM 03.38, Twilio's segment rules)", () => {
+    it("counts GSM-7 septets (extension characters two) and UCS-2 code units (emoji two), 160/153 and 70/67 per segment", () => {
+        expect(countSegments("a".repeat(160))).to.deep.equal({ encoding: "GSM-7", units: 160, segments: 1 });
+        expect(countSegments("a".repeat(161))).to.deep.equal({ encoding: "GSM-7", units: 161, segments: 2 });
+        expect(countSegments("€".repeat(80))).to.deep.equal({ encoding: "GSM-7", units: 160, segments: 1 });
+        expect(countSegments("{".repeat(81)).segments).to.equal(2);
+        expect(countSegments("é£¥ÄÖÑÜ§¿àΔΦ").encoding).to.equal("GSM-7");
+        expect(countSegments("a".repeat(70) + "ç").encoding, "ç is not in the default alphabet (Ç is)").to.equal("UCS-2");
+        expect(countSegments("😀".repeat(35))).to.deep.equal({ encoding: "UCS-2", units: 70, segments: 1 });
+        expect(countSegments("😀".repeat(36))).to.deep.equal({ encoding: "UCS-2", units: 72, segments: 2 });
+        // 152 septets then an escape pair: the pair moves whole to the second segment.
+        expect(countSegments("a".repeat(152) + "€" + "a".repeat(152)).segments).to.equal(3);
+        // 66 units then a surrogate pair: the pair moves whole to the second segment.
+        expect(countSegments("a".repeat(66) + "😀" + "a".repeat(66)).segments).to.equal(3);
+        expect(encodingOf("plain text")).to.equal("GSM-7");
+    });
+    it("leaves a reply that fits alone, and cuts a long one at a word within the budget", () => {
+        expect(fitSms("  Eat more greens.  ", 3)).to.equal("Eat more greens.");
+        const long = "Lentils are cheap, filling and rich in protein. ".repeat(20);
+        const cut = fitSms(long, 3);
+        expect(countSegments(cut)).to.deep.include({ encoding: "GSM-7", segments: 3 });
+        expect(long.startsWith(cut.slice(0, -CUT_MARK.length))).to.equal(true);
+        expect(cut.slice(0, -CUT_MARK.length)).to.match(/\S$/);
+        expect(long[cut.length - CUT_MARK.length], "cut after a whole word (trailing punctuation dropped)").to.match(/[\s,.]/);
+    });
+    it("never splits a surrogate pair, an emoji sequence or an escape pair; UCS-2 and GSM-7 budgets both hold", () => {
+        const family = "👨‍👩‍👧";
+        for (const unit of ["🥗 salad ", `${family} meal `, "🥑", "é€{}[]~ ", "x€"]) {
+            const text = unit.repeat(200);
+            const cut = fitSms(text, SMS_MAX_SEGMENTS);
+            const enc = encodingOf(text);
+            expect(countSegments(cut, enc).segments, unit).to.be.at.most(SMS_MAX_SEGMENTS);
+            expect(cut, `${unit}: no lone surrogate`).to.not.match(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+            expect(cut.endsWith(CUT_MARK)).to.equal(true);
+            const head = cut.slice(0, -CUT_MARK.length);
+            expect(text.startsWith(head), unit).to.equal(true);
+            if (unit.includes(family)) expect(head.endsWith(family) || head.endsWith("meal"), "the family emoji stays whole").to.equal(true);
+            // Close to the budget: at most one unit (plus the word backed over) short of it.
+            expect(countSegments(cut, enc).units).to.be.greaterThan((SMS_MAX_SEGMENTS - 1) * (enc === "GSM-7" ? 153 : 67));
+        }
+    });
+});
+
+describe("deadlines on AWS SDK clients, whatever SDK line the runtime ships", () => {
+    let server: http.Server;
+    let endpoint: string;
+    let requests = 0;
+    before(async () => {
+        server = http.createServer(() => { requests++; /* never answers */ });
+        await new Promise<void>(r => server.listen(0, "127.0.0.1", () => r()));
+        endpoint = `http://127.0.0.1:${(server.address() as any).port}`;
+    });
+    after(() => { server.closeAllConnections(); server.close(); });
+    const options = () => ({ endpoint, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    const timed = async (p: Promise<unknown>) => {
+        const t0 = Date.now();
+        const e: any = await p.then(() => undefined, x => x);
+        return { e, ms: Date.now() - t0 };
+    };
+
+    it("a stalled call fails at its per-attempt deadlines even where requestTimeout only warns (an SDK line without throwOnRequestTimeout)", async () => {
+        const { SQSClient, SendMessageCommand } = await import("@aws-sdk/client-sqs");
+        requests = 0;
+        // As the older line is configured: requestTimeout alone, which @smithy/node-http-handler only logs.
+        const old = withDeadlines(new SQSClient({ ...options(), maxAttempts: 2, requestHandler: { requestTimeout: 300 } as any, logger: { debug() {}, info() {}, warn() {}, error() {} } as any }), { attemptMs: 300, maxAttempts: 2 });
+        const { e, ms } = await timed(old.send(new SendMessageCommand({ QueueUrl: `${endpoint}/1/q`, MessageBody: "x" })));
+        expect(e?.name).to.equal("TimeoutError");
+        expect(requests, "the timeout is retried as transient").to.equal(2);
+        expect(ms).to.be.within(550, 1200);
+        old.destroy();
+    });
+    it("without the wrapper the same client is still waiting at that point (what the functions did before)", async () => {
+        const { SQSClient, SendMessageCommand } = await import("@aws-sdk/client-sqs");
+        const bare = new SQSClient({ ...options(), maxAttempts: 1, requestHandler: { requestTimeout: 300 } as any, logger: { debug() {}, info() {}, warn() {}, error() {} } as any });
+        const outcome = await Promise.race([
+            bare.send(new SendMessageCommand({ QueueUrl: `${endpoint}/1/q`, MessageBody: "x" }), { abortSignal: deadline(1500) }).then(() => "answered", (x: any) => `failed ${x?.name}`),
+            new Promise(r => setTimeout(() => r("still waiting"), 1200)),
+        ]);
+        expect(outcome).to.equal("still waiting");
+        bare.destroy();
+    });
+    it("client(): throwOnRequestTimeout asked for, the per-attempt abort in place, and a per-call deadline caps all attempts", async () => {
+        const { DynamoDBClient, GetItemCommand } = await import("@aws-sdk/client-dynamodb");
+        const c = client(DynamoDBClient, { attemptMs: 400, maxAttempts: 5 }, options());
+        const { e, ms } = await timed(c.send(new GetItemCommand({ TableName: "t", Key: { id: { S: "x" } } }), { abortSignal: deadline(1000) }));
+        expect(e).to.be.an("error");
+        expect(ms).to.be.within(950, 1400);
+        c.destroy();
+    });
+    it("tells a request that never left (connection refused) from one that may have arrived", () => {
+        expect(neverSent(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }))).to.equal(true);
+        expect(neverSent(new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) }))).to.equal(true);
+        expect(neverSent(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).to.equal(false);
+        expect(neverSent(Object.assign(new Error("aborted"), { name: "AbortError" }))).to.equal(false);
+    });
+});
+
+describe("routing, outbox messages, the prompt budget", () => {
+    it("routes on the path without trailing slashes", () => {
+        expect(routePath("/webhooks/twilio/status/")).to.equal("/webhooks/twilio/status");
+        expect(routePath("/webhooks/twilio/status//")).to.equal("/webhooks/twilio/status");
+        expect(routePath("/")).to.equal("/");
+    });
+    it("reads outbox replies and refuses anything else", () => {
+        const r = { type: "reply", key: "sms:twilio:SM1", channel: "twilio", to: "+15550001111", body: "hi" };
+        expect(parseReply(JSON.stringify(r))).to.deep.equal(r);
+        for (const bad of [{ ...r, channel: "email" }, { ...r, key: "" }, { ...r, type: "inbound-sms" }]) expect(() => parseReply(JSON.stringify(bad))).to.throw("not an outbox reply");
+    });
+    it("compares a body with Twilio's copy through typographic quotes, dashes and whitespace", () => {
+        expect(comparableBody("It\u2019s \u201Cfine\u201D \u2014 really\u2026")).to.equal(comparableBody("It's \"fine\" - really..."));
+        expect(comparableBody("a  b\n")).to.equal("a b");
+    });
+    it("sizes the answer budget for SMS: the system prompt is short and maxTokens covers the segment budget with headroom", () => {
+        expect(estimateTokens("abcd")).to.equal(1);
+        expect(estimateTokens("abcde")).to.equal(2);
+        expect(estimateTokens(SYSTEM_PROMPT)).to.be.below(100);
+        expect(SYSTEM_PROMPT).to.contain(String(SMS_MAX_SEGMENTS * 153));
+        expect(MAX_OUTPUT_TOKENS).to.be.at.least(estimateTokens("x".repeat(SMS_MAX_SEGMENTS * 153)));
+        expect(MAX_OUTPUT_TOKENS).to.be.at.most(2 * estimateTokens("x".repeat(SMS_MAX_SEGMENTS * 153)));
+    });
+});
+
 describe("function bundles", () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { bundleHandler } = require("../components/function-bundle");
-    for (const name of ["inbound", "billing", "worker", "scheduler"]) {
+    for (const name of ["inbound", "billing", "worker", "scheduler", "sender"]) {
         it(`${name} bundles on its own within the 150 KB budget, exporting handler, with the AWS SDK left to the runtime`, () => {
             const { code, bytes } = bundleHandler(name);
             expect(bytes).to.be.at.most(150 * 1024);

@@ -10,14 +10,15 @@
 import { expect } from "chai";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { one, ofType, planStack } from "./harness";
-import { blackHole, Call, captureOutput, createTable, emfMetrics, fakeAws, FakeAws, redisEngine } from "./support/engines";
+import { blackHole, Call, captureOutput, createTable, emfMetrics, fakeAws, FakeAws, freePort, redisEngine } from "./support/engines";
 import { ApiEvent, publicUrls } from "../functions/lib/http";
 import { twilioSignature, verifyStripeSignature, verifyTwilioSignature } from "../functions/lib/signatures";
 import { redisCache } from "../functions/lib/cache";
-import { secretReader } from "../functions/lib/powertools";
-import { billingDeps, createBillingHandler, MAX_INLINE_PAYLOAD_BYTES } from "../functions/billing";
-import { createInboundHandler, inboundDeps } from "../functions/inbound";
+import { SECRETS_DEADLINES, secretReader } from "../functions/lib/powertools";
+import { billingDeps, createBillingHandler, LEDGER_CALL_MS, MAX_INLINE_PAYLOAD_BYTES } from "../functions/billing";
+import { createInboundHandler, inboundDeps, SQS_CALL_MS } from "../functions/inbound";
 import { createSchedulerHandler, schedulerDeps } from "../functions/scheduler";
+import { createSender, SenderDeps, senderDeps } from "../functions/sender";
 import { createWorker, DATA_DEADLINES, NO_TEXT_REPLY, OutboxReply, SqsEvent, workerDeps } from "../functions/worker";
 import { MAX_OUTPUT_TOKENS, SMS_MAX_SEGMENTS, SYSTEM_PROMPT } from "../functions/lib/prompt";
 import { countSegments, CUT_MARK } from "../functions/lib/sms";
@@ -58,6 +59,8 @@ async function run<T>(service: string, fn: () => Promise<T>): Promise<{ result: 
     return { result, metrics, calls };
 }
 const count = (metrics: Emitted[], name: string) => metrics.filter(m => m.metricName === name).reduce((a, m) => a + m.value, 0);
+/** An End User Messaging number and configuration set for the AWS SMS sends (the dev stack has none). */
+const SMS_ENV = { SMS_ORIGINATION_IDENTITY: "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-1", SMS_CONFIGURATION_SET: "config-set" };
 let sids = 0;
 const sid = () => `SM${Date.now().toString(16)}${(++sids).toString().padStart(6, "0")}`;
 
@@ -176,6 +179,47 @@ describe("handlers against real engines", function () {
             const { result } = await run("inbound", () => h(request({ MessageSid: sid(), From: "+1555", Body: "x" }), context()));
             expect(result.statusCode).to.equal(503);
         });
+        it("a status callback to …/status/ (trailing slash, as API Gateway REST passes it) is a status callback, never a user message", async () => {
+            const status = { MessageSid: sid(), MessageStatus: "failed", ErrorCode: "30008", From: "+18005550100", To: "+15550001111" };
+            const { result, metrics } = await run("inbound", () => handler()(request(status, undefined, "/webhooks/twilio/status/"), context()));
+            expect(result.statusCode).to.equal(200);
+            expect(queued()).to.have.length(0);
+            expect(count(metrics, "TwilioDeliveryFailures")).to.equal(1);
+            expect(count(metrics, "InboundMessagesRecorded")).to.equal(0);
+        });
+        it("counts a message once (InboundMessagesRecorded): Twilio's redelivery and the fallback are acknowledged, not counted", async () => {
+            const h = handler();
+            const params = { MessageSid: sid(), From: "+15550004444", Body: "count me once" };
+            const counts: number[] = [];
+            for (const path of ["/webhooks/twilio/sms", "/webhooks/twilio/sms", "/webhooks/twilio/fallback"]) {
+                const { result, metrics } = await run("inbound", () => h(request(params, undefined, path), context()));
+                expect(result.statusCode).to.equal(200);
+                counts.push(count(metrics, "InboundMessagesRecorded"));
+            }
+            expect(counts).to.deep.equal([1, 0, 0]);
+            expect(queued()).to.have.length(1);
+        });
+        it("SQS never answering: 503 within the SQS call deadline (wall clock), and the retry records it once", async () => {
+            const h = handler();
+            const params = { MessageSid: sid(), From: "+15550005555", Body: "silent queue" };
+            aws.behave = c => c.service === "sqs" ? { stall: true } : undefined;
+            const t0 = Date.now();
+            const failed = await run("inbound", () => h(request(params), context()));
+            const took = Date.now() - t0;
+            expect(failed.result.statusCode).to.equal(503);
+            expect(took).to.be.within(SQS_CALL_MS - 100, SQS_CALL_MS + 1000);
+            aws.behave = undefined;
+            const retried = await run("inbound", () => h(request(params, undefined, "/webhooks/twilio/fallback"), context()));
+            expect(retried.result.statusCode).to.equal(200);
+            expect(queued().map(m => JSON.parse(m.body).messageSid)).to.deep.equal([params.MessageSid]);
+        });
+        it("Secrets Manager never answering: 503 within its two attempts (wall clock)", async () => {
+            aws.behave = c => c.service === "secretsmanager" ? { stall: true } : undefined;
+            const t0 = Date.now();
+            const { result } = await run("inbound", () => handler()(request({ MessageSid: sid(), From: "+1555", Body: "x" }), context()));
+            expect(result.statusCode).to.equal(503);
+            expect(Date.now() - t0).to.be.below(SECRETS_DEADLINES.attemptMs * SECRETS_DEADLINES.maxAttempts + 700);
+        });
         it("accepts the signature of a URL with a query string and repeated keys (API Gateway multi-value query)", async () => {
             const params = { MessageSid: sid(), From: "+15550003333", Body: "hi" };
             const signed = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${url}?tenant=a%20b&x=1&x=2`, params);
@@ -241,6 +285,30 @@ describe("handlers against real engines", function () {
             expect((await run("billing", () => h(request(payload), context()))).result.statusCode).to.equal(200);
             expect((await ledger(JSON.parse(payload).id))?.eventId?.S).to.equal(JSON.parse(payload).id);
         });
+        it("counts an event once (StripeEventsRecorded): redeliveries are acknowledged, not counted", async () => {
+            const h = handler();
+            const payload = evt();
+            const counts: number[] = [];
+            for (let i = 0; i < 3; i++) {
+                const { result, metrics } = await run("billing", () => h(request(payload), context()));
+                expect(result.statusCode).to.equal(200);
+                counts.push(count(metrics, "StripeEventsRecorded"));
+            }
+            expect(counts).to.deep.equal([1, 0, 0]);
+        });
+        it("ledger never answering: 5xx within the ledger call deadline (wall clock), and Stripe's retry records it once", async () => {
+            const h = handler();
+            const payload = evt();
+            aws.behave = c => c.service === "dynamodb" && c.input.TableName === envOf("billing").BILLING_EVENTS_TABLE ? { stall: true } : undefined;
+            const t0 = Date.now();
+            let status = 0;
+            await run("billing", async () => { try { status = (await h(request(payload), context())).statusCode; } catch { status = 502; } });
+            expect(status).to.be.at.least(500);
+            expect(Date.now() - t0).to.be.below(LEDGER_CALL_MS + 1500);
+            aws.behave = undefined;
+            expect((await run("billing", () => h(request(payload), context()))).result.statusCode).to.equal(200);
+            expect((await ledger(JSON.parse(payload).id))?.eventId?.S).to.equal(JSON.parse(payload).id);
+        });
         it("refuses a tampered or unsigned event with 400 and records nothing", async () => {
             const payload = evt();
             const header = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET });
@@ -282,6 +350,32 @@ describe("handlers against real engines", function () {
             const weekly = await run("scheduler", () => h({ kind: "weekly-summary", scheduledTime: "2026-11-29T17:00:00Z" }, context()));
             expect(weekly.result.enqueued).to.equal(23);
             expect(aws.queues.get(envOf("scheduler").QUEUE_URL)!.slice(23).every(m => JSON.parse(m.body).type === "weekly-summary")).to.equal(true);
+        });
+    });
+
+    describe("scheduler, a run that fails half way", () => {
+        it("its retry enqueues only the users not yet enqueued: one job per user in all", async () => {
+            const { DynamoDBClient, PutItemCommand } = await import("@aws-sdk/client-dynamodb");
+            const ddb = new DynamoDBClient({});
+            // Due after the other scheduler test's runs, so they never see these users.
+            for (let i = 0; i < 25; i++) {
+                await ddb.send(new PutItemCommand({ TableName: envOf("scheduler").USERS_TABLE, Item: { userId: { S: `half-${i}` }, planStatus: { S: "active" }, nextPlanAt: { S: "2027-01-01T06:00:00Z" } } }));
+            }
+            const h = createSchedulerHandler(schedulerDeps(envOf("scheduler")));
+            const ev = { kind: "daily-meal-plan" as const, scheduledTime: "2027-01-02T06:00:00Z" };
+            let batches = 0;
+            aws.fault = c => c.action === "SendMessageBatch" && ++batches >= 3 ? { status: 500, type: "InternalFailure" } : undefined;
+            const failing = await run("scheduler", () => h(ev, context()).then(() => "ok", e => String(e)));
+            expect(failing.result).to.not.equal("ok");
+            expect(count(failing.metrics, "JobsEnqueued")).to.equal(20);
+            aws.fault = undefined;
+            const retried = await run("scheduler", () => h(ev, context()));
+            const jobs = aws.queues.get(envOf("scheduler").QUEUE_URL)!.map(m => JSON.parse(m.body)).filter(j => j.runId === "daily-meal-plan:2027-01-02T06:00:00.000Z");
+            const users = new Set(jobs.map(j => j.userId));
+            expect(jobs.length, "no user twice").to.equal(users.size);
+            expect([...users].filter(u => String(u).startsWith("half-"))).to.have.length(25);
+            expect(count(retried.metrics, "JobsEnqueued"), "the retry counts only its own").to.equal(users.size - 20);
+            expect(retried.result.enqueued).to.equal(users.size);
         });
     });
 
@@ -500,6 +594,180 @@ describe("handlers against real engines", function () {
         });
     });
 
+    describe("sender", () => {
+        const senderEnv = (over: Record<string, string> = {}) => ({ ...envOf("sender"), TWILIO_ACCOUNT_SID: "AC123", TWILIO_FROM_NUMBER: "+18005550100", TWILIO_API_URL: aws.endpoint, ...SMS_ENV, ...over });
+        const reply = (channel: "twilio" | "aws-sms", body = `your answer ${sid()}`): OutboxReply => ({ type: "reply", key: `sms:${channel}:${sid()}`, channel, to: "+15550001111", body });
+        const delivery = (...replies: OutboxReply[]) => ({ Records: replies.map(r => ({ messageId: sid(), body: JSON.stringify(r) })) });
+        const sender = (over: Partial<SenderDeps> = {}, env: Record<string, string> = {}) => createSender({ ...senderDeps(senderEnv(env)), ...over });
+        const creates = (calls: Call[]) => calls.filter(c => c.service === "twilio" && c.action === "CreateMessage");
+        const smsSends = (calls: Call[]) => calls.filter(c => c.service === "sms-voice" && c.action === "SendTextMessage");
+        const failed = (r: { batchItemFailures: unknown[] }) => r.batchItemFailures.length;
+
+        it("sends a Twilio reply once, with the status callback; a redelivery of the same key sends nothing more", async () => {
+            const s = sender();
+            const r = reply("twilio");
+            const first = await run("sender", () => s(delivery(r), context()));
+            expect(failed(first.result)).to.equal(0);
+            expect(count(first.metrics, "RepliesSent")).to.equal(1);
+            expect(creates(first.calls)[0].input).to.include({ To: r.to, From: "+18005550100", Body: r.body, StatusCallback: envOf("sender").TWILIO_STATUS_CALLBACK_URL });
+            const again = await run("sender", () => s(delivery(r), context()));
+            expect(failed(again.result)).to.equal(0);
+            expect(creates(again.calls)).to.have.length(0);
+            expect(aws.twilioMessages).to.have.length(1);
+        });
+        it("Twilio creates the message and drops the connection: the redelivery finds it (SendsReconciled); one message across three deliveries", async () => {
+            const s = sender();
+            const r = reply("twilio");
+            aws.behave = c => c.action === "CreateMessage" ? { drop: "after" } : undefined;
+            const first = await run("sender", () => s(delivery(r), context()));
+            expect(failed(first.result)).to.equal(1);
+            expect(creates(first.calls), "no second POST once the request may have been read").to.have.length(1);
+            expect([count(first.metrics, "SendsAmbiguous"), count(first.metrics, "TwilioDeliveryFailures")]).to.deep.equal([1, 1]);
+            aws.behave = undefined;
+            const second = await run("sender", () => s(delivery(r), context()));
+            expect(failed(second.result)).to.equal(0);
+            expect(count(second.metrics, "SendsReconciled")).to.equal(1);
+            expect(second.calls.filter(c => c.action === "ListMessages")[0].input).to.include({ To: r.to, From: "+18005550100" });
+            const third = await run("sender", () => s(delivery(r), context()));
+            expect(failed(third.result)).to.equal(0);
+            expect(creates([...second.calls, ...third.calls])).to.have.length(0);
+            expect(aws.twilioMessages.map(m => m.body)).to.deep.equal([r.body]);
+        });
+        it("Twilio answering late but within the send deadline: sent once, never a second attempt (the 5 s retry that doubled sends is gone)", async () => {
+            // Scaled down: the deadline is 10 s in the function (SenderDeps.sendMs), Twilio's observed worst 6 s.
+            aws.behave = c => c.action === "CreateMessage" ? { delayMs: 1200 } : undefined;
+            const t0 = Date.now();
+            const { result, calls, metrics } = await run("sender", () => sender({ sendMs: 2000 })(delivery(reply("twilio")), context()));
+            const took = Date.now() - t0;
+            expect(failed(result)).to.equal(0);
+            expect(creates(calls)).to.have.length(1);
+            expect(count(metrics, "RepliesSent")).to.equal(1);
+            expect(took).to.be.within(1200, 2000);
+        });
+        it("Twilio answering after the deadline: the attempt is given up at the deadline (wall clock), and the late message is found, not sent again", async () => {
+            const s = sender({ sendMs: 800, settleMs: 200 });
+            const r = reply("twilio");
+            aws.behave = c => c.action === "CreateMessage" ? { delayMs: 1200 } : undefined;
+            const t0 = Date.now();
+            const first = await run("sender", () => s(delivery(r), context()));
+            expect(Date.now() - t0).to.be.below(1200);
+            expect(failed(first.result)).to.equal(1);
+            expect(count(first.metrics, "SendsAmbiguous")).to.equal(1);
+            // Before the settle time a redelivery does not look: the first attempt may still be creating the message.
+            const early = await run("sender", () => s(delivery(r), context()));
+            expect(failed(early.result)).to.equal(1);
+            expect(early.calls.filter(c => c.service === "twilio")).to.have.length(0);
+            aws.behave = undefined;
+            await new Promise(res => setTimeout(res, 600));
+            const later = await run("sender", () => s(delivery(r), context()));
+            expect(failed(later.result)).to.equal(0);
+            expect(count(later.metrics, "SendsReconciled")).to.equal(1);
+            expect(aws.twilioMessages).to.have.length(1);
+        });
+        it("Twilio refusing (400, 429) or the connection refused: released, nothing lost, the redelivery sends exactly one", async () => {
+            const closed = await freePort();
+            for (const refuse of [{ status: 400 }, { status: 429 }, { refused: true }]) {
+                aws.reset();
+                const r = reply("twilio");
+                aws.fault = c => "status" in refuse && c.action === "CreateMessage" ? { status: refuse.status!, type: "refused" } : undefined;
+                const first = await run("sender", () => sender({}, "refused" in refuse ? { TWILIO_API_URL: `http://127.0.0.1:${closed}` } : {})(delivery(r), context()));
+                expect(failed(first.result), JSON.stringify(refuse)).to.equal(1);
+                expect(count(first.metrics, "TwilioDeliveryFailures")).to.equal(1);
+                expect(count(first.metrics, "SendsAmbiguous")).to.equal(0);
+                aws.fault = undefined;
+                const second = await run("sender", () => sender()(delivery(r), context()));
+                expect(failed(second.result), JSON.stringify(refuse)).to.equal(0);
+                expect(second.calls.filter(c => c.action === "ListMessages"), "a refusal needs no lookup").to.have.length(0);
+                expect(aws.twilioMessages.map(m => m.body)).to.deep.equal([r.body]);
+            }
+        });
+        it("Twilio 500 (error 20500, may have created it): the redelivery looks it up, finds nothing and sends once", async () => {
+            const s = sender();
+            const r = reply("twilio");
+            aws.fault = c => c.action === "CreateMessage" ? { status: 500, type: "Internal" } : undefined;
+            const first = await run("sender", () => s(delivery(r), context()));
+            expect(failed(first.result)).to.equal(1);
+            expect(count(first.metrics, "SendsAmbiguous")).to.equal(1);
+            aws.fault = undefined;
+            const second = await run("sender", () => s(delivery(r), context()));
+            expect(failed(second.result)).to.equal(0);
+            expect(second.calls.map(c => c.action).filter(a => a === "ListMessages" || a === "CreateMessage")).to.deep.equal(["ListMessages", "CreateMessage"]);
+            expect(aws.twilioMessages).to.have.length(1);
+        });
+        it("the same reply delivered to two senders at once is sent once (the conditional send record decides)", async () => {
+            const r = reply("twilio");
+            aws.behave = c => c.action === "CreateMessage" ? { delayMs: 300 } : undefined;
+            const [a, b] = await Promise.all([run("sender", () => sender()(delivery(r), context())), run("sender", () => sender()(delivery(r), context()))]);
+            expect(failed(a.result) + failed(b.result), "the other is retried later").to.equal(1);
+            expect(aws.twilioMessages).to.have.length(1);
+        });
+        it("sent, but the 'sent' write fails: acknowledged all the same, and a later delivery reconciles instead of resending", async () => {
+            const r = reply("twilio");
+            aws.fault = c => c.service === "dynamodb" && c.action === "UpdateItem" && c.input.ExpressionAttributeValues?.[":sent"] ? { status: 500, type: "InternalServerError" } : undefined;
+            const first = await run("sender", () => sender()(delivery(r), context()));
+            expect(failed(first.result)).to.equal(0);
+            aws.fault = undefined;
+            // Past the send lease (the queue's redelivery comes 180 s later).
+            const later = await run("sender", () => sender({ now: () => Date.now() + 60_000 })(delivery(r), context()));
+            expect(failed(later.result)).to.equal(0);
+            expect(count(later.metrics, "SendsReconciled")).to.equal(1);
+            expect(aws.twilioMessages).to.have.length(1);
+        });
+        it("AWS SMS: one request (the SDK's retries off) with the reply key as Context; a reset after the send is parked (SendsAmbiguous), never resent", async () => {
+            const s = sender();
+            const r = reply("aws-sms");
+            aws.behave = c => c.action === "SendTextMessage" ? { drop: "after" } : undefined;
+            const first = await run("sender", () => s(delivery(r), context()));
+            expect(failed(first.result)).to.equal(1);
+            expect(smsSends(first.calls)).to.have.length(1);
+            expect(smsSends(first.calls)[0].input).to.deep.include({ DestinationPhoneNumber: r.to, OriginationIdentity: SMS_ENV.SMS_ORIGINATION_IDENTITY, ConfigurationSetName: SMS_ENV.SMS_CONFIGURATION_SET, MessageBody: r.body, Context: { replyKey: r.key } });
+            expect([count(first.metrics, "SendsAmbiguous"), count(first.metrics, "AwsSmsSendFailures")]).to.deep.equal([1, 1]);
+            aws.behave = undefined;
+            for (let i = 0; i < 2; i++) {
+                const again = await run("sender", () => s(delivery(r), context()));
+                expect(failed(again.result), "kept failing: the record ends in the outbox DLQ for an operator").to.equal(1);
+                expect(smsSends(again.calls)).to.have.length(0);
+            }
+            expect(aws.smsMessages).to.have.length(1);
+        });
+        it("AWS SMS refusing (500, 429) or the connection refused: released, the redelivery sends exactly one", async () => {
+            const closed = await freePort();
+            for (const refuse of [{ status: 500, type: "InternalServerException" }, { status: 429, type: "ThrottlingException" }, { refused: true }]) {
+                aws.reset();
+                const r = reply("aws-sms");
+                aws.fault = c => "status" in refuse && c.action === "SendTextMessage" ? { status: refuse.status!, type: refuse.type! } : undefined;
+                const saved = process.env.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2;
+                if ("refused" in refuse) process.env.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2 = `http://127.0.0.1:${closed}`;
+                let first;
+                try {
+                    first = await run("sender", () => sender()(delivery(r), context()));
+                } finally {
+                    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2;
+                    else process.env.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2 = saved;
+                }
+                expect(failed(first.result), JSON.stringify(refuse)).to.equal(1);
+                expect(smsSends(first.calls), "no SDK retry").to.have.length("refused" in refuse ? 0 : 1);
+                expect(count(first.metrics, "AwsSmsSendFailures")).to.equal(1);
+                expect(count(first.metrics, "SendsAmbiguous")).to.equal(0);
+                aws.fault = undefined;
+                const second = await run("sender", () => sender()(delivery(r), context()));
+                expect(failed(second.result), JSON.stringify(refuse)).to.equal(0);
+                expect(aws.smsMessages.map(m => m.input.MessageBody)).to.deep.equal([r.body]);
+            }
+        });
+        it("providers that never answer: each send is given up at its deadline (wall clock) and not repeated", async () => {
+            aws.behave = c => c.action === "SendTextMessage" || c.action === "CreateMessage" ? { stall: true } : undefined;
+            const s = sender({ sendMs: 1000 });
+            const t0 = Date.now();
+            const { result, calls, metrics } = await run("sender", () => s(delivery(reply("twilio"), reply("aws-sms")), context()));
+            const took = Date.now() - t0;
+            expect(failed(result)).to.equal(2);
+            expect(took, "both sends side by side, each cut at 1 s").to.be.below(1600);
+            expect([creates(calls).length, smsSends(calls).length]).to.deep.equal([1, 1]);
+            expect(count(metrics, "SendsAmbiguous")).to.equal(2);
+        });
+    });
+
     describe("the plan against what the handlers did", () => {
         /** Custom-namespace (not AWS/*) metrics that alarms and dashboards of a plan read. */
         const customMetricsRead = (p: Plan) => {
@@ -604,7 +872,7 @@ describe("handlers against real engines", function () {
              * function (an AWS SMS reply where the stack has no number) are dropped.
              */
             const SYNTHETIC: Record<string, string> = {
-                SMS_ORIGINATION_IDENTITY: "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-1", SMS_CONFIGURATION_SET: "config-set",
+                ...SMS_ENV,
                 REDIS_AUTH_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:redis-auth",
             };
             const translate = (p: Plan, service: string, calls: Call[]): Call[] => {
@@ -684,15 +952,18 @@ describe("handlers against real engines", function () {
                 }
                 return problems;
             };
-            for (const service of ["inbound", "billing", "worker", "scheduler"]) {
+            for (const service of ["inbound", "billing", "worker", "scheduler", "sender"]) {
                 it(`${service}: every command it sent is allowed on the plan's ARNs; every table/queue read or write it did not send is denied`, async () => {
                     expect(await check(plan, service)).to.deep.equal([]);
                 });
                 it(`${service}, prod with an AWS SMS number (VPC, Redis): the same on prod's ARNs`, async () => {
                     const prod = await planStack("prod", { smsRequestPhoneNumber: "true" });
-                    if (service === "worker") {
+                    if (service === "sender") {
                         const calls = translate(prod, service, sent.get(service) ?? []);
                         expect(calls.some(c => c.service === "sms-voice"), "the AWS SMS reply is checked too").to.equal(true);
+                    }
+                    if (service === "worker") {
+                        const calls = translate(prod, service, sent.get(service) ?? []);
                         const redisSecret = one(prod, "aws:lambda/function:Function", "-api-worker-function").inputs.environment.variables.REDIS_AUTH_SECRET_ARN;
                         expect(redisSecret).to.match(/^arn:aws:secretsmanager:/);
                         expect(calls.some(c => c.service === "secretsmanager" && c.input.SecretId === redisSecret), "the Redis AUTH token read is checked too").to.equal(true);

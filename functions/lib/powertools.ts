@@ -27,10 +27,10 @@ export function observability(env: PowertoolsEnv, defaultService: string): { log
     };
 }
 
-/** Secrets Manager: 1 s per attempt, two attempts (GetSecretValue is a read: retrying is safe). */
-export const SECRETS_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 2 };
-/** The idempotency table: 1 s per attempt, two attempts (conditional writes: a retry cannot apply twice). */
-export const IDEMPOTENCY_DEADLINES: Deadlines = { attemptMs: 1000, maxAttempts: 2 };
+/** Secrets Manager: 700 ms per attempt, two attempts (GetSecretValue is a read: retrying is safe). */
+export const SECRETS_DEADLINES: Deadlines = { attemptMs: 700, maxAttempts: 2 };
+/** The idempotency table: 700 ms per attempt, two attempts (conditional writes: a retry cannot apply twice). */
+export const IDEMPOTENCY_DEADLINES: Deadlines = { attemptMs: 700, maxAttempts: 2 };
 
 /**
  * Secrets Manager values through Parameters: cached for five minutes per container. The client is
