@@ -9,7 +9,7 @@
  *     for the floor and the plan alike (the strictest: the cache speeds the floor up too);
  *   - "no compile cache": the same loader with NODE_DISABLE_COMPILE_CACHE=1 (Node compiles every
  *     module), for both;
- *   - "floor as issue 14 measured it": `node` alone loading the SDKs (no loader, no cache: what
+ *   - "plain-node floor": `node` alone loading the SDKs (no loader, no cache: what
  *     loading them costs on this machine), against `npm run plan` as it runs.
  * Beside them, the replay (engine/replay-plan.ts): the SDK alone registering the plan's
  * resources (same types, names, parents, providers, dependencies, inputs) under trivial mocks. It
@@ -80,7 +80,7 @@ runCli("bench-plan", USAGE, argv => {
     const conditions: Condition[] = [
         { label: "as npm run plan (esbuild loader, compile cache)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], replay: replayArgs },
         { label: "no compile cache (NODE_DISABLE_COMPILE_CACHE=1)", floor: ["-r", REGISTER, "-e", FLOOR_CODE], plan: ["-r", REGISTER, ...planArgs], replay: replayArgs, env: { NODE_DISABLE_COMPILE_CACHE: "1" } },
-        { label: "cached plan ÷ plain-node floor (issue 14's measure)", floor: ["-e", FLOOR_CODE], floorEnv: { NODE_DISABLE_COMPILE_CACHE: "1" }, plan: ["-r", REGISTER, ...planArgs] },
+        { label: "cached plan ÷ plain-node floor (no loader, no cache)", floor: ["-e", FLOOR_CODE], floorEnv: { NODE_DISABLE_COMPILE_CACHE: "1" }, plan: ["-r", REGISTER, ...planArgs] },
     ];
     if (values["compare-ts-node"]) {
         conditions.push({ label: "before: ts-node --transpile-only, plain node floor", floor: ["-e", FLOOR_CODE], plan: [require.resolve("ts-node/dist/bin"), "--transpile-only", ...planArgs], env: { NODE_DISABLE_COMPILE_CACHE: "1" } });

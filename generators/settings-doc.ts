@@ -1,8 +1,14 @@
 /**
  * Renders the settings declared in config.ts as Pulumi.yaml's `config:` block (`--yaml`) or as
- * docs/settings.md's settings table (`--markdown`). tests/settings.test.ts checks both stay in step.
+ * docs/settings.md's settings table (`--markdown`): every setting with the value each of the
+ * repository's stacks resolves it to. tests/settings.test.ts checks both stay in step.
  */
-import { ENVIRONMENT_PROFILES, NAMESPACE, SECRET_KEYS, SECURITY_TIERS, SETTINGS, Settings, SettingSpec } from "../config";
+import { NAMESPACE, resolveSettings, SECRET_KEYS, SETTINGS, Settings } from "../config";
+import { REPO_ROOT } from "../engine/paths";
+import { loadStackConfig } from "../engine/stack-config";
+
+/** The stacks whose values the table shows: the repository's own three, whatever others exist. */
+export const DOCUMENTED_STACKS = ["dev", "staging", "prod"] as const;
 
 const SECRET_DESCRIPTIONS: Record<string, string> = {
     twilioAuthToken: "Twilio auth token; stored in Secrets Manager, used to verify X-Twilio-Signature.",
@@ -39,24 +45,28 @@ export function pulumiYamlConfig(): string {
     return lines.join("\n") + "\n";
 }
 
-function effectiveDefault(s: SettingSpec, env: keyof typeof ENVIRONMENT_PROFILES): string {
-    const profile = ENVIRONMENT_PROFILES[env];
-    const tier = SECURITY_TIERS[profile.securityTier!];
-    const key = s.key as keyof Settings;
-    const v = key in tier ? tier[key] : key in profile ? profile[key] : s.default;
-    if (v === undefined) return "—";
-    const text = Array.isArray(v) ? (v.length ? v.join(", ") : "[]") : v === "" ? '""' : String(v);
-    return `\`${text}\``;
+/** A stack's resolved settings, read from its Pulumi.<stack>.yaml as the program reads them. */
+export function stackSettings(stack: string, projectDir = REPO_ROOT): Settings {
+    const { config, secretKeys } = loadStackConfig(projectDir, stack);
+    return resolveSettings(config, undefined, stack, secretKeys);
 }
 
-export function markdownTable(): string {
-    const rows = ["| Setting | Type | dev | staging | prod | Terraform variable | Description |", "|---|---|---|---|---|---|---|"];
+function cell(v: unknown): string {
+    if (v === undefined) return "—";
+    const text = Array.isArray(v) ? (v.length ? v.join(", ") : "[]") : v === "" ? '""' : String(v);
+    return `\`${text.replace(/\|/g, "\\|")}\``;
+}
+
+export function markdownTable(stacks: Record<string, Settings> = Object.fromEntries(DOCUMENTED_STACKS.map(s => [s, stackSettings(s)]))): string {
+    const names = Object.keys(stacks);
+    const rows = [`| Setting | Type | ${names.join(" | ")} | Terraform variable | Description |`, `|---|---|${names.map(() => "---|").join("")}---|---|`];
     for (const s of SETTINGS) {
         const key = s.fullKey ?? `${NAMESPACE}:${s.key}`;
         const type = s.enum ? s.enum.map(e => `\`${e}\``).join(" \\| ") : s.kind + (s.min !== undefined ? ` ≥ ${s.min}` : "") + (s.max !== undefined ? ` ≤ ${s.max}` : "");
-        rows.push(`| \`${key}\` | ${type} | ${effectiveDefault(s, "dev")} | ${effectiveDefault(s, "staging")} | ${effectiveDefault(s, "prod")} | ${s.terraform ? `\`${s.terraform}\`` : ""} | ${s.description.replace(/\|/g, "\\|")} |`);
+        const values = names.map(n => cell((stacks[n] as unknown as Record<string, unknown>)[s.key as string]));
+        rows.push(`| \`${key}\` | ${type} | ${values.join(" | ")} | ${s.terraform ? `\`${s.terraform}\`` : ""} | ${s.description.replace(/\|/g, "\\|")} |`);
     }
-    for (const k of SECRET_KEYS) rows.push(`| \`${NAMESPACE}:${k}\` (secret) | string | — | — | — |  | ${SECRET_DESCRIPTIONS[k]} |`);
+    for (const k of SECRET_KEYS) rows.push(`| \`${NAMESPACE}:${k}\` (secret) | string | ${names.map(() => "—").join(" | ")} |  | ${SECRET_DESCRIPTIONS[k]} |`);
     return rows.join("\n") + "\n";
 }
 

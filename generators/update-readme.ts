@@ -8,6 +8,7 @@ import * as path from "path";
 import { markdownTable } from "./settings-doc";
 import { configReference, coverageTable, policyTable } from "./policy-doc";
 import { componentJsDocTables, componentTable } from "./components-doc";
+import { modelLifecycleSection } from "./model-doc";
 import { REPO_ROOT } from "../engine/paths";
 import { fail, parseCliArgs, readInput, runCli } from "../engine/cli";
 
@@ -27,6 +28,7 @@ export const GENERATED_SECTIONS: GeneratedSection[] = [
     { file: "docs/policy-pack.md", name: "policy-config", render: configReference },
     { file: "docs/components.md", name: "components-table", render: () => componentTable() },
     { file: "docs/components.md", name: "access-patterns", render: () => componentJsDocTables() },
+    { file: "docs/iam-and-metrics.md", name: "bedrock-model", render: modelLifecycleSection },
 ];
 
 function markers(name: string): [string, string] {

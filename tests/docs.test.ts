@@ -1,7 +1,7 @@
 /**
  * The README and docs/ stay true to the repository: generated tables current, links that resolve,
  * commands that exist, an architecture picture that matches index.ts, and a README short enough
- * to read (issue 14: at most 200 lines). Each check also runs on a bad fixture.
+ * to read (at most 200 lines). Each check also runs on a bad fixture.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -10,6 +10,12 @@ import { repositoryComponents, componentDocProblems, componentsIn, summarise } f
 import { architectureProblems, brokenLinks, headingAnchor, unknownNpmScripts } from "../checks/doc-checks";
 import { REPO_ROOT } from "../engine/paths";
 import { GENERATED_SECTIONS, readSection, replaceSection, updateDocs } from "../generators/update-readme";
+import { DOCUMENTED_STACKS, markdownTable, stackSettings } from "../generators/settings-doc";
+import { lifecycleSentence } from "../generators/model-doc";
+import { MAX_STACK_NAME_LENGTH } from "../components/naming";
+import { NAMESPACE, SECRET_KEYS } from "../config";
+import { planStack, planWith } from "./harness";
+import * as yaml from "js-yaml";
 
 const read = (f: string) => fs.readFileSync(path.join(REPO_ROOT, f), "utf8");
 const DOCS = fs.readdirSync(path.join(REPO_ROOT, "docs")).filter(f => f.endsWith(".md")).map(f => `docs/${f}`);
@@ -50,6 +56,68 @@ describe("README and docs/", () => {
         expect(problems[1]).to.match(/#no-such-heading/);
         expect(headingAnchor("Deploying to AWS")).to.equal("deploying-to-aws");
         expect(headingAnchor("Tables, keys and access patterns")).to.equal("tables-keys-and-access-patterns");
+    });
+
+    it("every page of docs/ links back to the README", () => {
+        const noWayBack = DOCS.filter(f => !read(f).includes("](../README.md)"));
+        expect(noWayBack, "add [← README](../README.md) under the title").to.deep.equal([]);
+    });
+
+    it("no page tells project history a reader cannot follow (issue numbers, sessions, the machine's other jobs)", () => {
+        const HISTORY = [/\bissue #?\d+/i, /\bwithin the session\b/i, /\bin this session\b/i, /\bother jobs running\b/i];
+        const hits = ["README.md", ...DOCS].flatMap(f => read(f).split("\n").map((l, i) => ({ f, i, l })))
+            .filter(({ l }) => HISTORY.some(re => re.test(l))).map(({ f, i, l }) => `${f}:${i + 1}: ${l.trim()}`);
+        expect(hits).to.deep.equal([]);
+    });
+
+    it("docs/settings.md shows each stack's own value: every key a stack file sets, as it sets it", () => {
+        const table = read("docs/settings.md");
+        const rowOf = (key: string) => table.split("\n").find(l => l.startsWith(`| \`${key}\` |`));
+        for (const [col, stack] of DOCUMENTED_STACKS.entries()) {
+            const file = (yaml.load(read(`Pulumi.${stack}.yaml`)) as any).config as Record<string, unknown>;
+            for (const [key, value] of Object.entries(file)) {
+                if (!key.startsWith(`${NAMESPACE}:`) || SECRET_KEYS.some(k => key.endsWith(`:${k}`)) || (value !== null && typeof value === "object" && !Array.isArray(value))) continue;
+                const row = rowOf(key);
+                expect(row, `docs/settings.md has a row for ${key}`).to.not.equal(undefined);
+                const cells = row!.split(/(?<!\\)\|/).map(c => c.trim());
+                const shown = Array.isArray(value) ? (value.length ? value.join(", ") : "[]") : value === "" ? "\"\"" : String(value);
+                expect(cells[3 + col], `${stack}: ${key}`).to.equal(`\`${shown.replace(/\|/g, "\\|")}\``);
+            }
+        }
+    });
+
+    it("the settings table's columns are the stacks it is given, each with its resolved value (fixture)", () => {
+        const dev = stackSettings("dev");
+        const text = markdownTable({ one: { ...dev, corsAllowedOrigins: ["https://a.example.com", "https://b.example.com"] }, two: { ...dev, corsAllowedOrigins: [] } });
+        expect(text.split("\n")[0]).to.match(/^\| Setting \| Type \| one \| two \| Terraform variable \| Description \|$/);
+        expect(text).to.match(/\| `ai-nutritionist:corsAllowedOrigins` \| array \| `https:\/\/a\.example\.com, https:\/\/b\.example\.com` \| `\[\]` \|/);
+    });
+
+    it("the model's lifecycle is said as of the table's check: an earliest end of life that has passed is not promised (fixture)", () => {
+        const model = { modelId: "m", name: "M", status: "Active" as const, launched: "2025-10-16", eolNoSoonerThan: "2026-10-01", source: "", profiles: {} };
+        expect(lifecycleSentence(model, "2026-09-01")).to.equal("Active on Bedrock when the lifecycle table was checked (2026-09-01), launched 2025-10-16; end of life no sooner than 2026-10-01");
+        expect(lifecycleSentence(model, "2026-11-25")).to.contain("no end of life announced; the card's earliest one, 2026-10-01, has passed");
+        expect(lifecycleSentence({ ...model, status: "Legacy", eol: "2026-09-10" }, "2026-11-25")).to.match(/^EOL on Bedrock .*end of life 2026-09-10 \(passed\)$/);
+        expect(read("docs/iam-and-metrics.md")).not.to.match(/EOL no sooner than/);
+    });
+
+    it("the stack-name cap in docs/naming.md and the README is the code's, and the README says why names are capped", () => {
+        const naming = read("docs/naming.md");
+        expect(naming).to.contain(`\`MAX_STACK_NAME_LENGTH\` = ${MAX_STACK_NAME_LENGTH} characters`);
+        expect(naming).to.contain(`must be at most ${MAX_STACK_NAME_LENGTH} characters`);
+        expect(read("README.md").replace(/\s+/g, " ")).to.match(new RegExp(`at most ${MAX_STACK_NAME_LENGTH} characters[^.]*every physical name carries it[^.]*\\(\\[docs/naming\\.md\\]`));
+    });
+
+    it("docs/naming.md says what the budget filters by, as the plan builds it", async () => {
+        const naming = read("docs/naming.md").replace(/\s+/g, " ");
+        const budget = (await planStack("prod")).resources.find(r => r.type === "aws:budgets/budget:Budget")!;
+        expect(budget.inputs.costFilters ?? []).to.deep.equal([]);
+        expect(naming).to.contain("The budget and the cost-anomaly monitor cover the whole account by default (the budget has no cost filter");
+        // The plan tests/observability.test.ts also makes: a second stack of staging's account, its tags activated.
+        const other = await planWith({ stack: "qa", configFile: path.join(REPO_ROOT, "Pulumi.staging.yaml"), overrides: { "ai-nutritionist:ownsAccountBaseline": "false", "ai-nutritionist:activateCostAllocationTags": "true" } });
+        const tagged = other.resources.find(r => r.type === "aws:budgets/budget:Budget")!;
+        expect(tagged.inputs.costFilters).to.deep.equal([{ name: "TagKeyValue", values: ["user:Stack$qa"] }]);
+        expect(naming).to.contain("With `activateCostAllocationTags` on, both filter by `Stack=<stack>`");
     });
 
     it("the README links every file of docs/", () => {

@@ -10,7 +10,7 @@ import { baseSettings, settingsProblems } from "./harness";
 const base = baseSettings;
 const problems = settingsProblems;
 
-describe("settings messages (issue 14)", () => {
+describe("settings messages: each names its key, the value got and the fix", () => {
     describe("secrets", () => {
         const token = `${NAMESPACE}:twilioAuthToken`;
         it("refuses a secret held in plain text, naming the key and the pulumi config set --secret command, never the value", () => {
