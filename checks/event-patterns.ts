@@ -15,8 +15,12 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** A field's shape: 1 = a value; a list = a value from that list; "*" = any nested fields; an object = those fields. */
-export type FieldTree = 1 | "*" | string[] | { [field: string]: FieldTree };
+/**
+ * A field's shape: "string", "number" or "boolean" = a value of that JSON type; 1 = a value of a type not
+ * recorded; a list = a string from that list; "*" = any nested fields; an object = those fields.
+ */
+export type FieldTree = 1 | "string" | "number" | "boolean" | "*" | string[] | { [field: string]: FieldTree };
+export type ValueType = "string" | "number" | "boolean";
 
 /** source → detail-type → the fields of `detail`. */
 export type EventCatalogue = Record<string, Record<string, FieldTree>>;
@@ -192,6 +196,16 @@ export function patternMatches(pattern: unknown, event: unknown): boolean {
 
 // --- Checking against the catalogue -----------------------------------------------------------
 
+/** Whether a matcher can match some value of a JSON type (EventBridge compares numbers only with numbers, strings with strings). */
+export function typeAdmits(type: ValueType, matcher: unknown): boolean {
+    if (matcher === null) return true;
+    if (!isObject(matcher)) return typeof matcher === type;
+    const op = Object.keys(matcher)[0];
+    if (op === "numeric") return type === "number";
+    if (op === "prefix" || op === "suffix" || op === "equals-ignore-case" || op === "wildcard" || op === "cidr") return type === "string";
+    return true; // exists, anything-but
+}
+
 function describe(tree: FieldTree): string {
     return isObject(tree) ? Object.keys(tree).join(", ") : "";
 }
@@ -289,6 +303,9 @@ export function eventPatternProblems(raw: unknown, catalogue: EventCatalogue = e
                             .sort((a, b) => b.wanted.length - a.wanted.length)[0];
                         const hint = best ? `; ${["detail", ...parts.slice(0, -1), best.k].join(".")} takes ${best.wanted.map(m => JSON.stringify(m)).join(", ")}` : "";
                         valueProblems.push(`${field}: never matches "${t}" events of ${source}: they carry ${parts[parts.length - 1]} only as ${shape.join(", ")} (the pattern wants ${leaf.matchers.map(m => JSON.stringify(m)).join(", ")})${hint}`);
+                    } else if ((shape === "string" || shape === "number" || shape === "boolean") && !leaf.matchers.some(m => typeAdmits(shape, m))) {
+                        const hint = shape === "number" ? ` (compare numbers with {"numeric": [...]})` : "";
+                        valueProblems.push(`${field}: never matches "${t}" events of ${source}: they carry ${parts[parts.length - 1]} as a ${shape}, which ${leaf.matchers.map(m => JSON.stringify(m)).join(", ")} cannot match${hint}`);
                     } else {
                         someEventMatches = true;
                     }

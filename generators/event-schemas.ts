@@ -30,6 +30,7 @@ function merge(a: FieldTree, b: FieldTree): FieldTree {
     if (typeof a === "object" && !Array.isArray(a)) return a;
     if (typeof b === "object" && !Array.isArray(b)) return b;
     if (Array.isArray(a) && Array.isArray(b)) return [...new Set([...a, ...b])].sort();
+    if (a === b) return a;
     return 1;
 }
 
@@ -58,7 +59,10 @@ async function readSpec(): Promise<Record<string, Record<string, FieldTree>>> {
             case "array": return tree(t.element!, depth, seen);
             case "union": return t.types!.map(x => tree(x, depth, seen)).reduce(merge);
             case "json": case "map": return "*";
-            default: return t.allowedValues?.length ? t.allowedValues.map(String).sort() : 1;
+            case "string": case "date-time": return t.allowedValues?.length ? t.allowedValues.map(String).sort() : "string";
+            case "number": case "integer": return "number";
+            case "boolean": return "boolean";
+            default: return 1;
         }
     };
     const out: Record<string, Record<string, FieldTree>> = {};

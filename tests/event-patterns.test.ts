@@ -70,6 +70,14 @@ describe("EventBridge patterns", () => {
         expect(eventPatternProblems({ source: ["aws.nosuchservice"], detail: { a: ["b"] } })[0]).to.contain("the plan knows no schema of its events");
     });
 
+    it("refuses values of a JSON type the field never has: GuardDuty's severity is a number, not \"HIGH\"", () => {
+        expect(eventPatternProblems({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: ["HIGH"] } }))
+            .to.deep.equal(['detail.severity: never matches "GuardDuty Finding" events of aws.guardduty: they carry severity as a number, which "HIGH" cannot match (compare numbers with {"numeric": [...]})']);
+        expect(eventPatternProblems({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [8, { numeric: [">=", 7] }] } })).to.deep.equal([]);
+        expect(eventPatternProblems({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { type: [{ numeric: [">", 0] }] } })[0]).to.contain("carry type as a string");
+        expect(eventPatternProblems({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { type: [{ "anything-but": "x" }], severity: [{ exists: true }] } })).to.deep.equal([]);
+    });
+
     it("$or branches are checked one by one, and malformed patterns are refused", () => {
         expect(eventPatternProblems({ source: ["aws.backup"], $or: [{ "detail-type": ["Restore Job State Change"], detail: { state: ["FAILED"] } }, { "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED"] } }] }))
             .to.have.length(1);
