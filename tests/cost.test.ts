@@ -153,7 +153,7 @@ describe("cost estimate (npm run cost)", function () {
         });
 
         it("refuses a region with no table rather than guessing", () => {
-            expect(() => estimate([], { stack: "x", region: "eu-west-1", usage: DEFAULT_USAGE.dev })).to.throw(NoPriceTableError, /no price table for region eu-west-1/);
+            expect(() => estimate([], { stack: "x", region: "ap-southeast-2", usage: DEFAULT_USAGE.dev })).to.throw(NoPriceTableError, /no price table for region ap-southeast-2/);
             const r: CostResource = { urn: "urn:x::k", type: "aws:kms/key:Key", name: "k", props: {}, region: "ap-south-1" };
             expect(() => estimate([r], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.dev })).to.throw(NoPriceTableError, /ap-south-1/);
         });
@@ -380,8 +380,11 @@ describe("cost estimate (npm run cost)", function () {
             expect(planCostLine(asPlan(await planStack("prod")), { projectDir: REPO_ROOT, configFile: spaced, mainProject: true }).endsWith(` --config '${spaced.replace("'", "'\\''")}'`)).to.equal(true);
             const state = await planWith({ stack: "state", projectDir: path.join(REPO_ROOT, "bootstrap") });
             expect(planCostLine(asPlan(state), { projectDir: path.join(REPO_ROOT, "bootstrap"), mainProject: false })).to.match(/\. Details: npm run cost -- state --project bootstrap$/);
-            const eu = planCostLine(asPlan(await planStack("staging", { "aws:region": "eu-west-1" })), { projectDir: REPO_ROOT, mainProject: false });
-            expect(eu).to.match(/^Estimated monthly cost: refused — no price table for region eu-west-1/);
+            // The staging plan moved to a region without a table (its providers' region).
+            const staging = asPlan(await planStack("staging"));
+            const moved = { ...staging, resources: staging.resources.map(r => r.type === "pulumi:providers:aws" ? { ...r, inputs: { ...r.inputs, region: "ap-southeast-2" } } : r) };
+            const unpriced = planCostLine(moved, { projectDir: REPO_ROOT, mainProject: false });
+            expect(unpriced).to.match(/^Estimated monthly cost: refused — no price table for region ap-southeast-2/);
         });
 
         it("docs/costs.md and docs/cost-chart.svg are the generated ones (npm run cost:docs)", async () => {

@@ -21,6 +21,7 @@ import { admitsAction, conditionValues, deniesInsecureTransport, isEveryone, lab
 import { asList, customerKey, isSet, isTrue, linked, matchExemption, read, UNKNOWN } from "../policy-pack/policies/helpers";
 import { actionProblem, arnIndex, conditionKeyProblem, resourceProblem } from "../policy-pack/policies/iam-catalogue";
 import { deepFreeze } from "./freeze";
+import { PRICE_TABLES } from "../policy-pack/cost/prices";
 
 
 const TAGS = { Project: "p", Environment: "dev", Owner: "o", CostCenter: "c", ManagedBy: "pulumi" };
@@ -1240,6 +1241,24 @@ describe("policy pack", () => {
 
     it("the default required tags are the ones the stack's providers set", () => {
         expect(DEFAULT_REQUIRED_TAGS).to.deep.equal([...REQUIRED_TAG_KEYS]);
+    });
+
+    it("price tables for the regions of the default model's inference profiles: every key of us-east-1, same units, dated and sourced", () => {
+        const base = PRICE_TABLES["us-east-1"];
+        expect(Object.keys(PRICE_TABLES)).to.include.members(["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"]);
+        for (const [region, table] of Object.entries(PRICE_TABLES)) {
+            expect(table.region, region).to.equal(region);
+            expect(table.asOf, region).to.match(/^\d{4}-\d{2}-\d{2}$/);
+            expect(Object.keys(table.prices), region).to.deep.equal(Object.keys(base.prices));
+            for (const [key, price] of Object.entries(table.prices)) {
+                expect(price.unit, `${region} ${key}`).to.equal(base.prices[key].unit);
+                expect(price.source, `${region} ${key}`).to.match(/^https:\/\/aws\.amazon\.com\//);
+                expect(price.usd, `${region} ${key}`).to.be.a("number").and.at.least(0);
+            }
+        }
+        // Frankfurt lists NAT gateways above N. Virginia; Ohio lists them alike.
+        expect(PRICE_TABLES["eu-central-1"].prices["natGateway.hour"].usd).to.be.greaterThan(base.prices["natGateway.hour"].usd);
+        expect(PRICE_TABLES["us-east-2"].prices["natGateway.hour"].usd).to.equal(base.prices["natGateway.hour"].usd);
     });
 
     it("every policy is documented in the table (tests/docs.test.ts checks docs/policy-pack.md holds the generated tables)", () => {

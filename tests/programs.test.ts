@@ -153,6 +153,18 @@ describe("other teams' programs (tests/programs)", () => {
         expect(verdicts(preview)["mandatory iam-policy-valid"]).to.equal(undefined);
     });
 
+    it("cost-budget holds a stack to its Budget where the org configures a usage profile, in a priced region (eu-central-1)", async () => {
+        const p = await plan("athena-pipeline", "prod");
+        const tight = { ...org, "cost-budget": { usageProfile: "none", monthlyBudget: 0.5 } };
+        const [finding] = (await planWith({ stack: "prod", projectDir: path.join(PROGRAMS, "athena-pipeline"), policyConfig: tight })).violations.filter(v => v.policy === "cost-budget");
+        expect(finding.enforcementLevel).to.equal("mandatory");
+        expect(finding.message).to.match(/^estimated monthly cost \$\d+\.\d\d \(fixed \$\d+\.\d\d, usage \$\d+\.\d\d at the none usage profile\) exceeds the budget of \$0\.5;/);
+        expect(p.violations.filter(v => v.policy.startsWith("cost-budget"))).to.deep.equal([]);
+        // Without a usage profile configured (this repository's defaults would price it as this service), it does not apply.
+        const unconfigured = await planWith({ stack: "prod", projectDir: path.join(PROGRAMS, "athena-pipeline"), policyConfig: { "cost-budget": { monthlyBudget: 0.5 } } });
+        expect(unconfigured.violations.filter(v => v.policy.startsWith("cost-budget"))).to.deep.equal([]);
+    });
+
     it("a data source nobody answers is named with how to answer it; a rejected promise nobody handled fails the plan in one line", async () => {
         const error = await runPlan({ stack: "dev", projectDir: path.join(PROGRAMS, "ec2-webserver"), policyConfig: org }).then(() => undefined, e => e);
         expect(error?.name).to.equal("UsageError");

@@ -2,7 +2,10 @@
  * The committed, dated price tables, one per region (prices/<region>.json). Every unit price names
  * the AWS pricing page it comes from. A region with no table is refused, never guessed.
  */
+import euCentral1 from "./prices/eu-central-1.json";
+import euWest1 from "./prices/eu-west-1.json";
 import usEast1 from "./prices/us-east-1.json";
+import usEast2 from "./prices/us-east-2.json";
 import usWest2 from "./prices/us-west-2.json";
 
 export interface UnitPrice {
@@ -11,6 +14,8 @@ export interface UnitPrice {
     unit: string;
     usd: number;
     source: string;
+    /** Date this price was read, when later than the table's. */
+    asOf?: string;
 }
 
 export interface PriceTable {
@@ -24,7 +29,10 @@ export interface PriceTable {
 
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = {
     "us-east-1": usEast1 as PriceTable,
+    "us-east-2": usEast2 as PriceTable,
     "us-west-2": usWest2 as PriceTable,
+    "eu-west-1": euWest1 as PriceTable,
+    "eu-central-1": euCentral1 as PriceTable,
 };
 
 export class NoPriceTableError extends Error {
