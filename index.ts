@@ -287,7 +287,7 @@ const observability = settings.enableMonitoring ? new Observability(`${prefix}-o
     bedrockModelId: settings.bedrockModelId,
     customMetrics: [
         ...twilio.metrics,
-        ...handlerMetrics(metricNamespace, api.worker.serviceName, ["BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred"]),
+        ...handlerMetrics(metricNamespace, api.worker.serviceName, ["BedrockThrottles", "BedrockErrors", "CacheHits", "CacheMisses", "CacheErrors", "RecordsDeferred", "OutboxFailures"]),
         ...handlerMetrics(metricNamespace, sender.serviceName, ["RepliesSent", "AwsSmsSendFailures", "SendsReconciled", "SendsAmbiguous"]),
         ...handlerMetrics(metricNamespace, api.inbound.serviceName, ["InboundRecordFailures"]),
         ...handlerMetrics(metricNamespace, api.billing.serviceName, ["StripeSignatureFailures", "StripeEventsTrimmed"]),

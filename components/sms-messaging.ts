@@ -89,7 +89,9 @@ export class SmsMessaging extends pulumi.ComponentResource {
             new aws.cloudwatch.LogMetricFilter(`${name}-failures-metric`, {
                 logGroupName: this.eventLogGroup.name,
                 pattern: `{ ${SMS_FAILURE_EVENTS.map(e => `($.eventType = "${e}")`).join(" || ")} }`,
-                metricTransformation: { ...metric, value: "1", defaultValue: "0", unit: "Count" },
+                // No default value: the metric is published (and billed) only in hours with a failure; the alarm
+                // treats the missing data as not breaching.
+                metricTransformation: { ...metric, value: "1", unit: "Count" },
             }, child);
             this.failureAlarm = new aws.cloudwatch.MetricAlarm(`${name}-failures-alarm`, {
                 alarmDescription: "AWS End User Messaging: SMS delivery failures",

@@ -166,6 +166,14 @@ export function renderCost(run: CostRun): string {
         }
     }
 
+    const sms = e.assumptions.outsideAwsBill as { totalMonthly: number; lines: { name: string; provider: string; unit: string; quantity: number; unitPrice: number; monthly: number; source: string; asOf: string }[] } | undefined;
+    if (sms?.lines.length) {
+        out.push("", `Outside the AWS bill (not in the totals): ${usd(sms.totalMonthly)} a month`);
+        for (const l of sms.lines) {
+            out.push(`      ${pad(l.name, 50)}${lpad(qty(l.quantity), 14)} ${pad(l.unit, 20)} x ${pad("$" + l.unitPrice, 13)} = ${usd(l.monthly)}  (${l.provider}; ${l.source}, ${l.asOf})`);
+        }
+    }
+
     out.push("", `Not estimated (${e.notEstimated.length}):`);
     for (const n of e.notEstimated) out.push(`  ${n.type}  ${n.urn.slice(n.urn.lastIndexOf("::") + 2)}: ${n.reason}`);
     if (!e.notEstimated.length) out.push("  (none)");

@@ -1,6 +1,6 @@
 /**
  * Generates docs/costs.md (our stacks against the spec's cost tiers, and the design findings) and
- * docs/cost-chart.svg (monthly cost against messages a month, with and without the Redis cache):
+ * docs/cost-chart.svg (monthly cost against messages a month, with and without the cache):
  *
  *     npm run cost:docs
  *
@@ -16,6 +16,7 @@ import { costResources, estimatePlan, PlanLike } from "../engine/cost-report";
 import { parseCliArgs, runCli } from "../engine/cli";
 import { REPO_ROOT } from "../engine/paths";
 import { loadStackConfig } from "../engine/stack-config";
+import baseline from "./cost-baseline.json";
 
 export const STACKS = ["dev", "staging", "prod"] as const;
 type StackName = typeof STACKS[number];
@@ -30,6 +31,19 @@ const SPEC_ROWS: { row: string; spec: Record<keyof typeof SPEC_TIERS, number>; s
     { row: "Security", spec: { basic: 0, standard: 25, enterprise: 75 }, services: ["WAF", "GuardDuty", "Security Hub", "Config", "KMS", "Secrets Manager", "CloudTrail"] },
 ];
 const STACK_TIER: Record<StackName, keyof typeof SPEC_TIERS> = { dev: "basic", staging: "standard", prod: "enterprise" };
+
+/** The previous design's figures by service (generators/cost-baseline.json), the comparison's "before". */
+const BASELINE = baseline as { commit: string; stacks: Record<StackName, { fixedMonthly: number; usageMonthly: number; totalMonthly: number; services: Record<string, number> }> };
+
+/** The stack priced with an ElastiCache Serverless for Valkey cache in place of its node-based group. */
+function serverlessComparison(input: StackInput, detail: EstimateDetail): { serverless: number; nodes: number } | undefined {
+    const group = costResources(input.plan).find(r => r.type === "aws:elasticache/replicationGroup:ReplicationGroup");
+    if (!group) return undefined;
+    const swapped = detail.resources.map(r => r.urn === group.urn ? { ...r, type: "aws:elasticache/serverlessCache:ServerlessCache", props: { engine: "valkey" } } : r);
+    const alt = estimate(swapped, { stack: input.plan.stack, region: "us-east-1", usage: usageOf(detail), environment: detail.derived.environment });
+    const sum = (d: EstimateDetail) => (d.lines.get(group.urn) ?? []).reduce((n, l) => n + l.monthly, 0);
+    return { serverless: sum(alt), nodes: sum(detail) };
+}
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const usd0 = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
@@ -72,9 +86,9 @@ function series(inputs: Record<StackName, StackInput>): { series: Series[]; brea
     for (const s of STACKS) {
         const hasCache = costResources(inputs[s].plan).some(r => r.type.startsWith("aws:elasticache/"));
         const pts = (without?: (r: CostResource) => boolean): [number, number][] => xs.map(m => [m, run(inputs[s], { messagesPerMonth: m }, without).estimate.totalMonthly]);
-        out.push({ label: `${s}${hasCache ? ", with Redis" : " (no cache: no VPC)"}`, color: COLORS[s], points: pts() });
+        out.push({ label: `${s}${hasCache ? ", with the cache" : " (no cache: no VPC)"}`, color: COLORS[s], points: pts() });
         if (hasCache) {
-            out.push({ label: `${s}, without Redis`, color: COLORS[s], dash: "6 4", points: pts(isCacheResource) });
+            out.push({ label: `${s}, without the cache`, color: COLORS[s], dash: "6 4", points: pts(isCacheResource) });
             const b = cacheBreakEven(inputs[s]);
             if (b !== undefined) breakEven[s] = b;
         }
@@ -148,14 +162,20 @@ region with no price table; 3 for usage or file problems.
 
 **Fixed** costs come from the resources alone: NAT gateway hours and their public IPv4 addresses (from
 the SecureVpc's awsx arguments under mocks, from the NAT gateway resources in a real preview), interface
-endpoints per AZ, cache nodes, provisioned capacity, KMS keys, secrets, alarms per metric, dashboards,
-custom metrics (log metric filters), WAF ACLs and rules, origination numbers. **Usage** costs come from
+endpoints per AZ, cache nodes (Valkey or Redis OSS), provisioned capacity, KMS keys and their rotations ($1 a
+key-month for each of the first two), secrets, alarms per metric, dashboards, custom metrics of log metric filters,
+WAF ACLs and rules, origination numbers. **Usage** costs come from
 the usage profile: Lambda GB-seconds and requests by architecture, API Gateway requests, DynamoDB
 on-demand reads and writes, storage and PITR, SQS, SNS, Bedrock input and output tokens of the stack's
 model, CloudWatch Logs ingestion and storage, X-Ray traces, WAF requests, NAT and endpoint data
 processing, CloudFront transfer and requests, Config items and evaluations, GuardDuty and Security Hub
 volumes, backup warm and cold storage with the cross-region copy (priced in the destination region's
-table), restore tests, SMS messages of an origination number. Twilio's charges are outside the AWS bill.
+table), global-table replicas (replicated writes, transfer, storage and PITR in the replica's region), restore
+tests, SMS segments of an origination number, and the handlers' Powertools metrics (each billed for the hours in
+which it is published: per-event metrics nearly always, failure metrics for \`failureMetricHoursPerMonth\`). Bedrock
+tokens follow the prompt the worker sends (\`policy-pack/cost/usage.ts\` keeps the system prompt's tokens and the
+answer budget; tests/cost.test.ts fails when functions/lib/prompt.ts moves away from them). Twilio's per-segment
+charges are printed beside the estimate (outside the AWS bill, not in the totals).
 
 **Usage profile**: each environment's volumes are in \`policy-pack/cost/usage.ts\`; the main ones are stack
 settings (\`usageMessagesPerMonth\`, \`usageCacheHitRatePercent\`, \`usageInputTokensPerAnswer\`,
@@ -206,7 +226,7 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
 
     const p = priceTable("us-east-1").prices;
     const lines: string[] = [];
-    lines.push("# What the stacks cost", "");
+    lines.push("# What the stacks cost", "", "[← README](../README.md)", "");
     lines.push("Generated by `npm run cost:docs` from the plans of the three stacks and the price tables in",
         "`policy-pack/cost/prices/` (AWS list prices, no free tier; every line of `npm run cost -- <stack>` names its unit",
         "price and source). Usage follows each stack's profile (`usage*` settings and `policy-pack/cost/usage.ts`).",
@@ -215,69 +235,103 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
     lines.push(table(["Service (ours)", ...head], rows), "");
     lines.push("Monthly USD. The spec's \"Expected Monthly Costs (Production)\" has no traffic volumes; ours are stated by",
         "`npm run cost`. Messages a month: " + STACKS.map(s => `${s} ${(details[s].estimate.assumptions.usage.messagesPerMonth.value as number).toLocaleString("en-US")}`).join(", ") + ".", "");
-    lines.push("![Monthly cost against messages a month, with and without the Redis cache](cost-chart.svg)", "");
 
-    // Cache break-even.
-    lines.push("## Where the Redis cache pays for itself", "");
+    lines.push(`Every tier is within half of the spec's estimate: ${STACKS.map(s => `${s} ${usd(details[s].estimate.totalMonthly)} of ${usd(SPEC_TIERS[STACK_TIER[s]].total / 2)} ` +
+        `(${Math.round(details[s].estimate.totalMonthly / SPEC_TIERS[STACK_TIER[s]].total * 100)}% of ${usd0(SPEC_TIERS[STACK_TIER[s]].total)})`).join(", ")}.`, "");
+
+    // Against the previous design, service by service.
+    lines.push("## Against the previous design", "");
+    lines.push(`The previous design (commit ${BASELINE.commit}: three NAT gateways in prod, every function in the VPC, six interface endpoints,`,
+        "Redis OSS, hourly cross-region backup copies, 1,500 input and 400 output tokens an answer) as `npm run cost` printed it,",
+        "against this design, by service (`generators/cost-baseline.json` keeps the previous figures):", "");
+    const allServices = [...new Set(STACKS.flatMap(s => [...Object.keys(BASELINE.stacks[s].services), ...svc[s].keys()]))]
+        .sort((x, y) => (BASELINE.stacks.prod.services[y] ?? 0) - (BASELINE.stacks.prod.services[x] ?? 0) || x.localeCompare(y));
+    const cmpRows = allServices.map(k => [k, ...STACKS.flatMap(s => [usd(BASELINE.stacks[s].services[k] ?? 0), usd(svc[s].get(k) ?? 0)])]);
+    cmpRows.push(["**Total**", ...STACKS.flatMap(s => [`**${usd(BASELINE.stacks[s].totalMonthly)}**`, `**${usd(details[s].estimate.totalMonthly)}**`])]);
+    cmpRows.push(["of which fixed", ...STACKS.flatMap(s => [usd(BASELINE.stacks[s].fixedMonthly), usd(details[s].estimate.fixedMonthly)])]);
+    lines.push(table(["Service", ...STACKS.flatMap(s => [`${s} before`, `${s} now`])], cmpRows), "");
+    lines.push("KMS and CloudWatch grow where the estimate now tells the truth: every rotated key is billed $1 a month for each of its first",
+        "two rotations, and the handlers' Powertools metrics are billed custom metrics (per hour in which each is published).", "");
+
+    // What each saving gives up.
+    lines.push("## What each saving gives up", "");
+    const delta = (s: StackName, services: string[]) => services.reduce((n, k) => n + (BASELINE.stacks[s].services[k] ?? 0) - (svc[s].get(k) ?? 0), 0);
+    const saving = (services: string[]) => `${usd(delta("prod", services))} prod, ${usd(delta("staging", services))} staging`;
+    const giveUp: string[][] = [
+        ["No NAT gateway: the worker (the one function that needs the cache) alone in the VPC, replies queued on an outbox and sent by a function outside it; three interface endpoints (Bedrock, SQS, Secrets Manager) in two AZs",
+            saving(["VPC"]),
+            "The VPC has no route to the internet: a future in-VPC call to anything but an AWS API with an endpoint needs `natStrategy: perAz` again. The webhook, scheduler and sender functions run in Lambda's own network (TLS and IAM still guard every call; they were never reachable inbound). Replies take one more queue hop (about a second). Two AZs instead of three: an AZ loss leaves one."],
+        ["Valkey instead of Redis OSS, cache.t4g.micro nodes (prod: two, Multi-AZ with automatic failover)",
+            saving(["ElastiCache"]),
+            "0.5 GiB a node instead of 1.37 GiB (the answer cache holds a few MB); Redis OSS itself (Valkey is its wire-compatible fork)."],
+        ["Daily backups only (copied to us-west-2, PITR, monthly restore tests, vault lock kept); the cross-region RPO from a DynamoDB global-table replica instead of hourly backup copies",
+            saving(["Backup", "Data transfer"]),
+            "Hourly restore points in the second region: a replica copies a bad write or a delete within seconds too, so recovering from one uses PITR (35 days, either region) or the daily copies, not the replica."],
+        ["A short system prompt and `maxTokens` " + String(details.prod.estimate.assumptions.usage.outputTokensPerAnswer.value) + " (answers of at most three SMS segments)",
+            saving(["Bedrock"]),
+            "Long answers: a reply is at most three segments, fitted at whole characters; an answer cut by the token limit is sent but never cached."],
+        ["dev: one customer-managed key for data, logs and messaging (`kmsKeyPerPurpose: false`), no backup key without AWS Backup",
+            `${usd(BASELINE.stacks.dev.services.KMS - (svc.dev.get("KMS") ?? 0))} dev (against $3 a key with rotation)`,
+            "Separation between the data, logs and messaging keys in dev: one key policy admits every service that used one of the three (each still under its own conditions)."],
+    ];
+    lines.push(table(["Saving", "A month (previous design minus now)", "What it gives up"], giveUp), "");
+
+    lines.push("![Monthly cost against messages a month, with and without the cache](cost-chart.svg)", "");
+
+    // Cache break-even and the serverless alternative.
+    lines.push("## Where the cache pays for itself", "");
     for (const s of ["staging", "prod"] as StackName[]) {
         const b = cacheBreakEven(inputs[s]);
         const at = run(inputs[s]).estimate.totalMonthly;
         const without = run(inputs[s], undefined, isCacheResource).estimate.totalMonthly;
         lines.push(`- ${s}: ${b === undefined ? "never within 10 million messages a month" : `from ${b.toLocaleString("en-US")} messages a month`}` +
-            ` (at its profile: ${usd(at)} with Redis, ${usd(without)} without).`);
+            ` (at its profile: ${usd(at)} with the cache, ${usd(without)} without).`);
     }
     lines.push("", "The cache saves Bedrock tokens and worker time on 70% of answers; below the break-even its node hours cost more than that.", "");
+    for (const s of ["staging", "prod"] as StackName[]) {
+        const c = serverlessComparison(inputs[s], details[s]);
+        if (c) lines.push(`- ${s}: ElastiCache Serverless for Valkey at this volume would cost ${usd(c.serverless)} a month against ${usd(c.nodes)} for the nodes ` +
+            "(100 MB minimum; Multi-AZ by design). The nodes are kept because the worker authenticates with the group's AUTH token; a serverless " +
+            "cache authenticates through a user group (or IAM), a handler change.");
+    }
+    lines.push("");
 
-    // Findings.
-    lines.push("## Cheaper designs that keep the same guarantee", "");
+    lines.push("## Interface endpoints", "");
     const hour = p["vpcEndpoint.interface.azHour"].usd;
-    lines.push(`Interface endpoints cost $${hour} per AZ-hour (${usd(hour * HOURS_PER_MONTH)} per AZ a month) plus $${p["vpcEndpoint.interface.gb"].usd}/GB; ` +
-        `NAT processing costs $${p["natGateway.gb"].usd}/GB. An endpoint pays for itself against NAT processing above its break-even volume:`, "");
+    lines.push(`Interface endpoints cost $${hour} per AZ-hour (${usd(hour * HOURS_PER_MONTH)} per AZ a month) plus $${p["vpcEndpoint.interface.gb"].usd}/GB. ` +
+        "They carry what the worker calls; against NAT processing ($" + p["natGateway.gb"].usd + "/GB) none pays for itself on traffic, " +
+        "but with no NAT they are the worker's only path to those APIs:", "");
     const epRows: string[][] = [];
     for (const s of ["staging", "prod"] as StackName[]) {
         for (const c of endpointChecks(details[s], "us-east-1")) {
-            epRows.push([s, c.service, String(c.azs), usd(c.endpointMonthly), c.gbPerMonth.toFixed(3), usd(c.natMonthlyInstead), `${Math.round(c.breakEvenGB)} GB`]);
+            epRows.push([s, c.service, String(c.azs), usd(c.endpointMonthly), c.gbPerMonth.toFixed(3)]);
         }
     }
-    lines.push(table(["Stack", "Endpoint", "AZs", "Cost a month", "GB a month through it", "Same GB through NAT", "Break-even"], epRows), "");
-    for (const s of ["staging", "prod"] as StackName[]) {
-        const idle = endpointChecks(details[s], "us-east-1").filter(c => c.gbPerMonth === 0);
-        if (idle.length) {
-            lines.push(`- ${s}: the ${idle.map(c => c.service).join(", ")} endpoints carry no function traffic (Lambda delivers logs, traces and ` +
-                `environment decryption through its own service, not the function's network interface): removing them saves ` +
-                `${usd(idle.reduce((n, c) => n + c.endpointMonthly, 0))} a month and keeps every call the code makes private.`);
-        }
-    }
-    for (const s of ["staging", "prod"] as StackName[]) {
-        const used = endpointChecks(details[s], "us-east-1").filter(c => c.gbPerMonth > 0);
-        lines.push(`- ${s}: none of the used endpoints (${used.map(c => c.service).join(", ")}) pays for itself on cost (traffic is far below break-even); ` +
-            "they are kept for the guarantee — AWS API calls stay on private addresses, under endpoint policies, even if the NAT path fails.");
-    }
-    const natOf = (s: StackName) => (details[s].lines.get(costResources(inputs[s].plan).find(r => r.type === "awsx:ec2:Vpc")?.urn ?? "") ?? [])
-        .filter(l => l.kind === "fixed").reduce((n, l) => n + l.monthly, 0);
-    lines.push(`- NAT gateways carry only the Twilio replies (${(details.prod.derived.vpcTrafficGB.internet ?? 0).toFixed(2)} GB a month in prod) and cost ` +
-        `${usd(natOf("prod"))} a month in prod (one per AZ) and ${usd(natOf("staging"))} in staging: sending replies from a function outside the VPC ` +
-        "(queued by the worker) would remove them, with Redis and the data path still private.");
-    const backup = costResources(inputs.prod.plan).find(r => r.type === "aws:backup/plan:Plan");
-    if (backup) {
-        const bl = details.prod.lines.get(backup.urn) ?? [];
-        const rules = (backup.props.rules ?? []) as any[];
-        const hourly = rules.find(r => /cron\(0 \* /.test(String(r.schedule ?? "")));
-        if (hourly) {
-            const hourlyPlan = { ...backup, props: { ...backup.props, rules: [hourly] } };
-            const one = run(inputs.prod, {}, r => r.urn === backup.urn);
-            const only = estimate([hourlyPlan, ...one.resources], { stack: "prod", region: "us-east-1", usage: usageOf(details.prod) });
-            const hourlyCost = (only.lines.get(backup.urn) ?? []).reduce((n, l) => n + l.monthly, 0);
-            lines.push(`- prod's backups cost ${usd(bl.reduce((n, l) => n + l.monthly, 0))} a month, ${usd(hourlyCost)} of it for the hourly rule ` +
-                "(DynamoDB backups are full copies: 24 a day, each copied to us-west-2). In-region, point-in-time recovery already gives an RPO of seconds; " +
-                "the hourly copies are what give the spec's 1-hour RPO if us-east-1 is lost. A cheaper design with the same cross-region RPO " +
-                "is a DynamoDB global-table replica in us-west-2 (its replicated writes and storage at our volumes are a few dollars; price it before switching), " +
-                "keeping the daily copy for point-in-time history.");
-        }
-    }
-    const staging = details.staging.estimate;
-    lines.push(`- staging's fixed cost alone is ${usd(staging.fixedMonthly)} of its ${usd0(200)} budget (${Math.round(staging.fixedMonthly / 200 * 100)}%); ` +
-        "the cost-budget policy fails its preview when the total passes the budget.", "");
+    lines.push(table(["Stack", "Endpoint", "AZs", "Cost a month", "GB a month through it"], epRows), "");
+    lines.push("The cache's AUTH token is read from Secrets Manager once per worker container; ElastiCache IAM authentication would make " +
+        `the Secrets Manager endpoint (${usd(hour * HOURS_PER_MONTH * 2)} a month in two AZs) unnecessary, a handler change.`, "");
+
+    // NAT scenarios, from the price table (docs/operations.md links here).
+    lines.push("## NAT gateway scenarios", "");
+    const natHour = p["natGateway.hour"].usd + p["publicIpv4.hour"].usd;
+    const natRows = [
+        ["`none` (every stack)", usd(0), "no internet route; AWS APIs through endpoints, replies through the sender outside the VPC"],
+        ["`single` (refused in prod)", `${usd(natHour * HOURS_PER_MONTH)} + $${p["natGateway.gb"].usd}/GB`, "one AZ's failure cuts egress for all"],
+        ["`perAz`, 2 AZs", `${usd(2 * natHour * HOURS_PER_MONTH)} + $${p["natGateway.gb"].usd}/GB`, "an AZ failure affects only that AZ"],
+        ["`perAz`, 3 AZs", `${usd(3 * natHour * HOURS_PER_MONTH)} + $${p["natGateway.gb"].usd}/GB`, "as above"],
+    ];
+    lines.push(table(["`natStrategy`", "cost a month (us-east-1, with the gateways' public IPv4)", "availability"], natRows), "");
+
+    // SMS outside the AWS bill.
+    lines.push("## SMS outside the AWS bill", "");
+    lines.push("Twilio bills every segment in and out (a reply of three segments is three messages); `npm run cost` prints these lines beside",
+        "the AWS estimate, never in it. Prices in `policy-pack/cost/sms-prices.json`, each with its source and date.", "");
+    const smsRows = STACKS.map(s => {
+        const o = details[s].estimate.assumptions.outsideAwsBill as { totalMonthly: number; lines: { name: string; quantity: number }[] };
+        const q = (k: string) => (o.lines.find(l => l.name === k)?.quantity ?? 0).toLocaleString("en-US");
+        return [s, q("twilio.sms.inbound.US"), q("twilio.sms.outbound.US"), usd(o.totalMonthly)];
+    });
+    lines.push(table(["Stack", "Segments in", "Segments out", "Twilio and carrier fees a month"], smsRows), "");
     lines.push(HOW_TO);
     return lines.join("\n");
 }

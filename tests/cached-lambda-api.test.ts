@@ -78,7 +78,7 @@ describe("CachedLambdaApi", () => {
     it("runs every function on arm64 with a current Node.js runtime, active tracing and JSON logs to its own KMS log group", async () => {
         const plan = await planStack("prod");
         const fns = ofType(plan, "aws:lambda/function:Function");
-        expect(fns).to.have.length(4);
+        expect(fns).to.have.length(5);
         for (const fn of fns) {
             expect(fn.inputs.architectures, fn.name).to.deep.equal(["arm64"]);
             expect(fn.inputs.runtime).to.be.oneOf(["nodejs22.x", "nodejs24.x"]);
@@ -123,7 +123,7 @@ describe("CachedLambdaApi", () => {
     it("gives each function its own role, with no * action on * resource", async () => {
         const plan = await planStack("prod");
         const roles = ofType(plan, "aws:iam/role:Role").filter(r => r.name.endsWith("-role") && parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service === "lambda.amazonaws.com");
-        expect(roles).to.have.length(4);
+        expect(roles).to.have.length(5);
         for (const p of ofType(plan, "aws:iam/rolePolicy:RolePolicy")) {
             for (const s of parse(p.inputs.policy).Statement) {
                 const actions = [].concat(s.Action);
@@ -158,7 +158,9 @@ describe("CachedLambdaApi", () => {
         it("prod: two Graviton nodes, Multi-AZ with failover, encrypted at rest with the data key and in transit, AUTH token in Secrets Manager", async () => {
             const plan = await planStack("prod");
             const rg = one(plan, "aws:elasticache/replicationGroup:ReplicationGroup", "-api-cache-redis");
-            expect(rg.inputs).to.include({ numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true, transitEncryptionEnabled: true, nodeType: "cache.t4g.small", snapshotRetentionLimit: 7 });
+            expect(rg.inputs).to.include({ engine: "valkey", numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true, transitEncryptionEnabled: true, nodeType: "cache.t4g.micro", snapshotRetentionLimit: 7 });
+            // Two AZs: the group's subnets are the VPC's private subnets, one per AZ.
+            expect(one(plan, "aws:elasticache/subnetGroup:SubnetGroup", "-api-cache-subnets").inputs.subnetIds).to.deep.equal(out(one(plan, "awsx:ec2:Vpc", "-network-vpc")).privateSubnetIds);
             expect(rg.inputs.kmsKeyId).to.equal(out(one(plan, "aws:kms/key:Key", "-keys-data-key")).arn);
             expect(rg.inputs.authToken).to.equal("[secret]");
             expect(rg.inputs.securityGroupIds).to.deep.equal([out(one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-cache-sg")).id]);

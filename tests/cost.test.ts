@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { bedrockKey, CostResource, estimate, FREE_TYPES, isComponentType, runsPerMonth } from "../policy-pack/cost/engine";
+import { bedrockKey, CostEstimate, CostResource, CUSTOM_METRICS, estimate, FREE_TYPES, isComponentType, runsPerMonth } from "../policy-pack/cost/engine";
+import { ANSWER_TOKENS, QUESTION_TOKENS, REPLY_SEGMENTS, SYSTEM_PROMPT_TOKENS } from "../policy-pack/cost/usage";
+import { CHARS_PER_TOKEN, estimateTokens, MAX_OUTPUT_TOKENS, SMS_MAX_SEGMENTS, SYSTEM_PROMPT } from "../functions/lib/prompt";
 import { NoPriceTableError, PRICE_TABLES } from "../policy-pack/cost/prices";
 import { fromPolicyResources, stackFacts } from "../policy-pack/cost/stack";
 import { costBudget, costBudgetRegion } from "../policy-pack/policies/cost-budget";
@@ -160,25 +162,117 @@ describe("cost estimate (npm run cost)", function () {
     });
 
     describe("what the stacks cost", () => {
-        it("derives NAT gateways from the SecureVpc's awsx arguments: one per AZ in prod, one in staging, none in dev", async () => {
-            const nat = async (stack: string) => {
-                const { detail } = await costOf(stack);
-                const vpc = detail.estimate.resources.find(r => r.type === "awsx:ec2:Vpc");
-                return vpc?.components.find(c => c.name === "natGateway.hour")?.quantity ?? 0;
-            };
-            expect(await nat("prod")).to.equal(3 * 730);
-            expect(await nat("staging")).to.equal(730);
-            expect(await nat("dev")).to.equal(0);
-            const prod = (await costOf("prod")).detail.estimate.resources.find(r => r.type === "awsx:ec2:Vpc")!;
-            expect(prod.components.find(c => c.name === "publicIpv4.hour")!.quantity).to.equal(3 * 730);
+        it("derives NAT gateways from the SecureVpc's awsx arguments: none in every stack, one per AZ with natStrategy perAz", async () => {
+            const nat = (e: CostEstimate, name = "natGateway.hour") => e.resources.find(r => r.type === "awsx:ec2:Vpc")?.components.find(c => c.name === name)?.quantity ?? 0;
+            for (const stack of STACKS) expect(nat((await costOf(stack)).detail.estimate), stack).to.equal(0);
+            const perAz = estimatePlan(asPlan(await planStack("prod", { natStrategy: "perAz" })), { config: configOf("prod") }).detail.estimate;
+            expect(nat(perAz)).to.equal(2 * 730);
+            expect(nat(perAz, "publicIpv4.hour")).to.equal(2 * 730);
         });
 
-        it("prices interface endpoints per AZ and gateway endpoints as free", async () => {
+        it("prices interface endpoints per AZ (two) and gateway endpoints as free, with the worker's traffic on the ones it calls", async () => {
             const { detail } = await costOf("prod");
             const eps = detail.estimate.resources.filter(r => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
-            expect(eps).to.have.length(6);
-            for (const ep of eps) expect(ep.fixedMonthly).to.equal(21.9);
+            expect(eps).to.have.length(3);
+            for (const ep of eps) expect(ep.fixedMonthly).to.equal(14.6);
             expect(detail.free.filter(f => f.type === "aws:ec2/vpcEndpoint:VpcEndpoint")).to.have.length(2);
+            const gb = detail.derived.vpcTrafficGB;
+            expect(gb["bedrock-runtime"]).to.be.above(0);
+            expect(gb.sqs).to.be.above(0); // the worker's SendMessage to the outbox
+            expect(gb.secretsmanager).to.be.above(0); // the cache's AUTH token
+            expect(gb.internet).to.equal(0); // replies leave through the sender outside the VPC
+        });
+
+        it("each tier is within half of the spec's estimate (prod $262.50, staging $125, dev $37.50)", async () => {
+            const limits: Record<string, number> = { dev: 37.5, staging: 125, prod: 262.5 };
+            for (const stack of STACKS) expect((await costOf(stack)).detail.estimate.totalMonthly, stack).to.be.at.most(limits[stack]);
+        });
+
+        it("Bedrock tokens follow the prompt the worker sends: a test fails when SYSTEM_PROMPT or the answer budget moves and the usage profile does not", () => {
+            expect(SYSTEM_PROMPT_TOKENS, "policy-pack/cost/usage.ts SYSTEM_PROMPT_TOKENS").to.equal(estimateTokens(SYSTEM_PROMPT));
+            expect(QUESTION_TOKENS).to.equal(Math.ceil(160 / CHARS_PER_TOKEN));
+            expect(REPLY_SEGMENTS, "policy-pack/cost/usage.ts REPLY_SEGMENTS").to.equal(SMS_MAX_SEGMENTS);
+            expect(ANSWER_TOKENS).to.equal(estimateTokens("x".repeat(SMS_MAX_SEGMENTS * 153)));
+            expect(ANSWER_TOKENS).to.be.at.most(MAX_OUTPUT_TOKENS);
+            for (const env of STACKS) {
+                expect(DEFAULT_USAGE[env].inputTokensPerAnswer, env).to.equal(estimateTokens(SYSTEM_PROMPT) + QUESTION_TOKENS);
+                expect(DEFAULT_USAGE[env].outputTokensPerAnswer, env).to.equal(ANSWER_TOKENS);
+                expect(DEFAULT_USAGE[env].replySegmentsPerAnswer, env).to.equal(SMS_MAX_SEGMENTS);
+            }
+            // A longer prompt breaks the equality (bad fixture).
+            expect(estimateTokens(SYSTEM_PROMPT + " Always add a recipe.")).to.not.equal(SYSTEM_PROMPT_TOKENS);
+        });
+
+        it("the custom metrics it bills are the ones the handlers publish (addMetric), per handler", () => {
+            const files: Record<string, string> = { inbound: "inbound", worker: "worker", sender: "sender", billing: "billing", scheduler: "scheduler" };
+            for (const [role, file] of Object.entries(files)) {
+                const src = fs.readFileSync(path.join(REPO_ROOT, "functions", `${file}.ts`), "utf8");
+                // Metric names passed to addMetric: a literal argument, or a branch of a conditional inside the call.
+                const published = new Set<string>();
+                for (const call of src.match(/addMetric\([^;]*?MetricUnit/g) ?? []) {
+                    for (const m of call.matchAll(/(?:\(|\?\s*|:\s*)"([A-Z][A-Za-z]+)"/g)) published.add(m[1]);
+                }
+                const listed = Object.keys(CUSTOM_METRICS[role as keyof typeof CUSTOM_METRICS]);
+                for (const name of published) expect(listed, `${role}: ${name} is published but not priced`).to.include(name);
+                for (const name of listed) expect(src, `${role}: ${name} is priced but the handler never names it`).to.contain(`"${name}"`);
+            }
+        });
+
+        it("bills custom metrics per hour published: a per-event metric nearly a full month in prod, a failure metric its failure hours", async () => {
+            const e = (await costOf("prod")).detail.estimate;
+            const sender = e.resources.find(r => r.name.endsWith("-sender-function-function"))!;
+            const months = sender.components.find(c => c.name === "cloudwatch.customMetric")!.quantity;
+            // RepliesSent every hour, four failure metrics 24 hours each.
+            expect(months).to.be.closeTo(1 + 4 * 24 / 730, 0.001);
+        });
+
+        it("adds KMS rotation: $1 a key-month for each of a rotated key's first two rotations", async () => {
+            const e = (await costOf("prod")).detail.estimate;
+            const keys = e.resources.filter(r => r.type === "aws:kms/key:Key");
+            expect(keys.length).to.be.above(3);
+            for (const k of keys) {
+                expect(k.components.find(c => c.name.startsWith("kms.keyRotation"))?.quantity, k.name).to.equal(2);
+                expect(k.fixedMonthly, k.name).to.equal(3);
+            }
+            const one = estimate([{ urn: "k", type: "aws:kms/key:Key", name: "k", props: { enableKeyRotation: false } }], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod });
+            expect(one.estimate.fixedMonthly).to.equal(1);
+        });
+
+        it("prices SMS per segment: End User Messaging on its number, Twilio beside the estimate (outside the AWS bill, not in the totals)", async () => {
+            const e = (await costOf("prod")).detail.estimate;
+            const sms = e.assumptions.outsideAwsBill;
+            const answers = e.assumptions.derived.answersPerMonth;
+            expect(sms.lines.map((l: any) => l.name)).to.deep.equal(["twilio.sms.inbound.US", "twilio.sms.outbound.US", "twilio.carrierFee.outbound.US"]);
+            expect(sms.lines[1].quantity).to.equal(answers * SMS_MAX_SEGMENTS);
+            for (const l of sms.lines) {
+                expect(l.source).to.match(/^https:\/\//);
+                expect(l.asOf).to.match(/^\d{4}-\d\d-\d\d$/);
+            }
+            const total = e.resources.reduce((n, r) => n + r.fixedMonthly + r.usageMonthly, 0);
+            expect(e.totalMonthly).to.be.closeTo(total, 0.05); // Twilio is not in it
+            const withNumber = estimatePlan(asPlan(await planStack("prod", { smsRequestPhoneNumber: "true" })), { config: configOf("prod") }).detail.estimate;
+            const number = withNumber.resources.find(r => r.type === "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber")!;
+            expect(number.components.find(c => c.name === "sms.outbound.US")!.quantity).to.equal(answers * SMS_MAX_SEGMENTS);
+            expect(withNumber.assumptions.outsideAwsBill.lines).to.deep.equal([]);
+        });
+
+        it("prices the global-table replica: replicated writes, transfer, storage and PITR in the replica's region", async () => {
+            const e = (await costOf("prod")).detail.estimate;
+            const table = e.resources.find(r => r.name.endsWith("-tables-conversations-table"))!;
+            const names = table.components.map(c => c.name);
+            expect(names).to.include.members(["dynamodb.standard.write@us-west-2", "dataTransfer.interRegion", "dynamodb.standard.storage@us-west-2", "dynamodb.pitr@us-west-2"]);
+            const write = (n: string) => table.components.find(c => c.name === n)!.quantity;
+            expect(write("dynamodb.standard.write@us-west-2")).to.equal(write("dynamodb.standard.write"));
+            expect(e.resources.find(r => r.name.endsWith("-tables-idempotency-table"))!.components.some(c => c.name.includes("@us-west-2"))).to.equal(false);
+        });
+
+        it("prices Valkey nodes below Redis OSS nodes, and a serverless Valkey cache from its 100 MB minimum", () => {
+            const group = (engine: string): CostResource => ({ urn: "g", type: "aws:elasticache/replicationGroup:ReplicationGroup", name: "g", props: { engine, nodeType: "cache.t4g.micro", numCacheClusters: 2 } });
+            const price = (r: CostResource) => estimate([r], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod }).estimate.fixedMonthly;
+            expect(price(group("valkey"))).to.be.closeTo(price(group("redis")) * 0.8, 0.01);
+            const serverless = estimate([{ urn: "s", type: "aws:elasticache/serverlessCache:ServerlessCache", name: "s", props: { engine: "valkey" } }],
+                { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.dev }).estimate;
+            expect(serverless.fixedMonthly).to.be.closeTo(0.1 * 730 * 0.084, 0.01);
         });
 
         it("with a real preview's NAT gateway children, prices them instead of the awsx arguments (no double count)", () => {
@@ -353,7 +447,8 @@ describe("cost estimate (npm run cost)", function () {
             expect(r.status, r.stderr).to.equal(0);
             expect(r.stdout).to.match(/fixed \$\d+\.\d\d {3}usage \$\d+\.\d\d {3}total \$\d+\.\d\d {3}budget \$200\.00/);
             expect(r.stdout).to.contain("Unit prices used:");
-            expect(r.stdout).to.contain("https://aws.amazon.com/vpc/pricing/");
+            expect(r.stdout).to.contain("https://aws.amazon.com/privatelink/pricing/");
+            expect(r.stdout).to.match(/Outside the AWS bill \(not in the totals\): \$\d+\.\d\d a month/);
             const written = JSON.parse(fs.readFileSync(out, "utf8"));
             expect(written).to.deep.equal((await costOf("staging")).detail.estimate);
             const wrong = cli("prod", "--plan", planFile);

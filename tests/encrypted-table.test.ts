@@ -89,4 +89,26 @@ describe("EncryptedTable", () => {
         });
         expect(p).to.have.length(5);
     });
+
+    it("prod replicates the data tables to us-west-2 as a global table under a key of that region, with PITR and deletion protection; the idempotency records stay in one region", async () => {
+        const plan = await planStack("prod");
+        const key = one(plan, "aws:kms/key:Key", "-replica-key-key");
+        const provider = plan.resources.find(r => r.urn === key.provider)!;
+        expect(provider.inputs.region).to.equal("us-west-2");
+        for (const t of ["users", "conversations", "meal-plans", "billing-events"]) {
+            const table = one(plan, "aws:dynamodb/table:Table", `-tables-${t}-table`);
+            expect(table.inputs.replicas, t).to.deep.equal([{ regionName: "us-west-2", kmsKeyArn: out(key).arn, pointInTimeRecovery: true, deletionProtectionEnabled: true, propagateTags: true }]);
+            expect(table.inputs).to.include({ streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" });
+        }
+        expect(one(plan, "aws:dynamodb/table:Table", "-tables-idempotency-table").inputs.replicas).to.equal(undefined);
+        for (const stack of ["dev", "staging"]) {
+            for (const t of ofType(await planStack(stack), "aws:dynamodb/table:Table")) expect(t.inputs.replicas, `${stack} ${t.name}`).to.equal(undefined);
+        }
+    });
+
+    it("validation refuses duplicate replica regions and a stream view replication cannot use", () => {
+        const p = validateEncryptedTableArgs({ attributes: { id: "S" }, hashKey: "id", kmsKeyArn: "k", streamViewType: "KEYS_ONLY",
+            replicas: [{ region: "us-west-2", kmsKeyArn: "a" }, { region: "us-west-2", kmsKeyArn: "b" }] });
+        expect(p).to.deep.equal(["replica regions must be unique", "replicas need the NEW_AND_OLD_IMAGES stream (got streamViewType KEYS_ONLY)"]);
+    });
 });

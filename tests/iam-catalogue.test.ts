@@ -57,10 +57,10 @@ describe("IAM documents against AWS's catalogue (actions, condition keys, resour
         expect(docs.map(d => `${d.name} ${d.property} ${d.kind}`)).to.deep.equal(["r assumeRolePolicy trust", "r inlinePolicies[0].policy identity", "s policy resource", "l policyDocument resource"]);
     });
 
-    it("the worker's AWS SMS statement names only resources SendTextMessage authorises", async () => {
+    it("the sender's AWS SMS statement names only resources SendTextMessage authorises", async () => {
         const plan = await planStack("prod", { smsRequestPhoneNumber: "true" });
-        const worker = parse(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find(r => r.name.endsWith("-api-worker-policy"))!.inputs.policy);
-        const sms = worker.Statement.find((s: any) => s.Sid === "ReplyOverAwsSms");
+        const sender = parse(ofType(plan, "aws:iam/rolePolicy:RolePolicy").find(r => r.name.endsWith("-sender-function-policy"))!.inputs.policy);
+        const sms = sender.Statement.find((s: any) => s.Sid === "ReplyOverAwsSms");
         expect(sms.Resource.some((r: string) => r.includes(":opt-out-list/"))).to.equal(false);
         expect(sms.Resource).to.have.length(2);
     });

@@ -49,7 +49,7 @@ const SCENARIOS: Scenario[] = [
         key: "-keys-logs-key",
         source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html (encryption context aws:logs:arn = the log group's ARN)",
         requests: plan => {
-            const logsKey = out(one(plan, "aws:kms/key:Key", "-keys-logs-key")).arn;
+            const logsKey = out(scenarioKey(plan, "-keys-logs-key")!).arn;
             const region = logsKey.split(":")[3];
             return ofType(plan, "aws:cloudwatch/logGroup:LogGroup").filter(g => g.inputs.kmsKeyId === logsKey).flatMap(g =>
                 each(["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey"], `logs.${region}.amazonaws.com`, { "kms:EncryptionContext:aws:logs:arn": out(g).arn }))
@@ -136,8 +136,20 @@ function simulate(policy: any, keyArn: string, r: Request): Promise<string> {
 }
 
 /** Every request of a scenario that the key policy does not allow, as `action context → result`. */
+/**
+ * The key a scenario targets. With kmsKeyPerPurpose false (dev) the stack's one key serves data, logs and
+ * messaging; without AWS Backup there is no backup key (undefined).
+ */
+function scenarioKey(plan: Plan, suffix: string): PlannedResource | undefined {
+    if (ofType(plan, "aws:kms/key:Key").some(k => k.name.endsWith(suffix))) return one(plan, "aws:kms/key:Key", suffix);
+    if (["-keys-data-key", "-keys-logs-key", "-keys-messaging-key"].includes(suffix)) return one(plan, "aws:kms/key:Key", "-keys-stack-key");
+    expect(ofType(plan, "aws:backup/vault:Vault"), `no ${suffix}: the stack must have no backup vault either`).to.deep.equal([]);
+    return undefined;
+}
+
 async function denied(plan: Plan, s: Scenario, policyOverride?: any): Promise<{ requests: number; denied: string[] }> {
-    const key = one(plan, "aws:kms/key:Key", s.key);
+    const key = scenarioKey(plan, s.key);
+    if (!key) return { requests: 0, denied: [] };
     const policy = policyOverride ?? keyPolicy(plan, key);
     const requests = s.requests(plan);
     const out_: string[] = [];
@@ -212,7 +224,7 @@ describe("key policies simulated for every service that uses the key", () => {
 
         it("DescribeKey under CloudTrail's encryption-context condition is denied", async () => {
             const plan = await planStack("prod");
-            const policy = keyPolicy(plan, one(plan, "aws:kms/key:Key", "-keys-logs-key"));
+            const policy = keyPolicy(plan, scenarioKey(plan, "-keys-logs-key")!);
             const old = { ...policy, Statement: [policy.Statement[0], {
                 Sid: "Old", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*",
                 Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT }, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${MOCK_ACCOUNT}:trail/*` } },
@@ -234,8 +246,8 @@ describe("key policies simulated for every service that uses the key", () => {
 
         it("a log group outside the admitted prefixes is denied", async () => {
             const plan = await planStack("prod");
-            const policy = keyPolicy(plan, one(plan, "aws:kms/key:Key", "-keys-logs-key"));
-            const key = out(one(plan, "aws:kms/key:Key", "-keys-logs-key")).arn;
+            const policy = keyPolicy(plan, scenarioKey(plan, "-keys-logs-key")!);
+            const key = out(scenarioKey(plan, "-keys-logs-key")!).arn;
             const r = { principal: "logs.us-east-1.amazonaws.com", action: "kms:GenerateDataKey", context: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${MOCK_ACCOUNT}:log-group:/someone-else/x` } };
             expect(await simulate(policy, key, r)).to.equal("ImplicitlyDenied");
         });

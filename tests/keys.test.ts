@@ -3,14 +3,33 @@ import { mandatory, ofType, one, out, parse, planStack } from "./harness";
 
 describe("EncryptionKeys", () => {
     it("creates one rotated customer-managed key per purpose, each with an alias", async () => {
-        const plan = await planStack("dev");
+        const plan = await planStack("staging");
         for (const purpose of ["data", "logs", "messaging", "backup"]) {
             const key = one(plan, "aws:kms/key:Key", `-keys-${purpose}-key`);
             expect(key.inputs.enableKeyRotation, purpose).to.equal(true);
             const alias = one(plan, "aws:kms/alias:Alias", `-keys-${purpose}-alias`);
-            expect(alias.inputs.name).to.equal(`alias/ai-nutritionist-dev-${purpose}`);
+            expect(alias.inputs.name).to.equal(`alias/ai-nutritionist-staging-${purpose}`);
             expect(alias.inputs.targetKeyId).to.equal(out(key).keyId);
         }
+    });
+
+    it("dev (kmsKeyPerPurpose false): one rotated key for data, logs and messaging whose policy is the union of theirs; no backup key without AWS Backup", async () => {
+        const dev = await planStack("dev");
+        const keys = ofType(dev, "aws:kms/key:Key").filter(k => k.name.includes("-keys-"));
+        expect(keys.map(k => k.name)).to.deep.equal(["ai-nutritionist-dev-keys-stack-key"]);
+        expect(keys[0].inputs.enableKeyRotation).to.equal(true);
+        expect(one(dev, "aws:kms/alias:Alias", "-keys-stack-alias").inputs.name).to.equal("alias/ai-nutritionist-dev-stack");
+        const sids = (plan: typeof dev, suffix: string) => parse(one(plan, "aws:kms/key:Key", suffix).inputs.policy).Statement.map((s: any) => s.Sid);
+        const staging = await planStack("staging");
+        expect([...new Set(sids(dev, "-keys-stack-key"))]).to.have.members([...new Set([...sids(staging, "-keys-logs-key"), ...sids(staging, "-keys-messaging-key")])]);
+        // Every table and queue of dev uses that key.
+        const arn = out(keys[0]).arn;
+        for (const t of ofType(dev, "aws:dynamodb/table:Table")) expect(t.inputs.serverSideEncryption.kmsKeyArn, t.name).to.equal(arn);
+        for (const q of ofType(dev, "aws:sqs/queue:Queue")) expect(q.inputs.kmsMasterKeyId, q.name).to.equal(arn);
+        // The same stack with per-purpose keys has three keys in their place.
+        const split = await planStack("dev", { kmsKeyPerPurpose: "true" });
+        expect(ofType(split, "aws:kms/key:Key").filter(k => k.name.includes("-keys-")).map(k => k.name.replace("ai-nutritionist-dev-keys-", "")).sort())
+            .to.deep.equal(["data-key", "logs-key", "messaging-key"]);
     });
 
     it("protects the prod keys (and the prod backup vaults) from deletion; dev keys are not protected", async () => {
@@ -21,7 +40,7 @@ describe("EncryptionKeys", () => {
     });
 
     it("uses the environment's deletion window: 7 days in dev, 30 in prod", async () => {
-        expect(one(await planStack("dev"), "aws:kms/key:Key", "-keys-data-key").inputs.deletionWindowInDays).to.equal(7);
+        expect(one(await planStack("dev"), "aws:kms/key:Key", "-keys-stack-key").inputs.deletionWindowInDays).to.equal(7);
         expect(one(await planStack("prod"), "aws:kms/key:Key", "-keys-data-key").inputs.deletionWindowInDays).to.equal(30);
     });
 

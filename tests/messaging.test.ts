@@ -89,7 +89,7 @@ describe("queues, schedules and messaging", () => {
             expect(one(plan, "aws:lambda/function:Function", "-api-worker-function").inputs.environment.variables).not.to.have.property("SMS_ORIGINATION_IDENTITY");
         });
 
-        it("with a number, runs two-way SMS: inbound topic → work queue (admitted by the queue policy), replies from the worker", async () => {
+        it("with a number, runs two-way SMS: inbound topic → work queue (admitted by the queue policy), replies from the sender", async () => {
             const plan = await planStack("staging", { smsRequestPhoneNumber: "true", smsNumberType: "SIMULATOR" });
             const number = one(plan, "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber", "-sms-number");
             const topic = one(plan, "aws:sns/topic:Topic", "-sms-inbound");
@@ -100,10 +100,15 @@ describe("queues, schedules and messaging", () => {
             expect(sub.inputs).to.include({ protocol: "sqs", endpoint: out(queue).arn, rawMessageDelivery: true });
             const policy = parse(one(plan, "aws:sqs/queuePolicy:QueuePolicy", "-work-queue-policy").inputs.policy);
             expect(policy.Statement[1]).to.deep.include({ Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Condition: { ArnEquals: { "aws:SourceArn": [out(topic).arn] } } });
-            const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function");
-            expect(worker.inputs.environment.variables.SMS_ORIGINATION_IDENTITY).to.equal(out(number).arn);
-            const reply = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-api-worker-policy").inputs.policy).Statement.find((s: any) => s.Sid === "ReplyOverAwsSms");
+            const sender = one(plan, "aws:lambda/function:Function", "-sender-function-function");
+            expect(sender.inputs.environment.variables.SMS_ORIGINATION_IDENTITY).to.equal(out(number).arn);
+            const reply = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-sender-function-policy").inputs.policy).Statement.find((s: any) => s.Sid === "ReplyOverAwsSms");
             expect(reply.Resource).to.include(out(number).arn);
+            // The worker no longer sends: no SMS or Twilio permission or setting is left on it.
+            const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function");
+            expect(Object.keys(worker.inputs.environment.variables).filter(k => /^(SMS_|TWILIO_)/.test(k))).to.deep.equal([]);
+            const workerActions = parse(one(plan, "aws:iam/rolePolicy:RolePolicy", "-api-worker-policy").inputs.policy).Statement.flatMap((s: any) => [].concat(s.Action));
+            expect(workerActions.filter((a: string) => a.startsWith("sms-voice:"))).to.deep.equal([]);
             expect(plan.violations.filter(v => v.enforcementLevel === "mandatory")).to.deep.equal([]);
         });
     });
@@ -117,7 +122,7 @@ describe("queues, schedules and messaging", () => {
             expect(alarm.inputs).to.deep.include({ namespace: "AiNutritionist/prod", metricName: "TwilioSignatureFailures", threshold: 5, dimensions: { service: "inbound" } });
             expect(alarm.inputs.alarmActions).to.deep.equal([out(one(plan, "aws:sns/topic:Topic", "-alerts-warning")).arn]);
             const delivery = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "-twilio-delivery-alarm");
-            expect(delivery.inputs.metricQueries.map((q: any) => q.metric?.dimensions ?? q.expression)).to.deep.equal([{ service: "inbound" }, { service: "worker" }, "FILL(m0, 0) + FILL(m1, 0)"]);
+            expect(delivery.inputs.metricQueries.map((q: any) => q.metric?.dimensions ?? q.expression)).to.deep.equal([{ service: "inbound" }, { service: "sender" }, "FILL(m0, 0) + FILL(m1, 0)"]);
         });
     });
 });

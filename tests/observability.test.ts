@@ -15,7 +15,7 @@ describe("Observability", () => {
     });
 
     it("builds a dashboard with the seed's four views, and exports its URL", async () => {
-        const plan = await planStack("prod");
+        const plan = await planStack("prod", { natStrategy: "perAz" });
         const body = parse(one(plan, "aws:cloudwatch/dashboard:Dashboard", "-observability-dashboard").inputs.dashboardBody);
         const headers = body.widgets.filter((w: any) => w.type === "text").map((w: any) => w.properties.markdown);
         expect(headers).to.deep.equal(["## Application performance", "## Infrastructure health", "## Security", "## Cost"]);
@@ -62,7 +62,8 @@ describe("Observability", () => {
     });
 
     it("alarms on each Redis node's CPU, memory, evictions and the 80% hit-rate target, and on every NAT gateway", async () => {
-        const plan = await planStack("prod");
+        // Prod runs no NAT gateway; with natStrategy perAz (two AZs) each gateway gets its alarm.
+        const plan = await planStack("prod", { natStrategy: "perAz" });
         for (const n of [1, 2]) {
             expect(alarm(plan, `redis-${n}-hit-rate`).inputs).to.include({ metricName: "CacheHitRate", threshold: 80, comparisonOperator: "LessThanThreshold" });
             alarm(plan, `redis-${n}-cpu`);
@@ -70,7 +71,8 @@ describe("Observability", () => {
             alarm(plan, `redis-${n}-evictions`);
         }
         const natIds = out(one(plan, "awsx:ec2:Vpc", "-network-vpc")).natGateways.map((n: any) => n.id);
-        expect([1, 2, 3].map(i => alarm(plan, `nat-${i}-port-allocation`).inputs.dimensions.NatGatewayId)).to.deep.equal(natIds);
+        expect([1, 2].map(i => alarm(plan, `nat-${i}-port-allocation`).inputs.dimensions.NatGatewayId)).to.deep.equal(natIds);
+        expect(ofType(await planStack("prod"), "aws:cloudwatch/metricAlarm:MetricAlarm").filter(a => /-nat-/.test(a.name))).to.deep.equal([]);
         expect(alarm(plan, "waf-blocked-spike").inputs.dimensions.WebACL).to.equal(out(one(plan, "aws:wafv2/webAcl:WebAcl", "-api-waf-acl")).name);
     });
 

@@ -1,5 +1,8 @@
 import { expect } from "chai";
 import { validateSecureVpcArgs } from "../components/secure-vpc";
+import { resolveSettings } from "../config";
+import { REPO_ROOT } from "../engine/paths";
+import { loadStackConfig } from "../engine/stack-config";
 import { maybe, ofType, one, out, parse, planStack } from "./harness";
 
 describe("SecureVpc", () => {
@@ -16,19 +19,25 @@ describe("SecureVpc", () => {
         expect(vpc.providers.aws).to.match(/pulumi:providers:aws::aws-main$/);
     });
 
-    it("spans three AZs with a NAT gateway per AZ in prod, and private plus public subnets", async () => {
-        const vpc = one(await planStack("prod"), "awsx:ec2:Vpc", "-network-vpc");
-        expect(vpc.inputs.numberOfAvailabilityZones).to.equal(3);
-        expect(vpc.inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
-        expect(vpc.inputs.subnetSpecs.map((s: any) => s.type)).to.deep.equal(["Private", "Public"]);
-        expect(vpc.inputs.cidrBlock).to.equal("10.30.0.0/16");
+    it("spans two AZs with no NAT gateway and private subnets only in prod and staging (no internet route)", async () => {
+        for (const stack of ["prod", "staging"]) {
+            const plan = await planStack(stack);
+            const vpc = one(plan, "awsx:ec2:Vpc", "-network-vpc");
+            expect(vpc.inputs.numberOfAvailabilityZones, stack).to.equal(2);
+            expect(vpc.inputs.natGateways, stack).to.deep.equal({ strategy: "None" });
+            expect(vpc.inputs.subnetSpecs.map((s: any) => s.type), stack).to.deep.equal(["Private"]);
+            expect(ofType(plan, "aws:ec2/internetGateway:InternetGateway"), stack).to.deep.equal([]);
+        }
+        expect(one(await planStack("prod"), "awsx:ec2:Vpc", "-network-vpc").inputs.cidrBlock).to.equal("10.30.0.0/16");
     });
 
-    it("uses one NAT gateway in staging, and no public subnets when the NAT strategy is none", async () => {
-        expect(one(await planStack("staging"), "awsx:ec2:Vpc", "-network-vpc").inputs.natGateways).to.deep.equal({ strategy: "Single" });
-        const none = one(await planStack("staging", { natStrategy: "none" }), "awsx:ec2:Vpc", "-network-vpc");
-        expect(none.inputs.natGateways).to.deep.equal({ strategy: "None" });
-        expect(none.inputs.subnetSpecs.map((s: any) => s.type)).to.deep.equal(["Private"]);
+    it("natStrategy stays a setting: perAz gives a NAT gateway per AZ and public subnets; single is refused in prod", async () => {
+        const perAz = one(await planStack("prod", { natStrategy: "perAz" }), "awsx:ec2:Vpc", "-network-vpc");
+        expect(perAz.inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
+        expect(perAz.inputs.subnetSpecs.map((s: any) => s.type)).to.deep.equal(["Private", "Public"]);
+        expect(one(await planStack("staging", { natStrategy: "single" }), "awsx:ec2:Vpc", "-network-vpc").inputs.natGateways).to.deep.equal({ strategy: "Single" });
+        expect(() => resolveSettings({ ...loadStackConfig(REPO_ROOT, "prod").config, "ai-nutritionist:natStrategy": "single" }))
+            .to.throw(/natStrategy: prod runs one NAT gateway per AZ or none/);
     });
 
     it("has free gateway endpoints for S3 and DynamoDB on every route table", async () => {
@@ -45,7 +54,9 @@ describe("SecureVpc", () => {
     it("has interface endpoints for the configured services, in private subnets, behind a VPC-only security group", async () => {
         const plan = await planStack("prod");
         const interfaces = ofType(plan, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(e => e.inputs.vpcEndpointType === "Interface");
-        expect(interfaces.map(e => e.inputs.serviceName.split(".").pop())).to.have.members(["sqs", "secretsmanager", "kms", "logs", "bedrock-runtime", "xray"]);
+        // What the worker (the one function in the VPC) calls: Bedrock, the outbox, the cache's AUTH secret.
+        expect(interfaces.map(e => e.inputs.serviceName.split(".").pop())).to.have.members(["sqs", "secretsmanager", "bedrock-runtime"]);
+        for (const e of interfaces) expect(e.inputs.subnetIds, e.name).to.deep.equal(out(one(plan, "awsx:ec2:Vpc", "-network-vpc")).privateSubnetIds);
         const sg = out(one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-endpoints-sg")).id;
         expect(sg).to.match(/^sg-[0-9a-f]{17}$/);
         const vpc = one(plan, "awsx:ec2:Vpc", "-network-vpc");
@@ -85,14 +96,16 @@ describe("SecureVpc", () => {
         expect(role.Statement[0].Principal.Service).to.equal("vpc-flow-logs.amazonaws.com");
     });
 
-    it("places the functions in private subnets with the functions' security group", async () => {
+    it("places the worker alone in private subnets with the functions' security group; the others run outside the VPC", async () => {
         const plan = await planStack("staging");
         const vpc = one(plan, "awsx:ec2:Vpc", "-network-vpc");
         const sg = one(plan, "aws:ec2/securityGroup:SecurityGroup", "-network-functions-sg");
-        for (const fn of ofType(plan, "aws:lambda/function:Function")) {
-            expect(fn.inputs.vpcConfig.subnetIds, fn.name).to.deep.equal(out(vpc).privateSubnetIds);
-            expect(fn.propertyDependencies.vpcConfig).to.include(sg.urn);
-        }
+        const worker = one(plan, "aws:lambda/function:Function", "-api-worker-function");
+        expect(worker.inputs.vpcConfig.subnetIds).to.deep.equal(out(vpc).privateSubnetIds);
+        expect(worker.propertyDependencies.vpcConfig).to.include(sg.urn);
+        const others = ofType(plan, "aws:lambda/function:Function").filter(f => f !== worker);
+        expect(others.map(f => f.name.replace(/^ai-nutritionist-staging-/, "")).sort()).to.deep.equal(["api-billing-function", "api-inbound-function", "schedules-function-function", "sender-function-function"]);
+        for (const fn of others) expect(fn.inputs.vpcConfig, fn.name).to.equal(undefined);
         expect(maybe(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", "-s3-gateway")).to.not.equal(undefined);
     });
 

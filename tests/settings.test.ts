@@ -29,13 +29,15 @@ describe("settings", () => {
             expect([s.enableGuardduty, s.enableSecurityHub]).to.deep.equal([false, false]);
             expect(s.monthlyBudgetLimit).to.equal(200);
         });
-        it("prod defaults to the enterprise tier with two Redis nodes and a us-west-2 backup copy", () => {
+        it("prod defaults to the enterprise tier with two cache nodes, a us-west-2 backup copy and table replica, and no NAT gateway", () => {
             const s = resolveSettings(base("prod"));
             expect(s.securityTier).to.equal("enterprise");
             expect([s.enableVpc, s.enableAwsConfig, s.enableGuardduty, s.enableSecurityHub, s.enableAwsBackup]).to.deep.equal([true, true, true, true, true]);
             expect(s.elasticacheNumNodes).to.equal(2);
             expect(s.backupCrossRegionDestination).to.equal("us-west-2");
-            expect(s.natStrategy).to.equal("perAz");
+            expect(s.natStrategy).to.equal("none");
+            expect(s.enableTableReplica).to.equal(true);
+            expect(s.availabilityZoneCount).to.equal(2);
         });
         it("an explicit tier overrides the profile's tier, and the tier's switches follow it", () => {
             const s = resolveSettings(base("dev", { securityTier: "enterprise" }));

@@ -223,7 +223,10 @@ export type MetricCadence = "perEvent" | "onFailure";
  */
 export const CUSTOM_METRICS: Readonly<Record<Exclude<FunctionRole, "other">, Readonly<Record<string, MetricCadence>>>> = {
     inbound: { InboundMessagesRecorded: "perEvent", InboundRecordFailures: "onFailure", TwilioSignatureFailures: "onFailure", TwilioDeliveryFailures: "onFailure" },
-    worker: { CacheHits: "perEvent", CacheMisses: "perEvent", CacheSkipped: "perEvent", CacheErrors: "onFailure", BedrockThrottles: "onFailure", BedrockErrors: "onFailure", RecordsDeferred: "onFailure" },
+    worker: {
+        RepliesQueued: "perEvent", CacheHits: "perEvent", CacheMisses: "perEvent", CacheSkipped: "perEvent",
+        CacheErrors: "onFailure", BedrockThrottles: "onFailure", BedrockErrors: "onFailure", OutboxFailures: "onFailure", RecordsDeferred: "onFailure",
+    },
     sender: { RepliesSent: "perEvent", TwilioDeliveryFailures: "onFailure", AwsSmsSendFailures: "onFailure", SendsReconciled: "onFailure", SendsAmbiguous: "onFailure" },
     billing: { StripeEventsRecorded: "perEvent", StripeSignatureFailures: "onFailure", StripeEventsTrimmed: "onFailure" },
     scheduler: { JobsEnqueued: "perEvent" },
@@ -485,7 +488,11 @@ const PRICERS: Record<string, (r: CostResource, c: Ctx) => Priced> = {
         return [fixed(Math.min(...periods) < 60 ? "cloudwatch.alarmMetric.highResolution" : "cloudwatch.alarmMetric", metrics)];
     },
     "aws:cloudwatch/dashboard:Dashboard": () => [fixed("cloudwatch.dashboard", 1)],
-    "aws:cloudwatch/logMetricFilter:LogMetricFilter": () => [fixed("cloudwatch.customMetric", 1)],
+    // A filter with a default value publishes whenever its group logs (a metric-month); without one, only in
+    // the hours its pattern matches (a failure count: failureMetricHoursPerMonth).
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": (r, c) => prop(r.props, "metricTransformation", "defaultValue") !== undefined
+        ? [fixed("cloudwatch.customMetric", 1)]
+        : [use("cloudwatch.customMetric", Math.min(1, c.usage.failureMetricHoursPerMonth / HOURS_PER_MONTH))],
     "aws:cloudwatch/logGroup:LogGroup": (r, c) => {
         const { gb, vended } = logGroupIngest(r, c);
         const retention = Number(prop(r.props, "retentionInDays")) || 0;

@@ -19,10 +19,13 @@ export type EnvironmentName = "dev" | "staging" | "prod";
 export const SYSTEM_PROMPT_TOKENS = 58;
 /** Tokens of a question: one GSM-7 SMS segment of 160 characters at four characters a token. */
 export const QUESTION_TOKENS = 40;
-/** The worker's maxTokens (MAX_OUTPUT_TOKENS): the estimate assumes every answer uses all of it. */
-export const ANSWER_TOKENS = 160;
 /** SMS segments a reply may use (SMS_MAX_SEGMENTS): the estimate assumes every reply uses all of them. */
 export const REPLY_SEGMENTS = 3;
+/**
+ * Output tokens of an answer that fills the budget the system prompt asks for: REPLY_SEGMENTS x 153 GSM-7
+ * characters at four characters a token (the worker's maxTokens, MAX_OUTPUT_TOKENS, caps it above that).
+ */
+export const ANSWER_TOKENS = Math.ceil(REPLY_SEGMENTS * 153 / 4);
 
 export interface UsageProfile {
     /** Inbound SMS questions a month (each is answered once). */
