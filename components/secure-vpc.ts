@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { encryptedLogGroup } from "./log-group";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { assertValidArgs } from "./validation";
-import { secureVpcSubnetSpecs } from "./vpc-layout";
+import { allocateSubnets, secureVpcSubnetSpecs } from "./vpc-layout";
 
 export type NatStrategy = "none" | "single" | "perAz";
 
@@ -51,6 +51,11 @@ export function validateSecureVpcArgs(args: SecureVpcArgs): string[] {
     if (!["none", "single", "perAz"].includes(args.natStrategy ?? "none")) problems.push(`natStrategy must be none, single or perAz (got ${args.natStrategy})`);
     for (const s of args.interfaceEndpoints ?? []) {
         if (["s3", "dynamodb"].includes(s)) problems.push(`interfaceEndpoints: ${s} already has a free gateway endpoint`);
+    }
+    if (problems.length === 0) {
+        // The subnets must fit each AZ's share of the block, as awsx lays them out (else it fails at preview).
+        const layout = allocateSubnets(cidr, azs, secureVpcSubnetSpecs(args.natStrategy ?? "none"));
+        for (const p of layout.problems) problems.push(`cidrBlock: ${p} (got ${cidr} over ${azs} AZs, natStrategy ${args.natStrategy ?? "none"})`);
     }
     return problems;
 }

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { allocateSubnets, awsxVpcProblems, secureVpcSubnetSpecs } from "../components/vpc-layout";
 import { resolveSettings } from "../config";
+import { validateSecureVpcArgs } from "../components/secure-vpc";
 import { runPlan } from "../engine/planner";
 import { loadStackConfig } from "../engine/stack-config";
 import { REPO_ROOT } from "../engine/paths";
@@ -43,6 +44,13 @@ describe("VPC layout", () => {
         expect(awsxVpcProblems({ cidrBlock: "10.0.0.0/26", numberOfAvailabilityZones: 3, subnetStrategy: "Auto" })[0]).to.contain("at least /26 available per AZ, but only /28");
         // Other strategies, and explicit blocks, are awsx's to check.
         expect(awsxVpcProblems({ cidrBlock: "10.0.0.0/26", numberOfAvailabilityZones: 3, subnetStrategy: "Legacy" })).to.deep.equal([]);
+    });
+
+    it("SecureVpc refuses the same layout in its args", () => {
+        const flowLogs = { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", retentionInDays: 30, logGroupNamePrefix: "/x/" };
+        expect(validateSecureVpcArgs({ region: "us-east-1", cidrBlock: "10.30.0.0/18", availabilityZoneCount: 3, natStrategy: "perAz", flowLogs }))
+            .to.deep.equal(["cidrBlock: Subnets are too large for VPC: 3 AZs split 10.30.0.0/18 into /20 blocks of 4096 addresses each, but each AZ's subnets (a /20 private + a /24 public) need 4352 (got 10.30.0.0/18 over 3 AZs, natStrategy perAz)"]);
+        expect(validateSecureVpcArgs({ region: "us-east-1", cidrBlock: "10.30.0.0/18", availabilityZoneCount: 3, natStrategy: "none", flowLogs })).to.deep.equal([]);
     });
 
     it("settings refuse the /18 over 3 AZs with NAT before preview", () => {
