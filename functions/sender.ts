@@ -104,6 +104,9 @@ export interface SenderDeps {
     reserveMs?: number;
 }
 
+/** Deadline of the Twilio lookup before a resend, in ms (the sender's 30 s must hold a lookup and a send). */
+export const LOOKUP_MS = 5000;
+
 /** The send of this key may still be in flight in another invocation: try again later. */
 export class SendInProgress extends Error {
     constructor(key: string, untilMs: number) {
@@ -212,7 +215,7 @@ export function createSender(deps: SenderDeps) {
                 }
                 throw new SendParked(reply.key);
             }
-            const found = await providers.twilio.find(reply, rec.firstAttemptAt - 60_000, deadline(sendMs));
+            const found = await providers.twilio.find(reply, rec.firstAttemptAt - 60_000, deadline(Math.min(sendMs, LOOKUP_MS)));
             if (found) {
                 await store.markSent(reply.key, found, now());
                 metrics.addMetric("SendsReconciled", MetricUnit.Count, 1);

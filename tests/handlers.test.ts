@@ -481,12 +481,12 @@ describe("handlers against real engines", function () {
             expect(count(metrics, "BedrockErrors")).to.equal(1);
         });
         it("time budget: records that no longer fit are returned untouched, the batch ends before the deadline, and the next invocation answers them once", async () => {
-            aws.bedrockDelayMs = 1200;
+            aws.bedrockDelayMs = 500;
             const recs = [smsJob("slow 1"), smsJob("slow 2"), smsJob("slow 3"), smsJob("slow 4")];
-            const w = worker({ minRecordMs: 1500, reserveMs: 500 });
+            const w = worker({ minRecordMs: 700, reserveMs: 200 });
             const t0 = Date.now();
-            const first = await run("worker", () => w(batch(...recs), context(4000)));
-            expect(Date.now() - t0).to.be.below(4000);
+            const first = await run("worker", () => w(batch(...recs), context(1800)));
+            expect(Date.now() - t0).to.be.below(1800);
             const deferred = first.result.batchItemFailures.map(f => f.itemIdentifier);
             expect(deferred.length).to.be.greaterThan(0);
             expect(count(first.metrics, "RecordsDeferred")).to.equal(deferred.length);

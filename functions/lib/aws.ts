@@ -84,7 +84,7 @@ export function deadline(ms: number, outer?: AbortSignal): AbortSignal {
  * (a reset after sending, a timeout while waiting for the answer, a 5xx) is ambiguous.
  */
 export function neverSent(e: unknown): boolean {
-    const codes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+    const codes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
     for (let x: any = e, depth = 0; x && depth < 4; x = x.cause, depth++) {
         if (codes.has(x.code) || codes.has(x.errno)) return true;
         if (typeof x.message === "string" && /without establishing a connection|connect ECONNREFUSED/.test(x.message)) return true;
