@@ -8,6 +8,7 @@ import { planJson, Plan } from "../engine/planner";
 import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PlanResource, PolicyViolation } from "../engine/policy-runner";
 import { planStack } from "./harness";
 import { deepFreeze } from "./freeze";
+import taggable = require("../policy-pack/policies/taggable-types.json");
 
 const CONFIG = JSON.parse(fs.readFileSync(DEFAULT_POLICY_CONFIG, "utf8"));
 const key = (v: PolicyViolation) => `${v.enforcementLevel}|${v.policy}|${v.urn}|${v.message}`;
@@ -78,10 +79,52 @@ describe("policy mutations on the prod plan", () => {
             const dt = JSON.parse(p.inputs.defaultTags);
             delete dt.tags.CostCenter;
             p.inputs.defaultTags = JSON.stringify(dt);
-            urns = rs.filter(x => x.provider === p.urn && ["aws:kms/key:Key", "aws:backup/vault:Vault"].includes(x.type)).map(x => x.urn);
+            urns = rs.filter(x => x.provider === p.urn && taggable.types.includes(x.type)).map(x => x.urn);
         });
-        expect(urns).to.have.length(2);
+        expect(urns.length).to.be.greaterThan(1);
         expectOnly(r, "required-tags", urns);
+    });
+
+    it("attach AmazonS3FullAccess to a function's role: iam-no-wildcard-admin on that attachment", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const role = find(rs, "aws:iam/role:Role", "-api-worker-role");
+            const attachment: PlanResource = {
+                ...role, urn: role.urn.replace(/aws:iam\/role:Role::.*$/, "aws:iam/rolePolicyAttachment:RolePolicyAttachment::worker-s3"),
+                type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "worker-s3",
+                inputs: { role: role.outputs?.name ?? role.name, policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }, dependencies: [role.urn], propertyDependencies: { role: [role.urn] },
+            };
+            rs.push(attachment);
+            target = attachment.urn;
+        });
+        expectOnly(r, "iam-no-wildcard-admin", [target]);
+    });
+
+    it("add a function URL without auth to the worker: lambda-function-url-auth on that URL", () => {
+        let target = "";
+        const r = mutate(rs => {
+            const fn = find(rs, "aws:lambda/function:Function", "-api-worker-function");
+            const url: PlanResource = {
+                ...fn, urn: fn.urn.replace(/aws:lambda\/function:Function::.*$/, "aws:lambda/functionUrl:FunctionUrl::worker-url"),
+                type: "aws:lambda/functionUrl:FunctionUrl", name: "worker-url", protect: false,
+                inputs: { functionName: fn.inputs.name ?? fn.name, authorizationType: "NONE" }, dependencies: [fn.urn], propertyDependencies: { functionName: [fn.urn] },
+            };
+            rs.push(url);
+            target = url.urn;
+        });
+        expectOnly(r, "lambda-function-url-auth", [target]);
+    });
+
+    it("move the stack to a region without a price table: cost-budget-region (advisory) on the budget, never cost-budget", () => {
+        let target = "";
+        const r = mutate(rs => {
+            for (const p of rs.filter(x => x.type === "pulumi:providers:aws" && x.inputs.region === "us-east-1")) p.inputs.region = "sa-east-1";
+            target = rs.find(x => x.type === "aws:budgets/budget:Budget")!.urn;
+        }, { ...CONFIG, "allowed-regions": "disabled" });
+        expect(r.added.filter(v => v.policy === "cost-budget")).to.deep.equal([]);
+        const region = r.added.filter(v => v.policy === "cost-budget-region");
+        expect(region.map(v => [v.enforcementLevel, v.urn])).to.deep.equal([["advisory", target]]);
+        expect(region[0].message).to.contain("no price table for region sa-east-1");
     });
 
     it("tag a resource with an unknown environment: required-tags on that resource", () => {
