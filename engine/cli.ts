@@ -21,6 +21,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
+import * as yaml from "js-yaml";
 
 import { didYouMean } from "../components/messages";
 
@@ -186,6 +187,17 @@ export function parseJsonFile(file: string, what: string): any {
         const where = offset === undefined ? "" : (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, offset));
         const reason = String(e.message).replace(/ in JSON at position \d+.*$/, "").replace(/\s*\n\s*/g, " ");
         fail(`${what} ${shownPath(file)} is not valid JSON${where}: ${reason}`);
+    }
+}
+
+/** Parse YAML, a syntax error being a file problem that names the file, line and column. */
+export function parseYamlFile(file: string, what: string): unknown {
+    const text = readInput(file, what);
+    try {
+        return yaml.load(text, { filename: file });
+    } catch (e: any) {
+        const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : "";
+        return fail(`${what} ${shownPath(file)}: YAML syntax error${where}: ${e.reason ?? String(e.message).split("\n")[0]}`);
     }
 }
 

@@ -12,12 +12,11 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
 import { loadStackConfig } from "./stack-config";
 import { resolveSettings, SettingsError } from "../config";
 import { CannedResults, createMocks, functionName } from "./mocks";
 import { settle } from "./settle";
-import { fail, readInput } from "./cli";
+import { fail, parseJsonFile, parseYamlFile, shownPath } from "./cli";
 import { REPO_ROOT } from "./paths";
 import type { Plan, PlannedResource } from "./plan-types";
 import { DEFAULT_POLICY_CONFIG, evaluatePolicies, PackConfig, validatePackConfig } from "./policy-runner";
@@ -274,13 +273,9 @@ function defaultProviderInputs(pkg: string, config: Record<string, string>, obje
 
 /** A canned-results file (`--mocks`): JSON or YAML, token → result object. */
 export function readCannedResults(file: string): CannedResults {
-    const text = readInput(file, "--mocks file");
-    let data: unknown;
-    try {
-        data = file.endsWith(".json") ? JSON.parse(text) : yaml.load(text, { filename: file });
-    } catch (e: any) {
-        fail(`--mocks file ${file} is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${String(e.reason ?? e.message).split("\n")[0]}`);
-    }
+    // A syntax error names the file as the user typed it, with its line and column (exit 3).
+    const data = file.endsWith(".json") ? parseJsonFile(file, "--mocks file") : parseYamlFile(file, "--mocks file");
+    file = shownPath(file);
     if (!data || typeof data !== "object" || Array.isArray(data)) fail(`--mocks file ${file}: expected a mapping of data-source token to its result, e.g. aws:ec2/getAmi:getAmi: { id: ami-0123456789abcdef0 }`);
     for (const [token, result] of Object.entries(data as object)) {
         if (!/^[\w-]+:[\w/-]*:\w+$/.test(token)) fail(`--mocks file ${file}: ${token} is not a data-source token (such as aws:ec2/getAmi:getAmi)`);

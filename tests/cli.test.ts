@@ -144,6 +144,8 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
     const costJson = file("estimate.json", JSON.stringify({ stack: "dev", region: "us-east-1", fixedMonthly: 1, usageMonthly: 1, totalMonthly: 2, resources: [], assumptions: {} }));
     const badUsage = file("bad-usage.yaml", "messagesPerMonth: 1000\n  cacheHitRatePercent: [90\n");
     const typoUsage = file("typo-usage.yaml", "messagesPerMont: 1000\n");
+    const badMocksYaml = file("bad-mocks.yaml", "aws:ec2/getAmi:getAmi:\n  id: [ami-1\n");
+    const badMocksJson = file("bad-mocks.json", '{\n  "aws:ec2/getAmi:getAmi": { id: "ami-1" }\n}\n');
     // A plan of dev, for the cost cases that need no planning.
     const devPlan = path.join(dir, "dev-plan.json");
     const violating = file("violating.json", JSON.stringify({
@@ -169,6 +171,8 @@ describe("misuse of the commands: one line, the documented exit code, no stack t
         { name: "plan: --json onto a folder (before planning)", command: "plan", args: ["dev", "--json", dir], code: 3, line: /^plan: cannot write --json file .*: it is a folder$/ },
         { name: "plan: unknown option", command: "plan", args: ["dev", "--jsn", "x"], code: 3, line: /^plan: unknown option --jsn; did you mean --json\?$/ },
         { name: "plan: no stack", command: "plan", args: [], code: 3, line: new RegExp(`^plan: missing <stack> \\(stacks: ${escape(STACK_LIST)}\\)$`) },
+        { name: "plan: a malformed --mocks YAML file, with its line", command: "plan", args: ["dev", "--mocks", badMocksYaml], code: 3, line: /^plan: --mocks file .*bad-mocks\.yaml: YAML syntax error at line 3, column 1: / },
+        { name: "plan: a malformed --mocks JSON file, with its line", command: "plan", args: ["dev", "--mocks", badMocksJson], code: 3, line: /^plan: --mocks file .*bad-mocks\.json is not valid JSON at line 2, column 30: / },
         { name: "plan: --config from standard input", command: "plan", args: ["dev", "--config", "-"], code: 3, line: /^plan: --config file: - \(standard input\) is not read; give a file$/ },
         { name: "plan: a program bug", command: "plan", args: ["s", "--project", brokenProject], code: 4, line: /^plan: unexpected error: .*reading 'region'.* \(run again with --verbose for the stack trace\)$/ },
         { name: "policy: missing plan file", command: "policy", args: [path.join(dir, "missing.json")], code: 3, line: /^policy: plan file .*missing\.json does not exist$/ },
