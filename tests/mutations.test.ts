@@ -92,7 +92,7 @@ describe("policy mutations on the prod plan", () => {
             const attachment: PlanResource = {
                 ...role, urn: role.urn.replace(/aws:iam\/role:Role::.*$/, "aws:iam/rolePolicyAttachment:RolePolicyAttachment::worker-s3"),
                 type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "worker-s3",
-                inputs: { role: role.outputs?.name ?? role.name, policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }, dependencies: [role.urn], propertyDependencies: { role: [role.urn] },
+                inputs: { role: role.inputs.name ?? role.name, policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }, dependencies: [role.urn], propertyDependencies: { role: [role.urn] },
             };
             rs.push(attachment);
             target = attachment.urn;
