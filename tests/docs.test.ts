@@ -120,6 +120,15 @@ describe("README and docs/", () => {
         expect(naming).to.contain("With `activateCostAllocationTags` on, both filter by `Stack=<stack>`");
     });
 
+    it("the README's \"Where things live\" names every top-level folder, and only folders that exist", () => {
+        const section = read("README.md").split(/^## Where things live\s*$/m)[1]?.split(/^## /m)[0] ?? "";
+        const named = new Set([...section.matchAll(/`([\w.-]+)\/`/g)].map(m => m[1]));
+        const folders = fs.readdirSync(REPO_ROOT, { withFileTypes: true })
+            .filter(e => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules").map(e => e.name);
+        expect(folders.filter(f => !named.has(f)), "folders the section does not name").to.deep.equal([]);
+        expect([...named].filter(f => !folders.includes(f)), "names that are not folders").to.deep.equal([]);
+    });
+
     it("the README links every file of docs/", () => {
         const readme = read("README.md");
         const unlinked = DOCS.filter(f => !readme.includes(`](${f})`));
