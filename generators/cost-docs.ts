@@ -17,6 +17,7 @@ import { parseCliArgs, runCli } from "../engine/cli";
 import { REPO_ROOT } from "../engine/paths";
 import { loadStackConfig } from "../engine/stack-config";
 import baseline from "./cost-baseline.json";
+import { MAX_OUTPUT_TOKENS, SMS_MAX_SEGMENTS } from "../functions/lib/prompt";
 
 export const STACKS = ["dev", "staging", "prod"] as const;
 type StackName = typeof STACKS[number];
@@ -207,8 +208,10 @@ function usageOf(d: EstimateDetail): UsageProfile {
     return Object.fromEntries(Object.entries(d.estimate.assumptions.usage).map(([k, v]: [string, any]) => [k, v.value])) as unknown as UsageProfile;
 }
 
-function table(head: string[], rows: string[][]): string {
-    return [`| ${head.join(" | ")} |`, `|${head.map((_, i) => i ? "---:" : "---").join("|")}|`, ...rows.map(r => `| ${r.join(" | ")} |`)].join("\n");
+/** A Markdown table; columns after the first are right-aligned (figures) unless `align` says otherwise. */
+function table(head: string[], rows: string[][], align?: ("left" | "right")[]): string {
+    const rule = head.map((_, i) => (align?.[i] ?? (i ? "right" : "left")) === "right" ? "---:" : "---");
+    return [`| ${head.join(" | ")} |`, `|${rule.join("|")}|`, ...rows.map(r => `| ${r.join(" | ")} |`)].join("\n");
 }
 
 export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
@@ -267,14 +270,14 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
         ["Daily backups only (copied to us-west-2, PITR, monthly restore tests, vault lock kept); the cross-region RPO from a DynamoDB global-table replica instead of hourly backup copies",
             saving(["Backup", "Data transfer"]),
             "Hourly restore points in the second region: a replica copies a bad write or a delete within seconds too, so recovering from one uses PITR (35 days, either region) or the daily copies, not the replica."],
-        ["A short system prompt and `maxTokens` " + String(details.prod.estimate.assumptions.usage.outputTokensPerAnswer.value) + " (answers of at most three SMS segments)",
+        [`A short system prompt asking for at most ${SMS_MAX_SEGMENTS} SMS segments (about ${details.prod.estimate.assumptions.usage.outputTokensPerAnswer.value} output tokens an answer; \`maxTokens\` ${MAX_OUTPUT_TOKENS} caps it) instead of 1,500 tokens in and 400 out`,
             saving(["Bedrock"]),
             "Long answers: a reply is at most three segments, fitted at whole characters; an answer cut by the token limit is sent but never cached."],
         ["dev: one customer-managed key for data, logs and messaging (`kmsKeyPerPurpose: false`), no backup key without AWS Backup",
-            `${usd(BASELINE.stacks.dev.services.KMS - (svc.dev.get("KMS") ?? 0))} dev (against $3 a key with rotation)`,
+            `${usd(3 * (p["kms.key"].usd + 2 * p["kms.keyRotation"].usd))} dev (three fewer rotated keys)`,
             "Separation between the data, logs and messaging keys in dev: one key policy admits every service that used one of the three (each still under its own conditions)."],
     ];
-    lines.push(table(["Saving", "A month (previous design minus now)", "What it gives up"], giveUp), "");
+    lines.push(table(["Saving", "A month (previous design minus now)", "What it gives up"], giveUp, ["left", "right", "left"]), "");
 
     lines.push("![Monthly cost against messages a month, with and without the cache](cost-chart.svg)", "");
 
