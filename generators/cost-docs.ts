@@ -263,7 +263,7 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
     const giveUp: string[][] = [
         ["No NAT gateway: the worker (the one function that needs the cache) alone in the VPC, replies queued on an outbox and sent by a function outside it; three interface endpoints (Bedrock, SQS, Secrets Manager) in two AZs",
             saving(["VPC"]),
-            "The VPC has no route to the internet: a future in-VPC call to anything but an AWS API with an endpoint needs `natStrategy: perAz` again. The webhook, scheduler and sender functions run in Lambda's own network (TLS and IAM still guard every call; they were never reachable inbound). Replies take one more queue hop (about a second). Two AZs instead of three: an AZ loss leaves one."],
+            "The VPC has no route to the internet: a future in-VPC call to anything but an AWS API with an endpoint needs `natStrategy: perAz` again. The webhook, scheduler and sender functions run in Lambda's own network (TLS and IAM still guard every call; they were never reachable inbound). Replies take one more queue hop (the outbox, polled by the sender's event source mapping). Two AZs instead of three: an AZ loss leaves one."],
         ["Valkey instead of Redis OSS, cache.t4g.micro nodes (prod: two, Multi-AZ with automatic failover)",
             saving(["ElastiCache"]),
             "0.5 GiB a node instead of 1.37 GiB (the answer cache holds a few MB); Redis OSS itself (Valkey is its wire-compatible fork)."],
