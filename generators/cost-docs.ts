@@ -294,8 +294,9 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
     for (const s of ["staging", "prod"] as StackName[]) {
         const c = serverlessComparison(inputs[s], details[s]);
         if (c) lines.push(`- ${s}: ElastiCache Serverless for Valkey at this volume would cost ${usd(c.serverless)} a month against ${usd(c.nodes)} for the nodes ` +
-            "(100 MB minimum; Multi-AZ by design). The nodes are kept because the worker authenticates with the group's AUTH token; a serverless " +
-            "cache authenticates through a user group (or IAM), a handler change.");
+            "(100 MB minimum; Multi-AZ by design). The node group is kept for now: its alarms (per-node CPU, memory, evictions, hit rate) and the " +
+            "AUTH-token setup are what the stack and its tests exercise; a serverless cache needs an RBAC user group for the same token, usage limits " +
+            "and alarms on its own metrics (dimension clusterId) — the next saving to take.");
     }
     lines.push("");
 
