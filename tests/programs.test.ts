@@ -109,6 +109,14 @@ describe("other teams' programs (tests/programs)", () => {
         expect(objects[0].inputs.source).to.deep.equal({ asset: "www/index.html" });
     });
 
+    it("allowed-regions sees the region of the default provider (aws:region in the stack's config)", async () => {
+        const euOnly = { ...org, "allowed-regions": { allowedRegions: ["eu-west-1", "eu-central-1"] } };
+        const p = await planWith({ stack: "dev", projectDir: path.join(PROGRAMS, "s3-folder"), policyConfig: euOnly });
+        expect(p.violations.filter(v => v.policy === "allowed-regions").map(v => [v.urn, v.message])).to.deep.equal([
+            ["urn:pulumi:dev::s3-folder::pulumi:providers:aws::default_7_48_0", "region us-west-2 is not one of the allowed regions eu-west-1, eu-central-1."],
+        ]);
+    });
+
     it("each resource is in its provider's region; an explicit provider is used as given (no default provider)", async () => {
         const site = await plan("static-site", "prod");
         expect(named(site, "content-key").outputs!.arn).to.match(/^arn:aws:kms:eu-west-1:123456789012:key\//);
