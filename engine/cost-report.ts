@@ -3,7 +3,6 @@
  * resolves the usage profile (environment defaults < stack settings < a YAML file) and renders
  * the text report of `npm run cost` and the one-line summary of `npm run plan`.
  */
-import * as path from "path";
 import * as yaml from "js-yaml";
 import { resolveSettings, Settings } from "../config";
 import { byComponent, byService, CostResource, endpointChecks, estimate, EstimateDetail } from "../policy-pack/cost/engine";
@@ -13,7 +12,6 @@ import { applyUsage, defaultUsage, UsageProfile, USAGE_DESCRIPTIONS } from "../p
 import type { PlanResource } from "./policy-runner";
 import { loadStackConfig } from "./stack-config";
 import { didYouMean, fail, readInput, shownPath } from "./cli";
-import { REPO_ROOT } from "./paths";
 
 /** Settings that set a usage assumption. */
 export const USAGE_SETTINGS: Readonly<Partial<Record<keyof Settings, keyof UsageProfile>>> = {
@@ -214,9 +212,9 @@ function shellWord(s: string): string {
 export function planCostLine(plan: PlanLike, opts: { projectDir: string; configFile?: string; mainProject: boolean }): string {
     try {
         const config = opts.mainProject ? loadStackConfig(opts.projectDir, plan.stack, opts.configFile).config : undefined;
-        // The same stack, settings file and project as the plan.
-        const details = `npm run cost -- ${plan.stack}` + (opts.configFile ? ` --config ${shellWord(opts.configFile)}` : "") +
-            (opts.mainProject ? "" : ` --project ${shellWord(path.relative(REPO_ROOT, opts.projectDir) || ".")}`);
+        // The same stack, settings file and project as the plan, as paths from the caller's folder.
+        const details = `npm run cost -- ${plan.stack}` + (opts.configFile ? ` --config ${shellWord(shownPath(opts.configFile))}` : "") +
+            (opts.mainProject ? "" : ` --project ${shellWord(shownPath(opts.projectDir))}`);
         return costSummary(estimatePlan(plan, { config }), details);
     } catch (e) {
         if (e instanceof CostInputError) return `Estimated monthly cost: refused — ${e.problems.join("; ")}`;
