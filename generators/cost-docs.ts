@@ -290,7 +290,8 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
         lines.push(`- ${s}: ${b === undefined ? "never within 10 million messages a month" : `from ${b.toLocaleString("en-US")} messages a month`}` +
             ` (at its profile: ${usd(at)} with the cache, ${usd(without)} without).`);
     }
-    lines.push("", "The cache saves Bedrock tokens and worker time on 70% of answers; below the break-even its node hours cost more than that.", "");
+    lines.push("", "The cache saves Bedrock tokens and worker time on 70% of answers; below the break-even its node hours cost more than that.",
+        "Staging runs below its break-even and keeps the cache to rehearse prod's topology (`enableElasticache: false` would save the difference).", "");
     for (const s of ["staging", "prod"] as StackName[]) {
         const c = serverlessComparison(inputs[s], details[s]);
         if (c) lines.push(`- ${s}: ElastiCache Serverless for Valkey at this volume would cost ${usd(c.serverless)} a month against ${usd(c.nodes)} for the nodes ` +
@@ -312,7 +313,7 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
         }
     }
     lines.push(table(["Stack", "Endpoint", "AZs", "Cost a month", "GB a month through it"], epRows), "");
-    lines.push("The cache's AUTH token is read from Secrets Manager once per worker container; ElastiCache IAM authentication would make " +
+    lines.push("The cache's AUTH token is read from Secrets Manager by the worker (and cached in its container); ElastiCache IAM authentication would make " +
         `the Secrets Manager endpoint (${usd(hour * HOURS_PER_MONTH * 2)} a month in two AZs) unnecessary, a handler change.`, "");
 
     // NAT scenarios, from the price table (docs/operations.md links here).
@@ -324,7 +325,7 @@ export function costsMarkdown(inputs: Record<StackName, StackInput>): string {
         ["`perAz`, 2 AZs", `${usd(2 * natHour * HOURS_PER_MONTH)} + $${p["natGateway.gb"].usd}/GB`, "an AZ failure affects only that AZ"],
         ["`perAz`, 3 AZs", `${usd(3 * natHour * HOURS_PER_MONTH)} + $${p["natGateway.gb"].usd}/GB`, "as above"],
     ];
-    lines.push(table(["`natStrategy`", "cost a month (us-east-1, with the gateways' public IPv4)", "availability"], natRows), "");
+    lines.push(table(["`natStrategy`", "cost a month (us-east-1, with the gateways' public IPv4)", "availability"], natRows, ["left", "right", "left"]), "");
 
     // SMS outside the AWS bill.
     lines.push("## SMS outside the AWS bill", "");
