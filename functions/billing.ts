@@ -63,6 +63,9 @@ export function trimEvent(body: any): string {
     return JSON.stringify({ id: body.id, type: body.type, created: body.created, livemode: body.livemode, api_version: body.api_version, data: { object: kept } });
 }
 
+/** The answer when the event could not be recorded: Stripe retries any non-2xx answer. */
+const RETRY = { statusCode: 503, headers: { "content-type": "application/json", "retry-after": "1" }, body: JSON.stringify({ error: "try again" }) };
+
 export function createBillingHandler(deps: BillingDeps) {
     const { logger, metrics } = deps;
     return async (event: ApiEvent, context?: LambdaContextLike): Promise<ApiResult> => {
@@ -71,7 +74,13 @@ export function createBillingHandler(deps: BillingDeps) {
             const secretArn = deps.env.STRIPE_WEBHOOK_SECRET_ARN;
             if (!secretArn) throw new Error("STRIPE_WEBHOOK_SECRET_ARN is not set");
             const payload = rawBody(event);
-            const secret = await deps.getSecret(secretArn);
+            let secret: string;
+            try {
+                secret = await deps.getSecret(secretArn);
+            } catch (e) {
+                logger.error("webhook secret unavailable", e as Error);
+                return RETRY;
+            }
             const nowSeconds = Math.floor(deps.now() / 1000);
             const verdict = verifyStripeSignature(payload, header(event, "stripe-signature"), secret, nowSeconds);
             if (!verdict.ok) {
@@ -97,7 +106,7 @@ export function createBillingHandler(deps: BillingDeps) {
                 logger.warn("stripe event too big for the ledger; keeping the ledger fields", { bytes });
                 metrics.addMetric("StripeEventsTrimmed", MetricUnit.Count, 1);
             }
-            const { fresh } = await deps.recordOnce({
+            const record: BillingEventRecord = {
                 eventId: body.id,
                 type: body.type,
                 customerId: String(object.customer ?? object.id ?? "unknown"),
@@ -108,7 +117,15 @@ export function createBillingHandler(deps: BillingDeps) {
                 payloadSha256: createHash("sha256").update(payload, "utf8").digest("hex"),
                 ...(trimmed ? { payloadTrimmed: true } : {}),
                 ...(createdOk ? {} : { createdOutOfRange: true }),
-            }, context);
+            };
+            let fresh: boolean;
+            try {
+                ({ fresh } = await deps.recordOnce(record, context));
+            } catch (e) {
+                // Not acknowledged: Stripe retries (for up to three days); the idempotency record was released.
+                logger.error("stripe event not recorded", e as Error);
+                return RETRY;
+            }
             logger.info(fresh ? "stripe event recorded" : "stripe event duplicate", { eventId: body.id, type: body.type });
             if (fresh) metrics.addMetric("StripeEventsRecorded", MetricUnit.Count, 1);
             return json(200, { received: true });
