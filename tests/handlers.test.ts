@@ -19,7 +19,7 @@ import { billingDeps, createBillingHandler, LEDGER_CALL_MS, MAX_INLINE_PAYLOAD_B
 import { createInboundHandler, inboundDeps, SQS_CALL_MS } from "../functions/inbound";
 import { createSchedulerHandler, schedulerDeps } from "../functions/scheduler";
 import { createSender, SenderDeps, senderDeps } from "../functions/sender";
-import { createWorker, DATA_DEADLINES, NO_TEXT_REPLY, OutboxReply, SqsEvent, workerDeps } from "../functions/worker";
+import { createWorker, DATA_DEADLINES, JOB_IN_PROGRESS_SECONDS, NO_TEXT_REPLY, OutboxReply, SqsEvent, workerDeps } from "../functions/worker";
 import { MAX_OUTPUT_TOKENS, SMS_MAX_SEGMENTS, SYSTEM_PROMPT } from "../functions/lib/prompt";
 import { countSegments, CUT_MARK } from "../functions/lib/sms";
 import type { Plan } from "../engine/planner";
@@ -491,6 +491,20 @@ describe("handlers against real engines", function () {
             const second = await run("worker", () => w(batch(...recs.filter(r => deferred.includes(r.messageId))), context()));
             expect(second.result.batchItemFailures).to.deep.equal([]);
             expect(outbox().map(r => r.body).sort()).to.deep.equal(["answer to slow 1", "answer to slow 2", "answer to slow 3", "answer to slow 4"]);
+        });
+        it("a job in progress keeps redeliveries away longer than the work queue's visibility timeout (360 s), not past a second one", async () => {
+            aws.bedrockDelayMs = 400;
+            const rec = smsJob("in progress");
+            const running = run("worker", () => worker()(batch(rec), context(60_000)));
+            await new Promise(r => setTimeout(r, 250));
+            const { DynamoDBClient, ScanCommand } = await import("@aws-sdk/client-dynamodb");
+            const items = (await new DynamoDBClient({}).send(new ScanCommand({ TableName: workerEnv().IDEMPOTENCY_TABLE }))).Items ?? [];
+            const inProgress = items.filter(i => i.status?.S === "INPROGRESS" && i.in_progress_expiration?.N);
+            expect(inProgress).to.have.length(1);
+            const seconds = (Number(inProgress[0].in_progress_expiration.N) - Date.now()) / 1000;
+            expect(seconds).to.be.within(360, 720);
+            expect(seconds).to.be.closeTo(JOB_IN_PROGRESS_SECONDS, 5);
+            expect((await running).result.batchItemFailures).to.deep.equal([]);
         });
         it("a DynamoDB write that never answers: with 8 s left the batch returns in time, the record failed for a retry", async () => {
             aws.behave = c => c.service === "dynamodb" && c.input.TableName === workerEnv().CONVERSATIONS_TABLE ? { stall: true } : undefined;
