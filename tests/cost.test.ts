@@ -266,6 +266,16 @@ describe("cost estimate (npm run cost)", function () {
             expect(e.resources.find(r => r.name.endsWith("-tables-idempotency-table"))!.components.some(c => c.name.includes("@us-west-2"))).to.equal(false);
         });
 
+        it("prices the idempotency and send records: two conditional writes per webhook call, answer, reply and Stripe event; a week of them stored", async () => {
+            const e = (await costOf("prod")).detail.estimate;
+            const u = DEFAULT_USAGE.prod;
+            const table = e.resources.find(r => r.name.endsWith("-tables-idempotency-table"))!;
+            const answers = e.assumptions.derived.answersPerMonth;
+            const expected = 2 * (u.messagesPerMonth * (1 + u.statusCallbacksPerMessage) + 2 * answers + u.billingEventsPerMonth);
+            expect(table.components.find(c => c.name === "dynamodb.standard.write")!.quantity).to.be.closeTo(expected / 1e6, 1e-6);
+            expect(table.components.find(c => c.name === "dynamodb.standard.storage")!.quantity).to.be.closeTo(expected / 2 * u.itemKB * (7 / 30.4) / (1024 * 1024), 1e-6);
+        });
+
         it("prices Valkey nodes below Redis OSS nodes, and a serverless Valkey cache from its 100 MB minimum", () => {
             const group = (engine: string): CostResource => ({ urn: "g", type: "aws:elasticache/replicationGroup:ReplicationGroup", name: "g", props: { engine, nodeType: "cache.t4g.micro", numCacheClusters: 2 } });
             const price = (r: CostResource) => estimate([r], { stack: "x", region: "us-east-1", usage: DEFAULT_USAGE.prod }).estimate.fixedMonthly;

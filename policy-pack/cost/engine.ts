@@ -293,10 +293,13 @@ export function runsPerMonth(expr: string): number {
 }
 
 /** Table by role, from its logical name. */
-function tableRole(name: string): "conversations" | "users" | "meal-plans" | "billing-events" | "other" {
-    for (const r of ["conversations", "users", "meal-plans", "billing-events"] as const) if (name.includes(r)) return r;
+function tableRole(name: string): "conversations" | "users" | "meal-plans" | "billing-events" | "idempotency" | "other" {
+    for (const r of ["conversations", "users", "meal-plans", "billing-events", "idempotency"] as const) if (name.includes(r)) return r;
     return "other";
 }
+
+/** Days an idempotency or send record lives before its TTL (Powertools Idempotency expiry; send records a week at most). */
+const IDEMPOTENCY_RECORD_DAYS = 7;
 
 /** The service an interface endpoint serves: the part of the service name after the region. */
 export function endpointService(serviceName: string): string {
@@ -327,8 +330,10 @@ function derive(resources: CostResource[], usage: UsageProfile, environment: str
     for (const t of ofType("aws:dynamodb/table:Table")) {
         const { reads, writes } = tableTraffic(tableRole(t.name), usage);
         dynamoRequests += reads + writes;
-        tableStorageGB[t.urn] = tableRole(t.name) === "users"
-            ? usage.activeUsers * usage.itemKB / KB_PER_GB
+        const role = tableRole(t.name);
+        tableStorageGB[t.urn] = role === "users" ? usage.activeUsers * usage.itemKB / KB_PER_GB
+            // Records expire within a week: the table holds a week of them (each written twice: in progress, then complete).
+            : role === "idempotency" ? writes / 2 * usage.itemKB * (IDEMPOTENCY_RECORD_DAYS / DAYS_PER_MONTH) / KB_PER_GB
             : writes * usage.itemKB * usage.retainedMonths / KB_PER_GB;
     }
 
@@ -383,6 +388,13 @@ function tableTraffic(role: ReturnType<typeof tableRole>, u: UsageProfile): { re
         case "users": return { writes: u.activeUsers, reads: u.messagesPerMonth + plans };
         case "meal-plans": return { writes: plans, reads: u.messagesPerMonth };
         case "billing-events": return { writes: u.billingEventsPerMonth, reads: 0 };
+        // Powertools Idempotency (put in progress, then complete) for every webhook call, every answer the worker
+        // makes and every Stripe event, and the sender's send record per reply: two conditional writes each.
+        case "idempotency": {
+            const webhooks = u.messagesPerMonth * (1 + u.statusCallbacksPerMessage);
+            const answers = u.messagesPerMonth + plans;
+            return { writes: 2 * (webhooks + 2 * answers + u.billingEventsPerMonth), reads: 0 };
+        }
         default: return { writes: 0, reads: 0 };
     }
 }
