@@ -43,7 +43,8 @@ runCli("cost", USAGE, async argv => {
     if (values.usage) readInput(values.usage, "usage file");
     if (values.config) readInput(values.config, "settings file");
     const configFile = values.config && userPath(values.config);
-    const usageFile = values.usage && userPath(values.usage);
+    // Read from the caller's folder and named as typed in the estimate's sources.
+    const usageFile = values.usage;
     // With --json -, standard output carries the JSON alone.
     const report = values.json === STDOUT ? console.error : console.log;
 

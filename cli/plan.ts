@@ -37,23 +37,25 @@ runCli("plan", USAGE, async (argv, verbose) => {
         json: { type: "string" }, config: { type: "string" }, project: { type: "string" }, show: { type: "string" },
         mocks: { type: "string" }, preview: { type: "boolean" }, update: { type: "boolean" }, "policy-config": { type: "string" }, wide: { type: "boolean" },
     }, { min: 0, max: 1, names: "<stack>" });
-    // npm runs scripts from the repository root: the user's paths are resolved from their folder.
+    // npm runs scripts from the repository root: the user's paths are resolved from their folder;
+    // the early checks name them as typed.
+    const given = { ...values };
     for (const k of ["config", "project", "mocks", "policy-config"] as const) if (values[k] !== undefined && values[k] !== STDOUT) values[k] = userPath(values[k]);
     // With --json -, standard output carries the plan contract alone: the text goes to stderr.
     if (values.json === STDOUT) console.log = console.error;
     if (values.preview && values.update) fail("--preview and --update exclude each other (--preview is the default)");
     // Every usage and file problem is found before the (seconds-long) plan runs.
     const projectDir = values.project;
-    if (projectDir && !fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${shownPath(projectDir)}: no Pulumi.yaml there`);
+    if (projectDir && !fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) fail(`--project ${shownPath(given.project!)}: no Pulumi.yaml there`);
     const stack = requireStack(positionals[0], projectDir ?? REPO_ROOT);
-    if (values.config) readInput(values.config, "--config file");
+    if (given.config) readInput(given.config, "--config file");
     if (values.json) checkWritable(values.json, "--json file");
     const { loadStackConfig } = await import("../engine/stack-config");
     loadStackConfig(projectDir ?? REPO_ROOT, stack, values.config); // unknown stack, YAML syntax (exit 3)
 
     const { planJson, programSdk, readCannedResults, runPlan } = await import("../engine/planner");
-    if (values.mocks) readCannedResults(values.mocks);
-    const policyConfig = values["policy-config"] ? parseJsonFile(values["policy-config"], "--policy-config file") : undefined;
+    if (given.mocks) readCannedResults(given.mocks);
+    const policyConfig = given["policy-config"] ? parseJsonFile(given["policy-config"], "--policy-config file") : undefined;
     if (projectDir && projectDir !== REPO_ROOT) programSdk(projectDir); // its own @pulumi/pulumi (exit 3 with the command to install)
     const { renderPlan, renderResource, findResource, treeWidth } = await import("../engine/render");
     const opts = { stack, configFile: values.config, projectDir, stackTraces: verbose, mocksFile: values.mocks, preview: !values.update, policyConfig };

@@ -45,13 +45,14 @@ export function userPath(given: string): string {
 }
 
 /**
- * A path as messages print it: relative to the caller's folder, as the user would type it
- * (`out.json`, `../Pulumi.dev.yaml`), unless that climbs more than one folder: then absolute.
+ * A path as messages print it: a relative one as the user typed it (from their folder: `out.json`,
+ * `../Pulumi.dev.yaml`); an absolute one relative to that folder when inside it, else whole.
  */
 export function shownPath(file: string): string {
     const full = userPath(file);
     const rel = path.relative(callerDir(), full) || ".";
-    return rel.split(path.sep).filter(p => p === "..").length > 1 || path.isAbsolute(rel) ? full : rel;
+    if (!path.isAbsolute(file)) return rel;
+    return rel.startsWith("..") || path.isAbsolute(rel) ? full : rel;
 }
 
 /**

@@ -100,7 +100,7 @@ describe("the error boundary (engine/cli.ts)", () => {
             expect(userPath("/abs/x.json")).to.equal(path.normalize("/abs/x.json"));
             expect(shownPath("../Pulumi.dev.yaml")).to.equal(path.join("..", "Pulumi.dev.yaml"));
             expect(shownPath(path.join(sub, "out.json")), "absolute inside the caller's folder").to.equal("out.json");
-            expect(shownPath(path.join(dir, "x.json")), "one folder up").to.equal(path.join("..", "x.json"));
+            expect(shownPath(path.join(dir, "x.json")), "absolute, outside the caller's folder").to.equal(path.join(dir, "x.json"));
             expect(shownPath("/elsewhere/x.json"), "far outside").to.equal(path.normalize("/elsewhere/x.json"));
             expect(() => readInput("missing.yaml", "--config file")).to.throw(UsageError, /^--config file missing\.yaml does not exist$/);
         } finally {
