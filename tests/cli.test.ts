@@ -284,14 +284,33 @@ describe("paths from the caller's folder, and - for standard output", () => {
     const dir = tmpDir();
     const sub = path.join(dir, "sub");
     fs.mkdirSync(sub);
+    type Run = { status: number | null; stdout: string; stderr: string };
+    const fromSub = (script: string, args: string[]) => new Promise<Run>(resolve => {
+        const child = spawn(process.execPath, ["-r", REGISTER, path.join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env: commandEnv(sub), stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", d => (stdout += d));
+        child.stderr.on("data", d => (stderr += d));
+        child.on("close", status => resolve({ status, stdout, stderr }));
+    });
+    const runs: Record<string, Run> = {};
     before(async () => {
         fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(planJson(await planStack("dev"))));
         fs.writeFileSync(path.join(dir, "usage.yaml"), "messagesPerMonth: 1000\n");
+        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(dir, "dev.yaml"));
+        // At once: none depends on another.
+        const [written, missing, folder, stdout] = await Promise.all([
+            fromSub("cli/cost.ts", ["dev", "--plan", "../plan.json", "--usage", "../usage.yaml", "--json", "out.json"]),
+            fromSub("cli/plan.ts", ["dev", "--config", "../missing.yaml"]),
+            fromSub("cli/plan.ts", ["dev", "--config", "../dev.yaml", "--json", "no-dir/plan.json"]),
+            fromSub("cli/cost.ts", ["dev", "--plan", "../plan.json", "--json", "-"]),
+        ]);
+        Object.assign(runs, { written, missing, folder, stdout });
+        runs.policy = await fromSub("cli/policy.ts", ["out.json"]); // reads what the first wrote
     });
-    const fromSub = (script: string, args: string[]) => runScript(script, args, { env: commandEnv(sub) });
 
     it("cost reads ../plan.json and ../usage.yaml and writes out.json in the caller's folder, saying so", () => {
-        const r = fromSub("cli/cost.ts", ["dev", "--plan", "../plan.json", "--usage", "../usage.yaml", "--json", "out.json"]);
+        const r = runs.written;
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stdout).to.match(/\nEstimate written to out\.json\n$/);
         const estimate = JSON.parse(fs.readFileSync(path.join(sub, "out.json"), "utf8"));
@@ -300,17 +319,14 @@ describe("paths from the caller's folder, and - for standard output", () => {
     });
 
     it("plan refuses, before planning, paths that do not exist from the caller's folder, named as typed", () => {
-        const missing = fromSub("cli/plan.ts", ["dev", "--config", "../missing.yaml"]);
-        expect(missing.stderr.trim()).to.equal(`plan: --config file ${path.join("..", "missing.yaml")} does not exist`);
-        expect(missing.status).to.equal(3);
-        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(dir, "dev.yaml"));
-        const folder = fromSub("cli/plan.ts", ["dev", "--config", "../dev.yaml", "--json", "no-dir/plan.json"]);
-        expect(folder.stderr.trim()).to.equal(`plan: cannot write --json file ${path.join("no-dir", "plan.json")}: folder no-dir does not exist`);
-        expect(folder.stdout).to.equal("");
+        expect(runs.missing.stderr.trim()).to.equal(`plan: --config file ${path.join("..", "missing.yaml")} does not exist`);
+        expect(runs.missing.status).to.equal(3);
+        expect(runs.folder.stderr.trim()).to.equal(`plan: cannot write --json file ${path.join("no-dir", "plan.json")}: folder no-dir does not exist`);
+        expect(runs.folder.stdout).to.equal("");
     });
 
     it("--json - writes the JSON alone to standard output and the report to standard error", () => {
-        const r = fromSub("cli/cost.ts", ["dev", "--plan", "../plan.json", "--json", "-"]);
+        const r = runs.stdout;
         expect(r.status, r.stderr).to.equal(0);
         expect(JSON.parse(r.stdout).stack).to.equal("dev");
         expect(r.stderr).to.match(/^Monthly cost estimate: dev /);
@@ -318,9 +334,8 @@ describe("paths from the caller's folder, and - for standard output", () => {
     });
 
     it("policy says what a cost estimate is and what it expected", () => {
-        const r = fromSub("cli/policy.ts", ["out.json"]);
-        expect(r.status).to.equal(3);
-        expect(r.stderr.trim()).to.match(/^policy: out\.json is a cost estimate \(npm run cost -- <stack> --json\), not a plan: the policy pack reads the plan contract \(project, stack, resources with their inputs\); write one with `npm run plan -- <stack> --json <file>`$/);
+        expect(runs.policy.status).to.equal(3);
+        expect(runs.policy.stderr.trim()).to.match(/^policy: out\.json is a cost estimate \(npm run cost -- <stack> --json\), not a plan: the policy pack reads the plan contract \(project, stack, resources with their inputs\); write one with `npm run plan -- <stack> --json <file>`$/);
     });
 });
 
