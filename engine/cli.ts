@@ -12,6 +12,10 @@
  * Usage and file problems print exactly one line, `<command>: <problem>`, on stderr. Invalid settings
  * print one line per problem (every problem at once). No stack trace is printed unless `--verbose` is
  * given (engine/register.js then also turns on source maps, so the trace points into .ts files).
+ *
+ * Paths the user types are resolved against the folder they ran `npm run` from (userPath) and
+ * printed as typed (shownPath); `-` as an output file is standard output (writeOutput), as an input
+ * it is refused; a file's syntax error names its line and column (parseJsonFile, parseYamlFile).
  * docs/cli.md documents the codes; tests/cli.test.ts checks each misuse case.
  *
  * A command is written as
@@ -22,7 +26,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 import * as yaml from "js-yaml";
-
 import { didYouMean } from "../components/messages";
 
 export { didYouMean, editDistance } from "../components/messages";
