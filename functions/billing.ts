@@ -168,11 +168,10 @@ export function billingDeps(env: BillingEnv = process.env): BillingDeps {
     // Stripe retries for up to three days; four days of idempotency records cover them.
     const write = ledgerWriter(env);
     const once = idempotentOutcome(write, { tableName: env.IDEMPOTENCY_TABLE, keyPath: "eventId", expiresAfterSeconds: 4 * 86400 });
-    // Fresh only when this call ran the write and the write created the ledger item.
-    const recordOnce = async (r: BillingEventRecord, c?: LambdaContextLike) => {
-        const out = await once(r, c);
-        return { fresh: out.fresh && out.result };
-    };
+    // Fresh when this call ran the write. The ledger item may already be there all the same: the
+    // SDK's retry of a write whose answer was lost, or an earlier delivery that wrote it and then
+    // failed before acknowledging. Neither was counted, so this one is.
+    const recordOnce = async (r: BillingEventRecord, c?: LambdaContextLike) => ({ fresh: (await once(r, c)).fresh });
     return {
         ...observability(env, "billing"),
         getSecret: secretReader(),

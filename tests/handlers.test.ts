@@ -213,6 +213,21 @@ describe("handlers against real engines", function () {
             expect(retried.result.statusCode).to.equal(200);
             expect(queued().map(m => JSON.parse(m.body).messageSid)).to.deep.equal([params.MessageSid]);
         });
+        it("SQS taking the message and dropping the connection: the SDK's retry queues a second copy, and the worker still answers once", async () => {
+            const params = { MessageSid: sid(), From: "+15550006666", Body: "dropped answer" };
+            let sqsCalls = 0;
+            aws.behave = c => c.service === "sqs" && ++sqsCalls === 1 ? { drop: "after" } : undefined;
+            const { result } = await run("inbound", () => handler()(request(params), context()));
+            expect(result.statusCode).to.equal(200);
+            expect(queued().map(m => JSON.parse(m.body).messageSid)).to.deep.equal([params.MessageSid, params.MessageSid]);
+            aws.behave = undefined;
+            const w = createWorker(workerDeps(envOf("worker")));
+            const jobs = queued().map(m => ({ messageId: m.messageId, body: m.body, attributes: { SentTimestamp: String(m.sentAt) } }));
+            const done = await run("worker", () => w({ Records: jobs }, context()));
+            expect(done.result.batchItemFailures).to.deep.equal([]);
+            const replies = (aws.queues.get(envOf("worker").OUTBOX_QUEUE_URL) ?? []).map(m => JSON.parse(m.body));
+            expect(replies.map(r => r.body)).to.deep.equal(["answer to dropped answer"]);
+        });
         it("Secrets Manager never answering: 503 within its two attempts (wall clock)", async () => {
             aws.behave = c => c.service === "secretsmanager" ? { stall: true } : undefined;
             const t0 = Date.now();
@@ -294,6 +309,20 @@ describe("handlers against real engines", function () {
                 counts.push(count(metrics, "StripeEventsRecorded"));
             }
             expect(counts).to.deep.equal([1, 0, 0]);
+        });
+        it("ledger write taking the item and dropping the connection: the SDK's retry finds it written, 200, counted once", async () => {
+            const payload = evt();
+            let writes = 0;
+            aws.behave = c => c.service === "dynamodb" && c.action === "PutItem" && c.input.TableName === envOf("billing").BILLING_EVENTS_TABLE && ++writes === 1 ? { drop: "after" } : undefined;
+            const h = handler();
+            const first = await run("billing", () => h(request(payload), context()));
+            expect(first.result.statusCode).to.equal(200);
+            expect(writes, "written, answer lost, retried").to.equal(2);
+            aws.behave = undefined;
+            const again = await run("billing", () => h(request(payload), context()));
+            expect(again.result.statusCode).to.equal(200);
+            expect([count(first.metrics, "StripeEventsRecorded"), count(again.metrics, "StripeEventsRecorded")]).to.deep.equal([1, 0]);
+            expect((await ledger(JSON.parse(payload).id))?.eventId?.S).to.equal(JSON.parse(payload).id);
         });
         it("ledger never answering: 5xx within the ledger call deadline (wall clock), and Stripe's retry records it once", async () => {
             const h = handler();
