@@ -302,8 +302,11 @@ export function twilioProvider(env: SenderEnv, getSecret: (id: string) => Promis
     };
 }
 
-/** AWS End User Messaging SMS: 5 s, one attempt (the SDK's retries off), the reply key in Context for the delivery events. */
-export const AWS_SMS_DEADLINES: Deadlines = { attemptMs: 5000, maxAttempts: 1 };
+/**
+ * AWS End User Messaging SMS: one attempt (the SDK's retries off) of up to 9 s, inside the sender's
+ * 10 s send deadline: a slow answer is waited for rather than turned into an ambiguous outcome.
+ */
+export const AWS_SMS_DEADLINES: Deadlines = { attemptMs: 9000, maxAttempts: 1 };
 
 export function awsSmsProvider(env: SenderEnv): Providers["awsSms"] {
     let sms: any;

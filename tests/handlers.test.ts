@@ -773,6 +773,13 @@ describe("handlers against real engines", function () {
             }
             expect(aws.smsMessages).to.have.length(1);
         });
+        it("AWS SMS answering late but within the send deadline: sent once, one request", async () => {
+            aws.behave = c => c.action === "SendTextMessage" ? { delayMs: 1200 } : undefined;
+            const { result, calls, metrics } = await run("sender", () => sender({ sendMs: 2000 })(delivery(reply("aws-sms")), context()));
+            expect(failed(result)).to.equal(0);
+            expect(smsSends(calls)).to.have.length(1);
+            expect(count(metrics, "RepliesSent")).to.equal(1);
+        });
         it("AWS SMS refusing (500, 429) or the connection refused: released, the redelivery sends exactly one", async () => {
             const closed = await freePort();
             for (const refuse of [{ status: 500, type: "InternalServerException" }, { status: 429, type: "ThrottlingException" }, { refused: true }]) {
