@@ -255,6 +255,15 @@ export function describeFailure(command: string, err: unknown, verbose: boolean)
 }
 
 /**
+ * Exit once standard output has been handed over: a pipe takes 64 KB at a time, and exiting with
+ * more queued would cut a `--json -` plan short. An empty write's callback runs after every
+ * earlier write has been flushed.
+ */
+function exitWhenFlushed(code: number): void {
+    process.stdout.write("", () => process.exit(code));
+}
+
+/**
  * Run a command's main function inside the error boundary and exit with its code. `main` returns
  * the exit code (0 or 1) or throws; `--help` prints the usage and exits 0.
  */
@@ -267,7 +276,7 @@ export function runCli(command: string, usage: string, main: (argv: string[], ve
     }
     Promise.resolve()
         .then(() => main(argv, verbose))
-        .then(code => process.exit(code), err => {
+        .then(code => exitWhenFlushed(code), err => {
             const { lines, code } = describeFailure(command, err, verbose);
             if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K"); // a progress line (engine/progress.ts) still shown
             console.error(lines.join("\n"));

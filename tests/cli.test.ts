@@ -285,8 +285,16 @@ describe("paths from the caller's folder, and - for standard output", () => {
     const sub = path.join(dir, "sub");
     fs.mkdirSync(sub);
     type Run = { status: number | null; stdout: string; stderr: string };
-    const fromSub = (script: string, args: string[]) => new Promise<Run>(resolve => {
-        const child = spawn(process.execPath, ["-r", REGISTER, path.join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env: commandEnv(sub), stdio: ["ignore", "pipe", "pipe"] });
+    /**
+     * Run a command from `sub`. `slowReader`: its standard output goes through a shell pipe whose
+     * reader starts a second late, as `| jq` on a busy machine would.
+     */
+    const fromSub = (script: string, args: string[], slowReader = false) => new Promise<Run>(resolve => {
+        const argv = ["-r", REGISTER, path.join(REPO_ROOT, script), ...args];
+        const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+        const child = slowReader
+            ? spawn("/bin/sh", ["-c", `${[process.execPath, ...argv].map(quote).join(" ")} | (sleep 1; cat)`], { cwd: REPO_ROOT, env: commandEnv(sub), stdio: ["ignore", "pipe", "pipe"] })
+            : spawn(process.execPath, argv, { cwd: REPO_ROOT, env: commandEnv(sub), stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", d => (stdout += d));
@@ -303,7 +311,8 @@ describe("paths from the caller's folder, and - for standard output", () => {
             fromSub("cli/cost.ts", ["dev", "--plan", "../plan.json", "--usage", "../usage.yaml", "--json", "out.json"]),
             fromSub("cli/plan.ts", ["dev", "--config", "../missing.yaml"]),
             fromSub("cli/plan.ts", ["dev", "--config", "../dev.yaml", "--json", "no-dir/plan.json"]),
-            fromSub("cli/cost.ts", ["dev", "--plan", "../plan.json", "--json", "-"]),
+            // More than a pipe holds (64 KB), read late: the command must not exit before it is all out.
+            fromSub("cli/cost.ts", ["dev", "--plan", "../plan.json", "--json", "-"], true),
         ]);
         Object.assign(runs, { written, missing, folder, stdout });
         runs.policy = await fromSub("cli/policy.ts", ["out.json"]); // reads what the first wrote
@@ -327,7 +336,8 @@ describe("paths from the caller's folder, and - for standard output", () => {
 
     it("--json - writes the JSON alone to standard output and the report to standard error", () => {
         const r = runs.stdout;
-        expect(r.status, r.stderr).to.equal(0);
+        expect(r.status, r.stderr).to.equal(0); // the shell pipe's: cat's
+        expect(r.stdout.length, "more than a pipe's 64 KB").to.be.greaterThan(65536);
         expect(JSON.parse(r.stdout).stack).to.equal("dev");
         expect(r.stderr).to.match(/^Monthly cost estimate: dev /);
         expect(fs.existsSync(path.join(sub, "-")), "no file named -").to.equal(false);
