@@ -1,5 +1,5 @@
 /**
- * The cost estimate (issue 13): the JSON contract, coverage of every planned resource, sourced
+ * The cost estimate: the JSON contract, coverage of every planned resource, sourced
  * prices, usage from settings and files, the budget policy, the CLI's --plan path and the
  * generated docs.
  */
