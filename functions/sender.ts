@@ -81,11 +81,15 @@ export interface SendStore {
 
 export interface Providers {
     twilio: {
+        /** False when the stack has no Twilio sender (account, number, token): replies are logged, not sent. */
+        configured: boolean;
         send(reply: OutboxReply, signal: AbortSignal): Promise<SendResult>;
         /** The sid of a message to `reply.to` with `reply.body` created at or after `since` (ms), if any. */
         find(reply: OutboxReply, since: number, signal: AbortSignal): Promise<string | undefined>;
     };
     awsSms: {
+        /** False when the stack has no End User Messaging origination identity. */
+        configured: boolean;
         send(reply: OutboxReply, signal: AbortSignal): Promise<SendResult>;
     };
 }
@@ -195,6 +199,11 @@ export function createSender(deps: SenderDeps) {
     };
 
     const deliver = async (reply: OutboxReply) => {
+        if (!(reply.channel === "twilio" ? providers.twilio : providers.awsSms).configured) {
+            // A stack without a sender for this channel (a dev stack without Twilio): logged, acknowledged, nothing recorded.
+            logger.warn("reply not sent: no sender configured for the channel", { key: reply.key, channel: reply.channel });
+            return;
+        }
         for (let round = 0; round < 2; round++) {
             const rec = await store.get(reply.key);
             if (!rec) {
@@ -267,6 +276,7 @@ export function twilioProvider(env: SenderEnv, getSecret: (id: string) => Promis
     };
     const auth = async () => `Basic ${Buffer.from(`${env.TWILIO_ACCOUNT_SID}:${await getSecret(env.TWILIO_AUTH_TOKEN_SECRET_ARN!)}`).toString("base64")}`;
     return {
+        configured: Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_FROM_NUMBER && env.TWILIO_AUTH_TOKEN_SECRET_ARN),
         async send(reply, signal) {
             const url = base();
             const authorization = await auth();
@@ -311,6 +321,7 @@ export const AWS_SMS_DEADLINES: Deadlines = { attemptMs: 9000, maxAttempts: 1 };
 export function awsSmsProvider(env: SenderEnv): Providers["awsSms"] {
     let sms: any;
     return {
+        configured: Boolean(env.SMS_ORIGINATION_IDENTITY),
         async send(reply, signal) {
             if (!env.SMS_ORIGINATION_IDENTITY) throw new Error("SMS_ORIGINATION_IDENTITY is not set");
             const m = await import("@aws-sdk/client-pinpoint-sms-voice-v2");

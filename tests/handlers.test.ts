@@ -658,6 +658,13 @@ describe("handlers against real engines", function () {
             expect(creates(again.calls)).to.have.length(0);
             expect(aws.twilioMessages).to.have.length(1);
         });
+        it("a stack without a Twilio sender (dev without an account): the reply is logged and acknowledged, nothing sent or recorded", async () => {
+            const s = createSender(senderDeps({ ...envOf("sender"), TWILIO_ACCOUNT_SID: "", TWILIO_FROM_NUMBER: "", TWILIO_API_URL: aws.endpoint }));
+            const { result, calls, metrics } = await run("sender", () => s(delivery(reply("twilio")), context()));
+            expect(failed(result)).to.equal(0);
+            expect(calls.filter(c => c.service === "twilio" || c.service === "dynamodb")).to.have.length(0);
+            expect(count(metrics, "RepliesSent")).to.equal(0);
+        });
         it("Twilio creates the message and drops the connection: the redelivery finds it (SendsReconciled); one message across three deliveries", async () => {
             const s = sender();
             const r = reply("twilio");
