@@ -73,7 +73,8 @@ runCli("plan", USAGE, async (argv, verbose) => {
         console.log(renderResource(plan, findResource(plan, values.show)));
         if (mandatory) console.log(`\n${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"} in the plan (npm run plan -- ${stack} shows them)`);
     } else {
-        console.log(renderPlan(plan, { width: treeWidth(process.stdout, values.wide) }));
+        // The width of where the text goes: stderr with --json -.
+        console.log(renderPlan(plan, { width: treeWidth(values.json === STDOUT ? process.stderr : process.stdout, values.wide) }));
     }
     if (values.show === undefined) {
         const { planCostLine } = await import("../engine/cost-report");
