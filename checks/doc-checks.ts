@@ -74,3 +74,28 @@ export function architectureProblems(readme: string, program: string, knownCompo
     }
     return problems;
 }
+
+/**
+ * Project history a reader cannot follow: issue numbers, work sessions, the load of the machine a
+ * figure was taken on described by its other jobs. Each pattern is spelt with a character class,
+ * so that this file does not match itself. Returns `line: text` for each hit.
+ */
+const HISTORY = [/\b[i]ssue #?\d+/i, /\bwithin the [s]ession\b/i, /\bin this [s]ession\b/i, /\bother [j]obs running\b/i];
+
+export function historyMentions(text: string): string[] {
+    return text.split("\n").flatMap((l, i) => HISTORY.some(re => re.test(l)) ? [`${i + 1}: ${l.trim().slice(0, 120)}`] : []);
+}
+
+/**
+ * The README's "Where things live" table against the repository's top-level folders: folders it
+ * does not name, and names that are not folders.
+ */
+export function folderTableProblems(readme: string, folders: string[]): string[] {
+    const section = readme.split(/^## Where things live\s*$/m)[1]?.split(/^## /m)[0];
+    if (section === undefined) return ["README has no \"## Where things live\" section"];
+    const named = new Set([...section.matchAll(/`([\w.-]+)\/`/g)].map(m => m[1]));
+    return [
+        ...folders.filter(f => !named.has(f)).map(f => `${f}/ is not in "Where things live"`),
+        ...[...named].filter(f => !folders.includes(f)).map(f => `"Where things live" names ${f}/, which is not a folder`),
+    ];
+}

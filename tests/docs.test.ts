@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { repositoryComponents, componentDocProblems, componentsIn, summarise } from "../generators/components-doc";
-import { architectureProblems, brokenLinks, headingAnchor, unknownNpmScripts } from "../checks/doc-checks";
+import { architectureProblems, brokenLinks, folderTableProblems, headingAnchor, historyMentions, unknownNpmScripts } from "../checks/doc-checks";
 import { REPO_ROOT } from "../engine/paths";
 import { GENERATED_SECTIONS, readSection, replaceSection, updateDocs } from "../generators/update-readme";
 import { DOCUMENTED_STACKS, markdownTable, stackSettings } from "../generators/settings-doc";
@@ -73,11 +73,10 @@ describe("README and docs/", () => {
     });
 
     it("no page or comment tells project history a reader cannot follow (issue numbers, sessions, the machine's other jobs)", () => {
-        // Spelt with a character class, so that this file does not match itself.
-        const HISTORY = [/\b[i]ssue #?\d+/i, /\bwithin the [s]ession\b/i, /\bin this [s]ession\b/i, /\bother [j]obs running\b/i];
-        const hits = [...sourceFiles(), "README.md", ...DOCS].flatMap(f => read(f).split("\n").map((l, i) => ({ f, i, l })))
-            .filter(({ l }) => HISTORY.some(re => re.test(l))).map(({ f, i, l }) => `${f}:${i + 1}: ${l.trim().slice(0, 120)}`);
+        const hits = [...sourceFiles(), "README.md", ...DOCS].flatMap(f => historyMentions(read(f)).map(h => `${f}:${h}`));
         expect(hits).to.deep.equal([]);
+        const fixture = ["Measured with six other " + "jobs running.", "As issue " + "14 found,", "Fine: a session policy."].join("\n");
+        expect(historyMentions(fixture).map(h => h.split(":")[0])).to.deep.equal(["1", "2"]);
     });
 
     it("docs/settings.md shows each stack's own value: every key a stack file sets, as it sets it", () => {
@@ -131,12 +130,11 @@ describe("README and docs/", () => {
     });
 
     it("the README's \"Where things live\" names every top-level folder, and only folders that exist", () => {
-        const section = read("README.md").split(/^## Where things live\s*$/m)[1]?.split(/^## /m)[0] ?? "";
-        const named = new Set([...section.matchAll(/`([\w.-]+)\/`/g)].map(m => m[1]));
         const folders = fs.readdirSync(REPO_ROOT, { withFileTypes: true })
             .filter(e => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules").map(e => e.name);
-        expect(folders.filter(f => !named.has(f)), "folders the section does not name").to.deep.equal([]);
-        expect([...named].filter(f => !folders.includes(f)), "names that are not folders").to.deep.equal([]);
+        expect(folderTableProblems(read("README.md"), folders)).to.deep.equal([]);
+        const fixture = "## Where things live\n\n| `engine/` | x |\n| `scripts/` | y |\n\n## Next\n`cli/`\n";
+        expect(folderTableProblems(fixture, ["engine", "cli"])).to.deep.equal(["cli/ is not in \"Where things live\"", "\"Where things live\" names scripts/, which is not a folder"]);
     });
 
     it("the README links every file of docs/", () => {
