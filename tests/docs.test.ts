@@ -117,6 +117,11 @@ describe("README and docs/", () => {
         expect(read("README.md").replace(/\s+/g, " ")).to.match(new RegExp(`at most ${MAX_STACK_NAME_LENGTH} characters[^.]*every physical name carries it[^.]*\\(\\[docs/naming\\.md\\]`));
     });
 
+    it("docs/ci-cd.md's count of the AWS provider's modules a deploy touches is prod's plan's", async () => {
+        const modules = new Set((await planStack("prod")).resources.filter(r => r.custom && r.type.startsWith("aws:")).map(r => r.type.split(":")[1].split("/")[0]));
+        expect(read("docs/ci-cd.md")).to.contain(`a deploy creates resources from ${modules.size} modules of the AWS provider (prod's plan`);
+    });
+
     it("docs/naming.md says what the budget filters by, as the plan builds it", async () => {
         const naming = read("docs/naming.md").replace(/\s+/g, " ");
         const budget = (await planStack("prod")).resources.find(r => r.type === "aws:budgets/budget:Budget")!;
