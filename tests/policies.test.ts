@@ -670,6 +670,9 @@ describe("policy pack", () => {
                 [mixed, "listener on plain HTTP (port 80) serves its default actions (redirect, forward) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."],
                 [none, "listener on plain HTTP (port 80) serves its default actions (none) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."],
             ]);
+            const forwardWithRedirect = res(L, "forward-with-redirect-block", { port: 80, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg", redirect: { protocol: "HTTPS" } }] });
+            check(P, `${L}: a forward that carries a redirect block still forwards`, [forwardWithRedirect], [[forwardWithRedirect, "listener on plain HTTP (port 80) serves its default action (forward) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."]]);
+            check(P, `${L}: its whole list of actions unknown until the update`, [res(L, "later-list", { port: 80, protocol: "HTTP", defaultActions: "[unknown]" })], []);
             const noPort = res(L, "no-port", { protocol: "HTTP", defaultActions: [{ type: "forward" }] });
             check(P, `${L}: HTTP with no port`, [noPort], [[noPort, "listener on plain HTTP (port unset) serves its default action (forward) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate."]]);
             check(P, `${L}: HTTP redirecting to HTTPS; HTTPS; port 80 with a certificate; TCP; an unknown action or redirect protocol; port "443" with no protocol`, [
@@ -803,7 +806,8 @@ describe("policy pack", () => {
                 const arn = "arn:aws:iam::aws:policy/AdministratorAccess";
                 const a = res(type, "admin", { [prop]: list ? [arn] : arn });
                 check(P, type, [a], [[a, `${prop} attaches ${arn}, which allows * on every resource: grant the actions that are needed instead.`]]);
-                const safe = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/AdministratorAccess"];
+                // A customer policy whose path happens to spell an AWS managed policy ARN (IAM paths may hold ':').
+                const safe = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/copies/arn:aws:iam::aws:policy/AdministratorAccess"];
                 check(P, `${type}: a read-only AWS policy; a customer policy that happens to share the name`, [res(type, "safe", { [prop]: list ? safe : safe[1] })], []);
             }
         });

@@ -119,7 +119,7 @@ export const lbListenerHttps = resourcePolicy({
         if (!plaintext) return;
         const raw = read(props, "defaultActions");
         const actions = Array.isArray(raw) ? Array.from({ length: raw.length }, (_, i) => read(raw, i)) : asList(raw);
-        if (raw === UNKNOWN || actions.includes(UNKNOWN)) return;
+        if (actions.includes(UNKNOWN)) return; // an unknown list reads as [UNKNOWN]
         if (actions.length === 0 || !actions.every(redirectsToHttps)) {
             violation(`listener on plain HTTP (port ${port ?? "unset"}) serves its default action${actions.length === 1 ? "" : "s"} (${actions.map(a => read(a, "type")).join(", ") || "none"}) in plaintext: make it a redirect to HTTPS (type redirect, redirect.protocol HTTPS, statusCode HTTP_301) and serve on an HTTPS listener with an ACM certificate.`);
         }
