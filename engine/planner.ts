@@ -3,6 +3,10 @@
  * would register. The plan command (cli/plan.ts) and the test harness (tests/harness.ts)
  * both call `runPlan`, so the tests assert on exactly what `npm run plan` shows.
  *
+ * Any Pulumi TypeScript/JavaScript program can be planned (`projectDir`): it runs in its own folder,
+ * on the @pulumi/pulumi of its own node_modules (the mocks are installed into that copy), with its
+ * stack config, as a preview by default; the engine's default providers are modelled from the config.
+ *
  * Recording happens at the resource monitor, where the engine would receive each
  * registration: type, name, parent, provider, protect, the dependency URNs the runtime
  * computed (explicit `dependsOn` plus every resource whose outputs feed the inputs) and the
