@@ -925,6 +925,16 @@ describe("policy pack", () => {
             res("aws:sns/topic:Topic", "qa", { tags: { ...TAGS, Environment: "qa" } }, { provider: BARE_PROVIDER.urn }),
             ...["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"].map(t => res(t, "object", {}, { provider: BARE_PROVIDER.urn })),
         ], []);
+        const blankEnv = res(Q, "blank-env", { tags: { ...TAGS, Environment: "" } }, { provider: BARE_PROVIDER.urn });
+        check(P, "with allowed values configured: a blank value is missing (not disallowed); a value unknown until the update is neither", [
+            blankEnv,
+            res(Q, "later-env", { tags: { ...TAGS, Environment: "[unknown]" } }, { provider: BARE_PROVIDER.urn }),
+            res(Q, "later-owner", { tags: { ...TAGS, Owner: "[unknown]" } }, { provider: BARE_PROVIDER.urn }),
+        ], [[blankEnv, "missing required tag Environment (neither on the resource nor in its provider's defaultTags)."]],
+        { [P]: { allowedTagValues: { Environment: ["dev", "prod"] } } });
+        const nullTags = res("pulumi:providers:aws", "null-tags", { defaultTags: { tags: { ...TAGS, Owner: null } } }, { provider: null });
+        const fromNull = res(Q, "from-null", {}, { provider: nullTags.urn });
+        check(P, "a null tag in the provider's defaultTags is missing", [nullTags, fromNull], [[fromNull, "missing required tag Owner (neither on the resource nor in its provider's defaultTags)."]]);
         const object = res("aws:s3/bucketObject:BucketObject", "tagged-object", {}, { provider: BARE_PROVIDER.urn });
         check(P, "ungovernedTypes from config: S3 objects required to carry tags when the list is emptied", [object], [
             [object, "missing required tags Project, Environment, Owner, CostCenter, ManagedBy (neither on the resource nor in its provider's defaultTags)."],

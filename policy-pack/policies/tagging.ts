@@ -54,11 +54,13 @@ export const requiredTags = resourcePolicy({
         const own = read(props, "tags");
         if (own === UNKNOWN) return;
         const value = (key: string): unknown => {
+            // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent (read gives undefined for anything but an object)
             const v = own && typeof own === "object" ? read(own, key) : undefined;
             return v !== undefined && v !== null ? v : fromProvider[key];
         };
         const missing = (config.requiredTags as string[]).filter(k => {
             const v = value(k);
+            // Stryker disable next-line ConditionalExpression: `v !== UNKNOWN` is equivalent (the symbol is none of the blanks); it says what is meant
             return v !== UNKNOWN && (v === undefined || v === null || v === "");
         });
         if (missing.length) violation(`missing required tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (neither on the resource nor in its provider's defaultTags).`);
