@@ -11,7 +11,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { client, deadline, Deadlines } from "./lib/aws";
-import { flushMetrics, idempotent, IDEMPOTENCY_DEADLINES, LambdaContextLike, MetricUnit, observability } from "./lib/powertools";
+import { flushMetrics, idempotent, idempotencyTableClient, LambdaContextLike, MetricUnit, observability } from "./lib/powertools";
 
 export type ScheduleKind = "daily-meal-plan" | "weekly-summary";
 
@@ -124,13 +124,7 @@ export const SCHEDULER_CALL_MS = 6000;
 
 /** Run progress in the idempotency table (item `run#<runId>`, a string set of user ids), kept as long as the run's idempotency record. */
 export function runProgress(tableName: string | undefined, ttlSeconds: number): RunProgress {
-    let ddbClient: any;
-    const ddb = async () => {
-        if (!tableName) throw new Error("IDEMPOTENCY_TABLE is not set");
-        const m = await import("@aws-sdk/client-dynamodb");
-        ddbClient ??= client(m.DynamoDBClient, IDEMPOTENCY_DEADLINES);
-        return { m, c: ddbClient };
-    };
+    const ddb = idempotencyTableClient(tableName);
     return {
         async done(runId) {
             const { m, c } = await ddb();

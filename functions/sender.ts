@@ -23,7 +23,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { client, deadline, Deadlines, httpStatus, neverSent } from "./lib/aws";
 import { hashPhone } from "./lib/identity";
-import { flushMetrics, IDEMPOTENCY_DEADLINES, LambdaContextLike, MetricUnit, observability, secretReader } from "./lib/powertools";
+import { flushMetrics, idempotencyTableClient, LambdaContextLike, MetricUnit, observability, secretReader } from "./lib/powertools";
 import type { OutboxReply } from "./worker";
 
 export type { OutboxReply };
@@ -347,13 +347,7 @@ export function awsSmsProvider(env: SenderEnv): Providers["awsSms"] {
 
 /** The send records in the idempotency table; kept a week (the outbox keeps a message four days, plus the DLQ redrive window). */
 export function dynamoSendStore(tableName: string | undefined, ttlSeconds = 7 * 86400): SendStore {
-    let ddbClient: any;
-    const ddb = async () => {
-        if (!tableName) throw new Error("IDEMPOTENCY_TABLE is not set");
-        const m = await import("@aws-sdk/client-dynamodb");
-        ddbClient ??= client(m.DynamoDBClient, IDEMPOTENCY_DEADLINES);
-        return { m, c: ddbClient };
-    };
+    const ddb = idempotencyTableClient(tableName);
     const id = (key: string) => ({ id: { S: `send#${key}` } });
     const call = async (make: (m: any) => any): Promise<any> => {
         const { m, c } = await ddb();

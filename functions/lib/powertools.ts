@@ -33,6 +33,20 @@ export const SECRETS_DEADLINES: Deadlines = { attemptMs: 700, maxAttempts: 2 };
 export const IDEMPOTENCY_DEADLINES: Deadlines = { attemptMs: 700, maxAttempts: 2 };
 
 /**
+ * The DynamoDB client for the idempotency table's own items (send records, run progress), made on first
+ * use with the idempotency deadlines; fails when IDEMPOTENCY_TABLE is not set.
+ */
+export function idempotencyTableClient(tableName: string | undefined): () => Promise<{ m: typeof import("@aws-sdk/client-dynamodb"); c: any }> {
+    let ddbClient: any;
+    return async () => {
+        if (!tableName) throw new Error("IDEMPOTENCY_TABLE is not set");
+        const m = await import("@aws-sdk/client-dynamodb");
+        ddbClient ??= client(m.DynamoDBClient, IDEMPOTENCY_DEADLINES);
+        return { m, c: ddbClient };
+    };
+}
+
+/**
  * Secrets Manager values through Parameters: cached for five minutes per container. The client is
  * ours (deadlines per attempt, lib/aws.ts), so a silent Secrets Manager fails within
  * SECRETS_DEADLINES instead of waiting for the function timeout.
